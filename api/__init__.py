@@ -1,0 +1,1 @@
+"""The shell around the domain: settings, the HTTP API and the ``phienhieu`` CLI."""

@@ -1,0 +1,79 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from api.body_limit import BodyLimitMiddleware
+from api.errors import HTTP_STATUS
+from api.routes import decode, health
+from api.services import Services
+from api.settings import Settings
+from decoder.errors import InvalidRegistryError, PhienhieuError
+
+logger = logging.getLogger(__name__)
+
+#: Largest JSON body accepted; uploads will have their own streaming limit.
+MAX_JSON_BODY = 8 * 1024 * 1024
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """Build the application.
+
+    Args:
+        settings: configuration; read from the environment when omitted.
+        services: ready services (tests pass their own); built from settings otherwise.
+    """
+    services = services or Services(settings or Settings())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        services.close()
+
+    app = FastAPI(
+        title="Phiên hiệu",
+        summary="Decode unit designations and cover codes of Vietnamese wartime documents.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_JSON_BODY)
+    app.include_router(health.router)
+    app.include_router(decode.router)
+    _install_error_handlers(app)
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(PhienhieuError)
+    async def domain_error(_: Request, error: PhienhieuError) -> JSONResponse:
+        content: dict[str, object] = {"detail": error.message}
+        if isinstance(error, InvalidRegistryError):
+            content["problems"] = [p.as_dict() for p in error.problems]
+        return JSONResponse(content, status_code=HTTP_STATUS[error.kind])
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"path": ".".join(str(part) for part in item.get("loc", ())),
+             "message": str(item.get("msg", "invalid"))}
+            for item in error.errors()
+        ]
+        first = problems[0] if problems else {"path": "body", "message": "invalid"}
+        return JSONResponse(
+            {"detail": f"Invalid request: {first['path']}: {first['message']}.",
+             "problems": problems},
+            status_code=422,
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, error: Exception) -> JSONResponse:
+        logger.exception("unexpected error", exc_info=error)
+        return JSONResponse({"detail": "An internal error occurred."}, status_code=500)

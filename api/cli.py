@@ -1,0 +1,206 @@
+"""The ``phienhieu`` command.
+
+Every command takes ``--help``; ``--json`` prints machine-readable output on stdout.
+Errors go to stderr as one sentence with a non-zero exit code; :func:`main` is the one
+place that turns the project's errors into exit codes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from api.batch_csv import decode_csv
+from api.errors import EXIT_CODE, ExitCode
+from api.services import Services, parse_registry_json
+from api.settings import Settings
+from decoder.errors import InvalidInputError, InvalidRegistryError, PhienhieuError
+from decoder.normalize import normalize as normalize_text
+from decoder.result import DecodeResult
+
+app = typer.Typer(
+    name="phienhieu",
+    help="Phiên hiệu: decode unit designations and cover codes of Vietnamese wartime documents.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+registry_app = typer.Typer(help="Import and export the unit registry (JSON).", no_args_is_help=True)
+app.add_typer(registry_app, name="registry")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+
+
+def _services() -> Services:
+    return Services(Settings())
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the API and web UI."""
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")
+
+
+@app.command()
+def demo(as_json: JsonFlag = False) -> None:
+    """Load the demonstration registry (idempotent: running it twice changes nothing)."""
+    services = _services()
+    try:
+        report = services.load_demo()
+    finally:
+        services.close()
+    if as_json:
+        _print_json(dataclasses.asdict(report))
+    else:
+        typer.echo(f"Demo registry loaded: {report.created} units created, {report.updated} "
+                   f"updated, {report.unchanged} unchanged (revision {report.revision}).")
+
+
+@app.command()
+def decode(
+    text: Annotated[str | None, typer.Argument(help="The designation or passage as written.")] = None,
+    date: Annotated[str | None, typer.Option(help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    batch: Annotated[Path | None, typer.Option(
+        help="CSV file with a column 'text' (and optionally 'date').")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="With --batch: where to write the result CSV (default: stdout).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Decode a unit designation or cover code into the units it may mean."""
+    if (text is None) == (batch is None):
+        raise InvalidInputError("Give either a TEXT to decode or --batch FILE.csv, not both.")
+    if out is not None and batch is None:
+        raise InvalidInputError("--out goes with --batch.")
+    services = _services()
+    try:
+        if batch is not None:
+            failed = decode_csv(batch, out, services)
+            if failed:
+                typer.echo(f"{failed} row(s) could not be decoded; see the 'error' column.", err=True)
+                raise typer.Exit(ExitCode.FAILED)
+            return
+        assert text is not None
+        result = services.decode(text, date)
+    finally:
+        services.close()
+    if as_json:
+        _print_json(result.to_json_data())
+    else:
+        typer.echo(_describe_result(result))
+
+
+def _describe_result(result: DecodeResult) -> str:
+    if not result.designations:
+        return "No unit designation found."
+    lines = []
+    for designation in result.designations:
+        lines.append(f"{designation.kind}: {designation.raw}")
+    if not result.candidates:
+        lines.append("No unit in the registry matches.")
+    for candidate in result.candidates:
+        mark = "" if candidate.valid else "  [does not hold at this date]"
+        lines.append(f"{candidate.score:.2f}  {candidate.unit_id}  {' > '.join(candidate.path)}{mark}")
+        lines.extend(f"        - {reason}" for reason in candidate.reasons)
+        for event in candidate.history:
+            span = f"{event.start or '…'} – {event.end or '…'}"
+            lines.append(f"        * {span}  {event.title}" + (f" ({event.place})" if event.place else ""))
+    return "\n".join(lines)
+
+
+@app.command()
+def normalize(
+    text: Annotated[str, typer.Argument(help="Text in any encoding mix-up.")],
+    source: Annotated[str, typer.Option(
+        "--from", help="auto, tcvn3, vni, viscii or mojibake.")] = "auto",
+) -> None:
+    """Print the text as NFC Unicode Vietnamese, repairing legacy encodings and mojibake."""
+    typer.echo(normalize_text(text, source))
+
+
+@registry_app.command("import")
+def registry_import(
+    file: Annotated[Path, typer.Argument(help="Registry JSON file.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Import a registry file: validated, idempotent, all or nothing."""
+    raw = _read_file(file)
+    services = _services()
+    try:
+        report = services.import_registry(parse_registry_json(raw))
+    finally:
+        services.close()
+    if as_json:
+        _print_json(dataclasses.asdict(report))
+    else:
+        typer.echo(f"Imported {file}: {report.created} created, {report.updated} updated, "
+                   f"{report.unchanged} unchanged (revision {report.revision}).")
+
+
+@registry_app.command("export")
+def registry_export(
+    file: Annotated[Path | None, typer.Argument(help="Where to write (default: stdout).")] = None,
+) -> None:
+    """Export the whole registry as JSON."""
+    services = _services()
+    try:
+        document = services.export_registry()
+    finally:
+        services.close()
+    data = json.dumps(document.to_json_data(), ensure_ascii=False, indent=2) + "\n"
+    if file is None:
+        sys.stdout.write(data)
+    else:
+        _write_atomically(file, data)
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InvalidInputError(f"Cannot read {path}: {error.strerror or error}.") from None
+
+
+def _write_atomically(path: Path, data: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_text(data, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as error:
+        raise InvalidInputError(f"Cannot write {path}: {error.strerror or error}.") from None
+
+
+def main() -> None:
+    """Entry point: run the command and turn project errors into one sentence and an exit code."""
+    try:
+        app()
+    except InvalidRegistryError as error:
+        typer.echo(f"Error: {error.message}", err=True)
+        for problem in error.problems[:50]:
+            typer.echo(f"  {problem}", err=True)
+        sys.exit(EXIT_CODE[error.kind])
+    except PhienhieuError as error:
+        typer.echo(f"Error: {error.message}", err=True)
+        sys.exit(EXIT_CODE[error.kind])
+    except KeyboardInterrupt:
+        typer.echo("Interrupted.", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,13 @@
+"""Documented error responses, shared by every route for its OpenAPI description."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.schemas import ErrorPublic
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorPublic, "description": "not found"},
+    413: {"model": ErrorPublic, "description": "the request or a text in it is too large"},
+    422: {"model": ErrorPublic, "description": "invalid input, with every problem located"},
+}

@@ -1,0 +1,36 @@
+"""Public, read-only decoding: ``POST /api/v1/decode`` and ``/decode/batch``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import ServicesDep
+from api.responses import ERROR_RESPONSES
+from api.schemas import (
+    DecodeBatchItem,
+    DecodeBatchPublic,
+    DecodeBatchRequest,
+    DecodePublic,
+    DecodeRequest,
+)
+from decoder.errors import PhienhieuError
+
+router = APIRouter(prefix="/api/v1", tags=["decode"])
+
+
+@router.post("/decode", response_model=DecodePublic, responses=ERROR_RESPONSES)
+def decode_one(body: DecodeRequest, services: ServicesDep) -> DecodePublic:
+    """Decode the designations in one text at an optional date."""
+    return services.decode(body.text, body.date)
+
+
+@router.post("/decode/batch", response_model=DecodeBatchPublic, responses=ERROR_RESPONSES)
+def decode_batch(body: DecodeBatchRequest, services: ServicesDep) -> DecodeBatchPublic:
+    """Decode up to 1,000 texts; a bad item gets its own error and the rest still decode."""
+    results = []
+    for item in body.items:
+        try:
+            results.append(DecodeBatchItem(result=services.decode(item.text, item.date), error=None))
+        except PhienhieuError as error:
+            results.append(DecodeBatchItem(result=None, error=error.message))
+    return DecodeBatchPublic(results=results)

@@ -1,0 +1,131 @@
+"""The services a process needs, built once from Settings and shared by the API and CLI.
+
+This is where transactions begin and end: repository functions in ``archive`` never
+commit; the methods here do, once per unit of work.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from importlib import resources
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.settings import Settings
+from archive.db import make_engine, make_session_factory
+from archive.migrate import upgrade_database
+from archive.registry_store import (
+    ImportReport,
+    export_registry,
+    import_registry,
+    load_registry,
+    registry_revision,
+)
+from decoder.decode import decode
+from decoder.errors import InvalidRegistryError, RegistryProblem
+from decoder.registry import Registry
+from decoder.registry_schema import RegistryDocument
+from decoder.result import DecodeResult
+
+#: How long a loaded registry is trusted before the revision is checked again.
+_REGISTRY_RECHECK_SECONDS = 1.0
+
+
+def parse_registry_json(raw: bytes | str | Any) -> RegistryDocument:
+    """Validate registry JSON (text, bytes or already-parsed data) into a document.
+
+    Raises:
+        InvalidRegistryError: malformed JSON or schema violations, every one with its path.
+    """
+    if isinstance(raw, bytes | str):
+        try:
+            raw = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise InvalidRegistryError([RegistryProblem("$", f"not valid JSON: {error}")]) from None
+    try:
+        return RegistryDocument.model_validate(raw)
+    except ValidationError as error:
+        raise InvalidRegistryError([
+            RegistryProblem(_json_path(item["loc"]), item["msg"]) for item in error.errors()
+        ]) from None
+
+
+def _json_path(location: tuple[int | str, ...]) -> str:
+    path = "$"
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+class RegistryCache:
+    """The in-memory registry, reloaded when another process imports a new revision."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+        self._lock = threading.Lock()
+        self._registry: Registry | None = None
+        self._revision = -1
+        self._checked_at = 0.0
+
+    def get(self) -> Registry:
+        """The current registry, reloading it if its revision changed."""
+        now = time.monotonic()
+        if self._registry is not None and now - self._checked_at < _REGISTRY_RECHECK_SECONDS:
+            return self._registry
+        with self._lock, self._sessions() as session:
+            revision = registry_revision(session)
+            if self._registry is None or revision != self._revision:
+                self._registry = Registry(load_registry(session).units)
+                self._revision = revision
+            self._checked_at = now
+            return self._registry
+
+    def invalidate(self) -> None:
+        """Forget the loaded registry (after an import in this process)."""
+        with self._lock:
+            self._registry = None
+
+
+class Services:
+    """Database, registry and decoding for one process.
+
+    Args:
+        settings: the validated settings; the database is migrated on construction.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.engine = make_engine(settings.resolved_database_url)
+        upgrade_database(self.engine)
+        self.sessions = make_session_factory(self.engine)
+        self.registry = RegistryCache(self.sessions)
+
+    def close(self) -> None:
+        """Release database connections."""
+        self.engine.dispose()
+
+    def decode(self, text: str, date: str | None) -> DecodeResult:
+        """Decode one text against the stored registry."""
+        return decode(text, date, self.registry.get(), max_chars=self.settings.max_decode_chars)
+
+    def import_registry(self, document: RegistryDocument) -> ImportReport:
+        """Import a registry document in one transaction (all or nothing)."""
+        with self.sessions.begin() as session:
+            report = import_registry(session, document=document)
+        self.registry.invalidate()
+        return report
+
+    def export_registry(self) -> RegistryDocument:
+        """The whole stored registry as a document."""
+        with self.sessions() as session:
+            return export_registry(session)
+
+    def load_demo(self) -> ImportReport:
+        """Load the demonstration registry (idempotent)."""
+        raw = resources.files("archive").joinpath("demo", "registry.json").read_bytes()
+        return self.import_registry(parse_registry_json(raw))

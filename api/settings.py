@@ -1,0 +1,55 @@
+"""The one settings object, read from ``PHIENHIEU_*`` environment variables at start-up.
+
+Every setting is declared here with its default and help text; the README's
+configuration table is checked against this class by the tests.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration of a Phiên hiệu process (server, worker or CLI command)."""
+
+    model_config = SettingsConfigDict(env_prefix="PHIENHIEU_", extra="forbid", frozen=True)
+
+    data_dir: Path = Field(
+        default=Path("./data"),
+        description="where the SQLite file, the embedded index, blobs and keys live",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="any SQLAlchemy URL; PostgreSQL is supported (default: SQLite file in the data dir)",
+    )
+    elasticsearch_url: str | None = Field(
+        default=None, description="use an Elasticsearch cluster instead of the embedded index"
+    )
+    ocr_workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=0, le=256,
+        description="OCR processes started by `serve` (0: none, use `phienhieu worker`)",
+    )
+    max_decode_chars: int = Field(
+        default=20_000, ge=100, le=1_000_000,
+        description="longest text one decode request accepts",
+    )
+    max_batch_rows: int = Field(
+        default=10_000, ge=1, le=1_000_000,
+        description="most rows one batch decode accepts",
+    )
+
+    @field_validator("database_url", "elasticsearch_url")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value or None
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL in force (the SQLite file in the data dir by default)."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'phienhieu.sqlite3').resolve()}"

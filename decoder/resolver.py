@@ -1,0 +1,344 @@
+"""From a designation and a date to the units it may mean, ranked, with reasons.
+
+A chain is matched from each of its echelons upwards: a unit that carries one echelon's
+number is a candidate, and every larger echelon written beside it is checked against the
+unit's parents at the date. Candidates that hold at the date always rank above those
+that do not (``valid: false``); among each group the score says how much of what was
+written the unit explains and how exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from decoder.dates import PartialDate, Period
+from decoder.model import Designation, Echelon, Level
+from decoder.registry import Holding, Registry
+from decoder.registry_schema import EventEntry, UnitEntry
+from decoder.result import Candidate, HistoryItem
+
+# How much each kind of mismatch costs, out of 1.
+_LOWER_UNKNOWN = 0.03  # "c2" below a regiment the registry knows no companies of
+_HIGHER_UNKNOWN = 0.10  # the registry does not say which division it belonged to
+_HIGHER_ELSEWHEN = 0.15  # the parent is right, but not at this date
+_HIGHER_CONTRADICTED = 0.35  # the registry puts the unit under another parent
+_QUALIFIER_MISMATCH = 0.10
+_OCR_REPAIR = 0.02
+_UNVERIFIED = 0.05
+_LETTERS_MISMATCH = 0.30
+_HISTORY_WINDOW_DAYS = 366
+_HISTORY_LIMIT = 12
+_MAX_ALTERNATIVES = 8  # direct matches offered when a chain contradicts the registry
+_MAX_CANDIDATES = 25
+
+
+@dataclass
+class _Assessment:
+    """What one unit explains of one designation, before it becomes a Candidate."""
+
+    unit_id: str
+    designation: int
+    penalty: float = 0.0
+    valid: bool = True
+    verified: bool = True
+    reasons: list[str] = field(default_factory=list)
+    confirmed_ancestors: set[str] = field(default_factory=set)
+
+    def cost(self, amount: float, reason: str) -> None:
+        self.penalty += amount
+        self.reasons.append(reason)
+
+    def fail(self, amount: float, reason: str) -> None:
+        self.valid = False
+        self.cost(amount, reason)
+
+    @property
+    def score(self) -> float:
+        quality = max(0.02, 1.0 - self.penalty)
+        # Valid candidates occupy (0.5, 1], the others [0, 0.5): sorting by score alone
+        # always lists what holds at the date first.
+        return round(0.5 + quality / 2 if self.valid else quality * 0.49, 4)
+
+
+class Resolver:
+    """Resolves designations against one registry.
+
+    Args:
+        registry: the registry to read; never modified.
+    """
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+
+    def resolve(
+        self, designations: list[Designation], when: PartialDate | None
+    ) -> list[Candidate]:
+        """Candidates for every designation, best first.
+
+        Args:
+            designations: what the grammar found.
+            when: the date the text speaks of, if known.
+        """
+        assessments: list[_Assessment] = []
+        for index, designation in enumerate(designations):
+            assessments += self._assess(index, designation, when)
+        kept = _drop_dominated(assessments)
+        best: dict[str, _Assessment] = {}
+        for item in kept:
+            if item.unit_id not in best or item.score > best[item.unit_id].score:
+                best[item.unit_id] = item
+        ranked = sorted(best.values(), key=lambda a: (-a.score, a.unit_id))[:_MAX_CANDIDATES]
+        return [self._candidate(item, when) for item in ranked]
+
+    def _assess(self, index: int, designation: Designation, when: PartialDate | None
+                ) -> list[_Assessment]:
+        if designation.kind == "chain":
+            return self._assess_chain(index, designation, when)
+        if designation.kind == "mailbox":
+            return self._assess_mailbox(index, designation, when)
+        return self._assess_name(index, designation, when)
+
+    # Chains -------------------------------------------------------------------------
+
+    def _assess_chain(self, index: int, designation: Designation, when: PartialDate | None
+                      ) -> list[_Assessment]:
+        echelons = designation.echelons
+        found = []
+        for unit_id, position in self._chain_units(echelons):
+            item = _Assessment(unit_id, index)
+            self._check_chain(item, position, echelons, when)
+            self._check_lifetime(item, when)
+            if designation.repaired:
+                item.cost(_OCR_REPAIR, f"numbers in {designation.raw!r} were read through OCR errors")
+            found.append(item)
+        return found
+
+    def _chain_units(self, echelons: list[Echelon]) -> list[tuple[str, int]]:
+        """Units a chain may mean, each with the position of the echelon it matches.
+
+        The search starts at the largest echelon the registry knows and descends through
+        its sub-units, so "c2" is never looked up among every company of the army. Where
+        the descent fails, units matching the next echelon directly are offered as
+        alternatives (the writer may have the division wrong), if they are few.
+        """
+        order = sorted(range(len(echelons)), key=lambda i: -echelons[i].level.rank)
+        current: list[tuple[str, int]] = []
+        for position in order:
+            if not current:
+                current = [(uid, position) for uid in self._units_for(echelons[position])]
+                continue
+            narrowed = [
+                (uid, position) for parent, _ in current
+                for uid in self.registry.descendants_matching(parent, echelons[position])
+            ]
+            if not narrowed:
+                direct = self._units_for(echelons[position])
+                if len(direct) <= _MAX_ALTERNATIVES:
+                    current += [(uid, position) for uid in direct]
+                break
+            current = narrowed
+        return list(dict.fromkeys(current))
+
+    def _units_for(self, echelon: Echelon) -> list[str]:
+        return self.registry.units_matching(echelon)
+
+    def _check_chain(self, item: _Assessment, position: int, echelons: list[Echelon],
+                     when: PartialDate | None) -> None:
+        unit = self.registry.unit(item.unit_id)
+        own = echelons[position]
+        item.reasons.append(f"{unit.name} is {_describe(own)}")
+        if own.qualifier is not None and unit.branch is not None and own.qualifier != unit.branch:
+            item.cost(_QUALIFIER_MISMATCH,
+                      f"written as {own.qualifier.value}, but {unit.name} is {unit.branch.value}")
+        below = [e for e in echelons if e.level.rank < own.level.rank]
+        if below:
+            written = ", ".join(_describe(e) for e in below)
+            item.cost(_LOWER_UNKNOWN * len(below),
+                      f"{written}: below what the registry records for {unit.name}")
+        for other in echelons:
+            if other.level.rank > own.level.rank:
+                self._check_ancestor(item, own, other, when)
+
+    def _check_ancestor(self, item: _Assessment, own: Echelon, wanted: Echelon,
+                        when: PartialDate | None) -> None:
+        at_date = self._ancestor_matching(item.unit_id, wanted, when)
+        subject = _describe(own)
+        if at_date is not None:
+            item.confirmed_ancestors.add(at_date)
+            moment = f"in {when}" if when else "in the registry"
+            item.reasons.append(f"{subject} is under {_describe(wanted)} {moment}")
+            return
+        if when is not None:
+            other_time = self._ancestor_matching(item.unit_id, wanted, None)
+            if other_time is not None:
+                item.confirmed_ancestors.add(other_time)
+                spans = self._link_periods(item.unit_id, other_time)
+                item.fail(_HIGHER_ELSEWHEN,
+                          f"{subject} was under {_describe(wanted)} only {spans}, not in {when}")
+                return
+        actual = self._ancestor_at_level(item.unit_id, wanted.level, when)
+        if actual is not None:
+            item.cost(_HIGHER_CONTRADICTED,
+                      f"the registry places {subject} under {actual.name}, "
+                      f"not {_describe(wanted)}")
+        else:
+            item.cost(_HIGHER_UNKNOWN,
+                      f"the registry does not say which {wanted.level.value.replace('_', ' ')} "
+                      f"{subject} belonged to")
+
+    def _ancestor_matching(self, unit_id: str, wanted: Echelon, when: PartialDate | None
+                           ) -> str | None:
+        targets = set(self._units_for(wanted))
+        return next((a for a in self.registry.ancestors(unit_id, when) if a in targets), None)
+
+    def _ancestor_at_level(self, unit_id: str, level: Level, when: PartialDate | None
+                           ) -> UnitEntry | None:
+        for ancestor in self.registry.ancestors(unit_id, when):
+            unit = self.registry.unit(ancestor)
+            if unit.level == level:
+                return unit
+        return None
+
+    def _link_periods(self, unit_id: str, ancestor: str) -> str:
+        """When ``unit_id`` was under ``ancestor``, directly or through others."""
+        path = [unit_id, *self._path_to(unit_id, ancestor)]
+        periods = [
+            link.period for child, parent in zip(path, path[1:], strict=False)
+            for link in self.registry.unit(child).parents if link.unit == parent
+        ]
+        return " and ".join(_period_words(p) for p in periods) or "at another time"
+
+    def _path_to(self, unit_id: str, ancestor: str) -> list[str]:
+        for link in self.registry.unit(unit_id).parents:
+            if link.unit == ancestor:
+                return [ancestor]
+            rest = self._path_to(link.unit, ancestor) if link.unit in self.registry else []
+            if rest:
+                return [link.unit, *rest]
+        return []
+
+    def _check_lifetime(self, item: _Assessment, when: PartialDate | None) -> None:
+        unit = self.registry.unit(item.unit_id)
+        if when is None or unit.lifetime.contains(when):
+            return
+        item.fail(_HIGHER_ELSEWHEN,
+                  f"{unit.name} existed {_period_words(unit.lifetime)}, not in {when}")
+
+    # Mailboxes and names ----------------------------------------------------------------
+
+    def _assess_mailbox(self, index: int, designation: Designation, when: PartialDate | None
+                        ) -> list[_Assessment]:
+        assert designation.mailbox is not None  # the grammar fills it for this kind
+        wanted = designation.mailbox
+        found = []
+        for held in self.registry.mailbox_holdings(wanted.number):
+            item = _Assessment(held.holding.unit_id, index)
+            if wanted.letters and held.letters and wanted.letters != held.letters:
+                item.cost(_LETTERS_MISMATCH,
+                          f"letters {wanted.letters} differ from the registry's {held.letters}")
+            self._check_holding(item, held.holding, f"mailbox {held.holding.text}", when)
+            if designation.repaired:
+                item.cost(_OCR_REPAIR, f"the number in {designation.raw!r} was read through OCR errors")
+            found.append(item)
+        return found
+
+    def _assess_name(self, index: int, designation: Designation, when: PartialDate | None
+                     ) -> list[_Assessment]:
+        assert designation.name is not None  # the grammar fills it for this kind
+        found = []
+        for holding in self.registry.name_holdings(designation.name):
+            item = _Assessment(holding.unit_id, index)
+            label = {"cover_name": "cover name", "honorific": "honorific name",
+                     "alias": "other name", "name": "name"}.get(holding.kind, holding.kind)
+            self._check_holding(item, holding, f"{label} {holding.text!r}", when)
+            found.append(item)
+        return found
+
+    def _check_holding(self, item: _Assessment, holding: Holding, what: str,
+                       when: PartialDate | None) -> None:
+        unit = self.registry.unit(holding.unit_id)
+        span = _period_words(holding.period)
+        if when is None:
+            item.reasons.append(f"{what} belonged to {unit.name} {span}")
+        elif holding.period.contains(when):
+            item.reasons.append(f"{what} belonged to {unit.name} in {when} ({span})")
+        else:
+            item.fail(_HIGHER_ELSEWHEN, f"{what} belonged to {unit.name} only {span}, not in {when}")
+        if not holding.verified:
+            item.verified = False
+            item.cost(_UNVERIFIED, f"the mapping of {what} is not verified"
+                      + (f" (source: {holding.source})" if holding.source else ""))
+        self._check_lifetime(item, when)
+
+    # Output -------------------------------------------------------------------------
+
+    def _candidate(self, item: _Assessment, when: PartialDate | None) -> Candidate:
+        unit = self.registry.unit(item.unit_id)
+        path = self.registry.path(item.unit_id, when)
+        return Candidate(
+            unit_id=unit.id, name=unit.name, level=unit.level,
+            path=[self.registry.unit(uid).name for uid in path],
+            score=item.score, valid=item.valid, reasons=item.reasons,
+            history=self.history(item.unit_id, when), designation=item.designation,
+            verified=item.verified,
+        )
+
+    def history(self, unit_id: str, when: PartialDate | None) -> list[HistoryItem]:
+        """The unit's events around ``when`` (within a year), or all without a date.
+
+        A unit with no events of its own there borrows its parent's: a regiment was where
+        its division fought.
+        """
+        for holder in reversed(self.registry.path(unit_id, when)):
+            events = [e for e in self.registry.events_of(holder) if _near(e.period, when)]
+            if events:
+                events.sort(key=lambda e: (e.period.first_day, e.title))
+                return [_history_item(holder, e) for e in events[:_HISTORY_LIMIT]]
+        return []
+
+
+def _drop_dominated(items: list[_Assessment]) -> list[_Assessment]:
+    """Drop a unit that another candidate explains as its ancestor ("f308" in "e88 f308")."""
+    covered = {ancestor for item in items for ancestor in item.confirmed_ancestors}
+    return [item for item in items if item.unit_id not in covered]
+
+
+def _near(period: Period, when: PartialDate | None) -> bool:
+    if when is None:
+        return True
+    start = _shift(when.first_day, -_HISTORY_WINDOW_DAYS)
+    end = _shift(when.last_day, _HISTORY_WINDOW_DAYS)
+    return period.first_day <= end and start <= period.last_day
+
+
+def _shift(day: date, days: int) -> date:
+    try:
+        return date.fromordinal(day.toordinal() + days)
+    except (ValueError, OverflowError):
+        return day
+
+
+def _history_item(unit_id: str, event: EventEntry) -> HistoryItem:
+    return HistoryItem(
+        start=event.start, end=event.end, title=event.title, place=event.place,
+        province=event.province, lat=event.lat, lon=event.lon, source=event.source,
+        unit_id=unit_id,
+    )
+
+
+def _describe(echelon: Echelon) -> str:
+    level = echelon.level.value.replace("_", " ")
+    number = f"{echelon.prefix or ''}{echelon.number or ''}"
+    return f"{level} {number}".strip()
+
+
+def _period_words(period: Period) -> str:
+    if period.start and period.end:
+        return f"from {period.start} to {period.end}"
+    if period.start:
+        return f"from {period.start}"
+    if period.end:
+        return f"until {period.end}"
+    return "at every recorded date"
