@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from decoder.normalize import normalize as normalize_text
 
 from api.batch_csv import decode_csv
 from api.errors import EXIT_CODE, ExitCode
 from api.services import Services, parse_registry_json
-from api.settings import Settings
+from api.settings import load_settings
 from decoder.errors import InvalidInputError, InvalidRegistryError, PhienhieuError
-from decoder.normalize import normalize as normalize_text
 from decoder.result import DecodeResult
 
 app = typer.Typer(
@@ -37,7 +37,7 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable J
 
 
 def _services() -> Services:
-    return Services(Settings())
+    return Services(load_settings())
 
 
 def _print_json(data: Any) -> None:
@@ -54,7 +54,7 @@ def serve(
 
     from api.app import create_app
 
-    uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(load_settings()), host=host, port=port, log_level="info")
 
 
 @app.command()

@@ -12,10 +12,6 @@ import time
 from importlib import resources
 from typing import Any
 
-from pydantic import ValidationError
-from sqlalchemy.orm import Session, sessionmaker
-
-from api.settings import Settings
 from archive.db import make_engine, make_session_factory
 from archive.migrate import upgrade_database
 from archive.registry_store import (
@@ -25,6 +21,10 @@ from archive.registry_store import (
     load_registry,
     registry_revision,
 )
+from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.settings import Settings
 from decoder.decode import decode
 from decoder.errors import InvalidRegistryError, RegistryProblem
 from decoder.registry import Registry

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from decoder.errors import InvalidInputError
 
 
 class Settings(BaseSettings):
@@ -42,6 +45,20 @@ class Settings(BaseSettings):
         description="most rows one batch decode accepts",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_unknown_variables(cls, data: Any) -> Any:
+        # A misspelt variable would otherwise be ignored without a word.
+        known = {f"PHIENHIEU_{name.upper()}" for name in cls.model_fields}
+        unknown = sorted(
+            name for name in os.environ
+            if name.startswith("PHIENHIEU_") and name not in known
+            and not name.startswith("PHIENHIEU_TEST_")
+        )
+        if unknown:
+            raise ValueError(f"unknown setting {unknown[0]}; known: {', '.join(sorted(known))}")
+        return data
+
     @field_validator("database_url", "elasticsearch_url")
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
@@ -53,3 +70,24 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'phienhieu.sqlite3').resolve()}"
+
+
+class SettingsError(InvalidInputError):
+    """The environment holds a setting that cannot be used."""
+
+    code = "invalid_settings"
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, or one sentence saying what is wrong.
+
+    Raises:
+        SettingsError: a value has the wrong type or a variable is unknown.
+    """
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "environment"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"Invalid setting ({where}): {message}.") from None

@@ -15,6 +15,7 @@ import random
 import statistics
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from decoder.decode import decode
@@ -42,7 +43,7 @@ def generate_registry(units: int, codes: int, seed: int = 7) -> dict[str, Any]:
         for index in range(counts[level]):
             uid = f"{level[:3]}{index}"
             number = str(index % 400 + 1)
-            parents = []
+            parents: list[dict[str, str | None]] = []
             if parent_level:
                 first = rng.choice(by_level[parent_level])
                 second = rng.choice(by_level[parent_level])
@@ -138,8 +139,8 @@ def run(units: int, codes: int, texts: int) -> dict[str, Any]:
     names = registry.name_table
     for text, date in cases[:200]:  # warm caches before measuring
         decode(text, date, registry)
-    parse_times = [measure(lambda t=text: parse(t, names))[0] for text, _ in cases]
-    decode_times = [measure(lambda t=text, d=date: decode(t, d, registry))[0] for text, d in cases]
+    parse_times = [measure(partial(parse, text, names))[0] for text, _ in cases]
+    decode_times = [measure(partial(decode, text, date, registry))[0] for text, date in cases]
     found = sum(bool(decode(t, d, registry).candidates) for t, d in cases[:500])
     return {
         "units": len(registry), "codes": sum(len(u.codes) for u in document.units),

@@ -58,9 +58,8 @@ class PartialDate:
             raise InvalidDateError(f"{text!r} has an impossible year.")
         if month is not None and not 1 <= month <= 12:
             raise InvalidDateError(f"{text!r} has an impossible month.")
-        if day is not None and month is not None:
-            if not 1 <= day <= calendar.monthrange(year, month)[1]:
-                raise InvalidDateError(f"{text!r} names a day that does not exist.")
+        if day is not None and month is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+            raise InvalidDateError(f"{text!r} names a day that does not exist.")
         return cls(year, month, day)
 
     def __str__(self) -> str:

@@ -51,7 +51,9 @@ class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
 
-class _Bounded(_Entry):
+class BoundedEntry(_Entry):
+    """An entry that holds between two partial dates (``from``/``to``)."""
+
     start: PartialDateText = Field(default=None, alias="from")
     end: PartialDateText = Field(default=None, alias="to")
 
@@ -64,13 +66,13 @@ class _Bounded(_Entry):
         )
 
 
-class ParentEntry(_Bounded):
+class ParentEntry(BoundedEntry):
     """The unit belonged to ``unit`` during the period."""
 
     unit: UnitId
 
 
-class CodeEntry(_Bounded):
+class CodeEntry(BoundedEntry):
     """A mailbox code, cover name, honorific or code number held for a period."""
 
     code: ShortText
@@ -79,7 +81,7 @@ class CodeEntry(_Bounded):
     verified: bool = False
 
 
-class EventEntry(_Bounded):
+class EventEntry(BoundedEntry):
     """Something the unit did somewhere, with its source."""
 
     title: ShortText

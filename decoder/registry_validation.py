@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 
 from decoder.dates import Period
 from decoder.errors import RegistryProblem
-from decoder.registry_schema import RegistryDocument, UnitEntry
+from decoder.registry_schema import RegistryDocument, UnitEntry, BoundedEntry
 
 _CodeHolder = tuple[str, str, Period]  # JSON path, unit id, period
 
@@ -67,7 +67,8 @@ def _unit_problems(
             problems.append(RegistryProblem(
                 f"{where}.unit", f"parent {parent.unit!r} is neither in this file nor stored"
             ))
-    bounded = [(f"{path}.parents[{i}]", p) for i, p in enumerate(unit.parents)]
+    bounded: list[tuple[str, BoundedEntry]] = [
+        (f"{path}.parents[{i}]", p) for i, p in enumerate(unit.parents)]
     bounded += [(f"{path}.codes[{i}]", c) for i, c in enumerate(unit.codes)]
     bounded += [(f"{path}.events[{i}]", e) for i, e in enumerate(unit.events)]
     for where, entry in bounded:
@@ -117,8 +118,8 @@ def _overlapping_codes(
         for index, code in enumerate(unit.codes):
             key = (code.kind.value, " ".join(code.code.casefold().split()))
             holders[key].append((f"{base}.codes[{index}]", uid, code.period))
-    problems = []
-    for (_, _), entries in holders.items():
+    problems: list[RegistryProblem] = []
+    for entries in holders.values():
         problems += _clashes(entries, in_file=set(paths))
     return problems
 

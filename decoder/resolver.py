@@ -9,7 +9,7 @@ written the unit explains and how exactly.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -205,7 +205,7 @@ class Resolver:
         """When ``unit_id`` was under ``ancestor``, directly or through others."""
         path = [unit_id, *self._path_to(unit_id, ancestor)]
         periods = [
-            link.period for child, parent in zip(path, path[1:], strict=False)
+            link.period for child, parent in itertools.pairwise(path)
             for link in self.registry.unit(child).parents if link.unit == parent
         ]
         return " and ".join(_period_words(p) for p in periods) or "at another time"

@@ -252,7 +252,8 @@ def written_chains(draw: st.DrawFn) -> tuple[str, list[tuple[Level, str, Qualifi
     levels = draw(st.lists(st.sampled_from(list(_LETTERS)), min_size=1, max_size=5, unique=True))
     levels.sort(key=lambda level: level.rank)
     if len(levels) == 1:
-        levels = [levels[0], Level.DIVISION] if levels[0] != Level.DIVISION else [Level.REGIMENT, Level.DIVISION]
+        only = levels[0]
+        levels = [only, Level.DIVISION] if only != Level.DIVISION else [Level.REGIMENT, Level.DIVISION]
     parts, expected = [], []
     separator = draw(st.sampled_from([" ", "", "-", ", ", "/", ".", " thuộc ", " - "]))
     for level in levels:

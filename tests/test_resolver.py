@@ -156,7 +156,8 @@ def test_bad_input_is_refused_with_a_clear_error(
     with pytest.raises(error) as raised:
         decode(text, date, sample)
     message = str(raised.value)
-    assert message.endswith(".") and "\n" not in message
+    assert message.endswith(".")
+    assert "\n" not in message
 
 
 def test_long_text_within_the_limit_decodes(sample: Registry) -> None:

@@ -1,0 +1,114 @@
+"""The HTTP API for decoding, over real storage (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.app_client import make_client
+
+
+@pytest.fixture
+def client(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
+    with make_client(tmp_path, database_url) as test_client:
+        yield test_client
+
+
+def test_healthz(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_decode_follows_the_contract(client: TestClient) -> None:
+    response = client.post("/api/v1/decode", json={"text": "c2 d5 e88 f308", "date": "1972-07"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["text"] == "c2 d5 e88 f308"
+    assert body["date"] == "1972-07"
+    designation = body["designations"][0]
+    assert {k: designation[k] for k in ("raw", "start", "end", "kind", "mailbox", "name")} == {
+        "raw": "c2 d5 e88 f308", "start": 0, "end": 14, "kind": "chain", "mailbox": None,
+        "name": None}
+    assert [(e["level"], e["number"], e["qualifier"]) for e in designation["echelons"]] == [
+        ("company", "2", None), ("battalion", "5", None), ("regiment", "88", None),
+        ("division", "308", None)]
+    best = body["candidates"][0]
+    assert best["unit_id"] == "f308-e88"
+    assert best["name"] == "Trung đoàn 88"
+    assert best["level"] == "regiment"
+    assert best["path"] == ["Sư đoàn 308", "Trung đoàn 88"]
+    assert 0 < best["score"] <= 1
+    assert best["valid"] is True
+    assert any("under division 308 in 1972-07" in reason for reason in best["reasons"])
+    assert best["history"], "the demo registry has Quảng Trị 1972 for Sư đoàn 308"
+    item = best["history"][0]
+    assert set(item) >= {"from", "to", "title", "place", "lat", "lon", "source"}
+
+
+def test_mailbox_result_shape(client: TestClient) -> None:
+    body = client.post("/api/v1/decode", json={"text": "Hòm thư 47120 HN-B5"}).json()
+    assert body["date"] is None
+    assert body["designations"][0]["kind"] == "mailbox"
+    assert body["designations"][0]["mailbox"] == {"number": "47120", "letters": "HN", "suffix": "B5"}
+    assert body["designations"][0]["echelons"] == []
+
+
+def test_no_designation(client: TestClient) -> None:
+    body = client.post("/api/v1/decode", json={"text": "lô 3, hàng 5, mộ số 18"}).json()
+    assert body["designations"] == []
+    assert body["candidates"] == []
+
+
+@pytest.mark.parametrize(("payload", "status"), [
+    ({"text": ""}, 422),
+    ({"text": "c2", "date": "1972-13"}, 422),
+    ({"text": "c2", "date": 1972}, 422),
+    ({"text": 42}, 422),
+    ({}, 422),
+    ({"text": "c2", "extra": 1}, 422),
+    ({"text": "c2\u0000d5"}, 422),
+    ({"text": "c2 " * 100_000}, 413),
+    ({"text": "x" * 9_000_000}, 413),
+])
+def test_bad_input_gets_a_clear_4xx(client: TestClient, payload: dict[str, object], status: int) -> None:
+    response = client.post("/api/v1/decode", json=payload)
+    assert response.status_code == status
+    assert isinstance(response.json()["detail"], str)
+
+
+@pytest.mark.parametrize("body", [b"{", b"not json", b"\xff\xfe\x00", b"[]", b"null"])
+def test_malformed_json_is_a_422(client: TestClient, body: bytes) -> None:
+    response = client.post("/api/v1/decode", content=body,
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert isinstance(response.json()["detail"], str)
+
+
+def test_batch_decodes_each_item_and_reports_bad_ones(client: TestClient) -> None:
+    response = client.post("/api/v1/decode/batch", json={"items": [
+        {"text": "c2 d5 e88 f308", "date": "1972-07"},
+        {"text": "c2", "date": "not a date"},
+        {"text": "Công trường 9", "date": "1968"},
+    ]})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert results[0]["result"]["candidates"][0]["unit_id"] == "f308-e88"
+    assert results[1]["result"] is None
+    assert "not a date" in results[1]["error"]
+    assert results[2]["result"]["candidates"][0]["unit_id"] == "f9"
+
+
+def test_batch_limits(client: TestClient) -> None:
+    assert client.post("/api/v1/decode/batch", json={"items": []}).status_code == 422
+    many = {"items": [{"text": "e88"}] * 1001}
+    assert client.post("/api/v1/decode/batch", json=many).status_code == 422
+
+
+def test_openapi_documents_errors(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    responses = spec["paths"]["/api/v1/decode"]["post"]["responses"]
+    assert {"200", "413", "422"} <= set(responses)

@@ -1,0 +1,166 @@
+"""The ``phienhieu`` command, run as a real process against real storage."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ENV_KEYS = ("PHIENHIEU_DATA_DIR", "PHIENHIEU_DATABASE_URL")
+
+
+class Cli:
+    """Runs ``phienhieu`` with its own data dir and database."""
+
+    def __init__(self, data_dir: Path, database_url: str) -> None:
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PHIENHIEU_")}
+        self.env.update({"PHIENHIEU_DATA_DIR": str(data_dir), "PHIENHIEU_DATABASE_URL": database_url})
+
+    def __call__(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "api.cli", *args], input=stdin, capture_output=True,
+            text=True, env=self.env, timeout=120, check=False,
+        )
+
+
+@pytest.fixture
+def cli(tmp_path: Path, database_url: str) -> Cli:
+    return Cli(tmp_path / "data", database_url)
+
+
+@pytest.fixture
+def demo_cli(cli: Cli) -> Cli:
+    assert cli("demo").returncode == 0
+    return cli
+
+
+def test_demo_is_idempotent(cli: Cli) -> None:
+    first = cli("demo", "--json")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["created"] > 20
+    second = json.loads(cli("demo", "--json").stdout)
+    assert (second["created"], second["updated"]) == (0, 0)
+    assert second["revision"] == json.loads(first.stdout)["revision"]
+
+
+def test_decode_json_follows_the_contract(demo_cli: Cli) -> None:
+    run = demo_cli("decode", "c2 d5 e88 f308", "--date", "1972-07", "--json")
+    assert run.returncode == 0, run.stderr
+    body = json.loads(run.stdout)
+    assert set(body) == {"text", "date", "designations", "candidates"}
+    assert body["candidates"][0]["unit_id"] == "f308-e88"
+
+
+def test_decode_text_output(demo_cli: Cli) -> None:
+    run = demo_cli("decode", "Hòm thư 47120 HN", "--date", "1974")
+    assert run.returncode == 0, run.stderr
+    assert "mailbox: Hòm thư 47120 HN" in run.stdout
+    assert "f304-e66" in run.stdout
+    nothing = demo_cli("decode", "ngày 12 tháng 3 năm 1972")
+    assert nothing.stdout.strip() == "No unit designation found."
+
+
+@pytest.mark.parametrize(("args", "code", "needle"), [
+    (("decode", ""), 3, "empty"),
+    (("decode", "c2", "--date", "1972-13"), 3, "impossible month"),
+    (("decode",), 3, "either a TEXT"),
+    (("decode", "c2", "--batch", "x.csv"), 3, "either a TEXT"),
+    (("decode", "--batch", "/nonexistent/in.csv"), 3, "Cannot read"),
+    (("registry", "import", "/nonexistent.json"), 3, "Cannot read"),
+    (("normalize", "abc", "--from", "klingon"), 3, "klingon"),
+    (("frobnicate",), 2, "No such command"),
+])
+def test_errors_are_one_sentence_and_an_exit_code(
+    demo_cli: Cli, args: tuple[str, ...], code: int, needle: str
+) -> None:
+    run = demo_cli(*args)
+    assert run.returncode == code, run.stderr
+    assert needle in run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.stdout == ""
+
+
+def test_batch_csv(demo_cli: Cli, tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("id,text,date\n1,c2 d5 e88 f308,1972-07\n2,Hòm thư 47120 HN,1974\n"
+                      "3,c2,1972-99\n4,không có gì,\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    run = demo_cli("decode", "--batch", str(source), "--out", str(out))
+    assert run.returncode == 1  # row 3 failed, and the others were still written
+    assert "1 row(s)" in run.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["id"] for r in rows] == ["1", "2", "3", "4"]
+    assert rows[0]["best_unit_id"] == "f308-e88"
+    assert float(rows[0]["best_score"]) > 0.5
+    assert rows[1]["best_unit_id"] == "f304-e66"
+    assert rows[2]["error"]
+    assert not rows[2]["result_json"]
+    assert rows[3]["best_unit_id"] == ""
+    assert json.loads(rows[3]["result_json"])["designations"] == []
+    assert json.loads(rows[0]["result_json"])["candidates"][0]["name"] == "Trung đoàn 88"
+
+
+def test_batch_csv_without_text_column(demo_cli: Cli, tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("unit\nc2\n", encoding="utf-8")
+    run = demo_cli("decode", "--batch", str(source))
+    assert run.returncode == 3
+    assert "no 'text' column" in run.stderr
+
+
+def test_registry_round_trip_and_all_or_nothing(demo_cli: Cli, tmp_path: Path) -> None:
+    exported = tmp_path / "registry.json"
+    assert demo_cli("registry", "export", str(exported)).returncode == 0
+    document = json.loads(exported.read_text(encoding="utf-8"))
+    again = demo_cli("registry", "import", str(exported), "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["updated"] == 0
+    document["units"][0]["parents"] = [{"unit": "no-such-unit", "from": None, "to": None}]
+    document["units"][1]["level"] = "legion"
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(document), encoding="utf-8")
+    run = demo_cli("registry", "import", str(broken))
+    assert run.returncode == 3
+    assert "$.units[1].level" in run.stderr
+    after = demo_cli("registry", "export")
+    assert json.loads(after.stdout) == json.loads(exported.read_text(encoding="utf-8"))
+
+
+def test_registry_import_reports_semantic_problems(demo_cli: Cli, tmp_path: Path) -> None:
+    cyclic = tmp_path / "cyclic.json"
+    cyclic.write_text(json.dumps({"units": [
+        {"id": "x1", "level": "division", "name": "X1", "parents": [{"unit": "x2"}]},
+        {"id": "x2", "level": "corps", "name": "X2", "parents": [{"unit": "x1"}]},
+    ]}), encoding="utf-8")
+    run = demo_cli("registry", "import", str(cyclic))
+    assert run.returncode == 3
+    assert "cycle" in run.stderr
+    assert "x1" not in demo_cli("registry", "export").stdout
+
+
+def test_registry_import_refuses_malformed_json(demo_cli: Cli, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b"{\"units\": [")
+    run = demo_cli("registry", "import", str(bad))
+    assert run.returncode == 3
+    assert "not valid JSON" in run.stderr
+
+
+def test_normalize(cli: Cli) -> None:
+    run = cli("normalize", "Th¸i B×nh", "--from", "tcvn3")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "Thái Bình"
+    assert cli("normalize", "Thái Bình").stdout.strip() == "Thái Bình"
+
+
+def test_help_for_every_command(cli: Cli) -> None:
+    for command in (["serve"], ["demo"], ["decode"], ["normalize"], ["registry", "import"],
+                    ["registry", "export"]):
+        run = cli(*command, "--help")
+        assert run.returncode == 0, command
+        assert "Usage" in run.stdout, command
