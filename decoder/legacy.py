@@ -1,0 +1,241 @@
+"""Repair of Vietnamese text from the legacy 8-bit encodings and from UTF-8 mojibake.
+
+Files typed in the 1990s and 2000s used TCVN3 (ABC, northern), VNI (southern) or VISCII
+fonts. Read as Windows-1252 they look like ``Th¸i B×nh`` (TCVN3) or ``Thaùi Bình``
+(VNI); UTF-8 read the same way looks like ``ThÃ¡i``. Each repair recovers the bytes the
+text was read from and decodes them with the right table.
+
+Tables: TCVN3 cross-checked between two independent converters; VNI against the
+xvnkb keyboard driver's table; VISCII against libintl-perl's generated table (RFC 1456).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+from typing import Literal
+
+import ftfy
+
+from decoder.errors import InvalidInputError
+from decoder.text import is_vietnamese_syllable, vietnamese_score
+
+_EDGE = "\"'()[]{}.,;:!?«»“”‘’-–—/"
+
+LegacyEncoding = Literal["tcvn3", "vni", "viscii"]
+Source = Literal["auto", "tcvn3", "vni", "viscii", "mojibake"]
+SOURCES: tuple[str, ...] = ("auto", "tcvn3", "vni", "viscii", "mojibake")
+
+_TONE_MARKS = ("", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323")  # none, sắc, huyền, hỏi, ngã, nặng
+
+# TCVN3 (ABC): each toneless vowel, then its five toned forms, as Windows-1252 bytes.
+# Marked capitals are not in the encoding (they lived in separate ".VnTimeH" fonts).
+_TCVN3_ROWS = {
+    "a": b"a\xb8\xb5\xb6\xb7\xb9", "ă": b"\xa8\xbe\xbb\xbc\xbd\xc6",
+    "â": b"\xa9\xca\xc7\xc8\xc9\xcb", "e": b"e\xd0\xcc\xce\xcf\xd1",
+    "ê": b"\xaa\xd5\xd2\xd3\xd4\xd6", "i": b"i\xdd\xd7\xd8\xdc\xde",
+    "o": b"o\xe3\xdf\xe1\xe2\xe4", "ô": b"\xab\xe8\xe5\xe6\xe7\xe9",
+    "ơ": b"\xac\xed\xea\xeb\xec\xee", "u": b"u\xf3\xef\xf1\xf2\xf4",
+    "ư": b"\xad\xf8\xf5\xf6\xf7\xf9", "y": b"y\xfd\xfa\xfb\xfc\xfe",
+}
+_TCVN3_SINGLES = {"đ": 0xAE, "Ă": 0xA1, "Â": 0xA2, "Ê": 0xA3, "Ô": 0xA4, "Ơ": 0xA5, "Ư": 0xA6,
+                  "Đ": 0xA7}
+
+# VNI Windows: a base letter followed by a mark byte, for each tone in _TONE_MARKS order.
+_VNI_ROWS = {
+    "A": ("A", "AÙ", "AØ", "AÛ", "AÕ", "AÏ"), "Â": ("AÂ", "AÁ", "AÀ", "AÅ", "AÃ", "AÄ"),
+    "Ă": ("AÊ", "AÉ", "AÈ", "AÚ", "AÜ", "AË"), "E": ("E", "EÙ", "EØ", "EÛ", "EÕ", "EÏ"),
+    "Ê": ("EÂ", "EÁ", "EÀ", "EÅ", "EÃ", "EÄ"), "O": ("O", "OÙ", "OØ", "OÛ", "OÕ", "OÏ"),
+    "Ô": ("OÂ", "OÁ", "OÀ", "OÅ", "OÃ", "OÄ"), "Ơ": ("Ô", "ÔÙ", "ÔØ", "ÔÛ", "ÔÕ", "ÔÏ"),
+    "U": ("U", "UÙ", "UØ", "UÛ", "UÕ", "UÏ"), "Ư": ("Ö", "ÖÙ", "ÖØ", "ÖÛ", "ÖÕ", "ÖÏ"),
+    "I": ("I", "Í", "Ì", "Æ", "Ó", "Ò"), "Y": ("Y", "YÙ", "YØ", "YÛ", "YÕ", "Î"),
+}
+
+# VISCII: bytes 0x80..0xFF in order, then the six letters placed on control codes.
+_VISCII_HIGH = (
+    "ẠẮẰẶẤẦẨẬẼẸẾỀỂỄỆỐỒỔỖỘỢỚỜỞỊỎỌỈỦŨỤỲ"
+    "ÕắằặấầẩậẽẹếềểễệốồổỗỠƠộờởịỰỨỪỬơớƯ"
+    "ÀÁÂÃẢĂẳẵÈÉÊẺÌÍĨỳĐứÒÓÔạỷừửÙÚỹỵÝỡư"
+    "àáâãảăữẫèéêẻìíĩỉđựòóôõỏọụùúũủýợỮ"
+)
+_VISCII_LOW = {0x02: "Ẳ", 0x05: "Ẵ", 0x06: "Ẫ", 0x14: "Ỷ", 0x19: "Ỹ", 0x1E: "Ỵ"}
+
+
+def _toned(vowel: str, tone: int) -> str:
+    return unicodedata.normalize("NFC", vowel + _TONE_MARKS[tone])
+
+
+@cache
+def _tcvn3_decoding() -> dict[int, str]:
+    table = {byte: letter for letter, byte in _TCVN3_SINGLES.items()}
+    for vowel, row in _TCVN3_ROWS.items():
+        for tone, byte in enumerate(row):
+            if byte >= 0x80:
+                table[byte] = _toned(vowel, tone)
+    return table
+
+
+@cache
+def _vni_decoding() -> dict[str, str]:
+    """VNI sequences (as Windows-1252 text) to letters, both cases."""
+    table = {"Ñ": "Đ", "ñ": "đ"}
+    for vowel, row in _VNI_ROWS.items():
+        for tone, sequence in enumerate(row):
+            if len(sequence) > 1 or not sequence.isascii():
+                table[sequence] = _toned(vowel, tone)
+                table[sequence.lower()] = _toned(vowel.lower(), tone)
+    return table
+
+
+@cache
+def _viscii_decoding() -> dict[int, str]:
+    table = {0x80 + index: letter for index, letter in enumerate(_VISCII_HIGH)}
+    table.update(_VISCII_LOW)
+    return table
+
+
+def decode_legacy(data: bytes, encoding: LegacyEncoding) -> str:
+    """Decode bytes of a legacy Vietnamese encoding to NFC Unicode.
+
+    Bytes the encoding does not assign are read as Windows-1252 (Latin-1 where that
+    leaves them undefined), as the fonts of the time displayed them.
+    """
+    if encoding == "vni":
+        return _decode_vni(_as_cp1252_text(data))
+    table = _tcvn3_decoding() if encoding == "tcvn3" else _viscii_decoding()
+    return "".join(table.get(byte) or _cp1252_char(byte) for byte in data)
+
+
+def _decode_vni(text: str) -> str:
+    table = _vni_decoding()
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        pair = text[index:index + 2]
+        if len(pair) == 2 and pair in table:
+            out.append(table[pair])
+            index += 2
+        else:
+            out.append(table.get(text[index], text[index]))
+            index += 1
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def encode_legacy(text: str, encoding: LegacyEncoding) -> bytes:
+    """Encode Unicode Vietnamese in a legacy encoding (for tests and exports).
+
+    TCVN3 has no marked capitals: they are written lowercase, as the fonts did.
+    Characters the encoding cannot hold become ``?``.
+    """
+    reverse = _reverse_table(encoding)
+    out = bytearray()
+    for char in unicodedata.normalize("NFC", text):
+        if char in reverse:
+            out += reverse[char]
+        elif encoding == "tcvn3" and char.lower() in reverse:
+            out += reverse[char.lower()]
+        elif char.isascii():
+            out += char.encode("ascii")
+        else:
+            out += b"?"
+    return bytes(out)
+
+
+@cache
+def _reverse_table(encoding: LegacyEncoding) -> dict[str, bytes]:
+    if encoding == "vni":
+        return {letter: seq.encode("cp1252") for seq, letter in _vni_decoding().items()}
+    table = _tcvn3_decoding() if encoding == "tcvn3" else _viscii_decoding()
+    return {letter: bytes([byte]) for byte, letter in table.items()}
+
+
+def _cp1252_char(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return chr(byte)
+
+
+def _as_cp1252_text(data: bytes) -> str:
+    return "".join(_cp1252_char(byte) for byte in data)
+
+
+@cache
+def _cp1252_reverse() -> dict[str, int]:
+    reverse = {chr(byte): byte for byte in range(256)}  # Latin-1 first
+    reverse.update({_cp1252_char(byte): byte for byte in range(256)})
+    return reverse
+
+
+def as_misread_bytes(text: str) -> bytes | None:
+    """The bytes behind text decoded as Windows-1252 (or Latin-1), or None if impossible."""
+    reverse = _cp1252_reverse()
+    try:
+        return bytes(reverse[char] for char in text)
+    except KeyError:
+        return None
+
+
+def repair(text: str, source: str = "auto") -> str:
+    """Undo a legacy-encoding or mojibake misreading.
+
+    Args:
+        text: what was read.
+        source: ``tcvn3``, ``vni``, ``viscii``, ``mojibake``, or ``auto`` to pick the
+            reading that makes the most Vietnamese words, keeping the text as it is
+            unless a repair is clearly better.
+
+    Raises:
+        InvalidInputError: an unknown source.
+    """
+    if source not in SOURCES:
+        raise InvalidInputError(f"Unknown source encoding {source!r}; use one of {', '.join(SOURCES)}.")
+    if source == "auto":
+        return "\n".join(_repair_auto(line) for line in text.split("\n"))
+    return _repair_as(text, source)
+
+
+def _repair_as(text: str, source: str) -> str:
+    if source == "mojibake":
+        fixed: str = ftfy.fix_encoding(text)
+        return fixed
+    data = as_misread_bytes(text)
+    if data is None:
+        return text  # characters no single byte could have produced: not this misreading
+    encoding: LegacyEncoding = "tcvn3" if source == "tcvn3" else "vni" if source == "vni" else "viscii"
+    return decode_legacy(data, encoding)
+
+
+def _repair_auto(line: str) -> str:
+    if not any(0x80 <= ord(ch) < 0x100 or (ch.isalpha() and not ch.isascii()) for ch in line):
+        return line  # plain ASCII, or only typographic punctuation: nothing to repair
+    best, best_gain = line, 0
+    for source in ("mojibake", "tcvn3", "vni", "viscii"):
+        candidate = _repair_as(line, source)
+        gain = _word_gain(line, candidate)
+        if gain > best_gain:
+            best, best_gain = candidate, gain
+    return best
+
+
+def _word_gain(line: str, candidate: str) -> int:
+    """How many more real Vietnamese words the candidate has among the words it changed.
+
+    Only words that held a letter count as evidence, so a dash or curly quotes (which
+    other encodings read as capital letters) never trigger a repair; a repair that
+    breaks words costs twice what it mends.
+    """
+    before, after = line.split(), candidate.split()
+    if candidate == line:
+        return 0
+    if len(before) != len(after):
+        return 1 if vietnamese_score(candidate) > vietnamese_score(line) + 0.25 else 0
+    good = bad = 0
+    for old, new in zip(before, after, strict=True):
+        if old == new or not any(ch.isalpha() for ch in old):
+            continue
+        old_ok = is_vietnamese_syllable(old.strip(_EDGE))
+        new_ok = is_vietnamese_syllable(new.strip(_EDGE))
+        good += new_ok and not old_ok
+        bad += old_ok and not new_ok
+    return good - 2 * bad

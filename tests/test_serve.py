@@ -1,0 +1,49 @@
+"""``phienhieu serve`` really serves: start it, ask it, stop it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_serve_answers_health_and_decode(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PHIENHIEU_")}
+    env.update({"PHIENHIEU_DATA_DIR": str(tmp_path), "PHIENHIEU_OCR_WORKERS": "0"})
+    subprocess.run([sys.executable, "-m", "api.cli", "demo"], env=env, check=True,
+                   capture_output=True, timeout=120)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = httpx.get(f"{base}/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, "the server exited early"
+                assert time.monotonic() < deadline, "the server did not start within 60 s"
+                time.sleep(0.2)
+        assert health.json() == {"status": "ok"}
+        decoded = httpx.post(f"{base}/api/v1/decode", json={"text": "Công trường 9", "date": "1968"})
+        assert decoded.status_code == 200
+        assert decoded.json()["candidates"][0]["unit_id"] == "f9"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
