@@ -11,17 +11,18 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from decoder.normalize import normalize as normalize_text
 
-from api.batch_csv import decode_csv
 from api.errors import EXIT_CODE, ExitCode
-from api.services import Services, parse_registry_json
 from api.settings import load_settings
 from decoder.errors import InvalidInputError, InvalidRegistryError, PhienhieuError
-from decoder.result import DecodeResult
+from decoder.normalize import normalize as normalize_text
+
+if TYPE_CHECKING:
+    from api.services import Services
+    from decoder.result import DecodeResult
 
 app = typer.Typer(
     name="phienhieu",
@@ -37,6 +38,9 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable J
 
 
 def _services() -> Services:
+    # Imported here so that --help and normalize start without the database stack.
+    from api.services import Services
+
     return Services(load_settings())
 
 
@@ -90,6 +94,8 @@ def decode(
     services = _services()
     try:
         if batch is not None:
+            from api.batch_csv import decode_csv
+
             failed = decode_csv(batch, out, services)
             if failed:
                 typer.echo(f"{failed} row(s) could not be decoded; see the 'error' column.", err=True)
@@ -139,6 +145,8 @@ def registry_import(
     as_json: JsonFlag = False,
 ) -> None:
     """Import a registry file: validated, idempotent, all or nothing."""
+    from api.services import parse_registry_json
+
     raw = _read_file(file)
     services = _services()
     try:

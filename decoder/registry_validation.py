@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 
 from decoder.dates import Period
 from decoder.errors import RegistryProblem
-from decoder.registry_schema import RegistryDocument, UnitEntry, BoundedEntry
+from decoder.registry_schema import BoundedEntry, RegistryDocument, UnitEntry
 
 _CodeHolder = tuple[str, str, Period]  # JSON path, unit id, period
 

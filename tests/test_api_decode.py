@@ -84,7 +84,7 @@ def test_bad_input_gets_a_clear_4xx(client: TestClient, payload: dict[str, objec
 def test_malformed_json_is_a_422(client: TestClient, body: bytes) -> None:
     response = client.post("/api/v1/decode", content=body,
                            headers={"content-type": "application/json"})
-    assert response.status_code == 422
+    assert response.status_code in (400, 422)  # 400: the body is not even UTF-8
     assert isinstance(response.json()["detail"], str)
 
 

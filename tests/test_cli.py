@@ -34,6 +34,12 @@ def cli(tmp_path: Path, database_url: str) -> Cli:
 
 
 @pytest.fixture
+def local_cli(tmp_path: Path) -> Cli:
+    """For commands that do not depend on the database backend."""
+    return Cli(tmp_path / "data", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+
+
+@pytest.fixture
 def demo_cli(cli: Cli) -> Cli:
     assert cli("demo").returncode == 0
     return cli
@@ -151,14 +157,24 @@ def test_registry_import_refuses_malformed_json(demo_cli: Cli, tmp_path: Path) -
     assert "not valid JSON" in run.stderr
 
 
-def test_normalize(cli: Cli) -> None:
-    run = cli("normalize", "Th¸i B×nh", "--from", "tcvn3")
+def test_normalize(local_cli: Cli) -> None:
+    run = local_cli("normalize", "Th¸i B×nh", "--from", "tcvn3")
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "Thái Bình"
-    assert cli("normalize", "Thái Bình").stdout.strip() == "Thái Bình"
+    assert local_cli("normalize", "Thái Bình").stdout.strip() == "Thái Bình"
+    assert local_cli("normalize", "Vieät Nam").stdout.strip() == "Việt Nam"
 
 
-def test_help_for_every_command(cli: Cli) -> None:
+def test_misspelt_setting_is_one_sentence(local_cli: Cli) -> None:
+    local_cli.env["PHIENHIEU_DATABSE_URL"] = "sqlite://"
+    run = local_cli("demo")
+    assert run.returncode == 3
+    assert "PHIENHIEU_DATABSE_URL" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_help_for_every_command(local_cli: Cli) -> None:
+    cli = local_cli
     for command in (["serve"], ["demo"], ["decode"], ["normalize"], ["registry", "import"],
                     ["registry", "export"]):
         run = cli(*command, "--help")

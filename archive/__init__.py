@@ -1,0 +1,1 @@
+"""System of record: SQLAlchemy models, Alembic migrations and repository functions."""
