@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.schema import SchemaItem
 
 revision = "0001"
 down_revision = None
@@ -16,12 +17,12 @@ branch_labels = None
 depends_on = None
 
 
-def _bounded() -> list[sa.SchemaItem]:
+def _bounded() -> list[SchemaItem]:
     return [sa.Column("date_from", sa.String(10), nullable=True),
             sa.Column("date_to", sa.String(10), nullable=True)]
 
 
-def _child(name: str, *columns: sa.SchemaItem) -> None:
+def _child(name: str, *columns: SchemaItem) -> None:
     op.create_table(
         name,
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
