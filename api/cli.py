@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,6 +24,7 @@ from decoder.normalize import normalize as normalize_text
 
 if TYPE_CHECKING:
     from api.services import Services
+    from archive.registry_store import ImportReport
     from decoder.result import DecodeResult
 
 app = typer.Typer(
@@ -37,11 +40,24 @@ app.add_typer(registry_app, name="registry")
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
 
-def _services() -> Services:
+@contextmanager
+def _services() -> Iterator[Services]:
     # Imported here so that --help and normalize start without the database stack.
     from api.services import Services
 
-    return Services(load_settings())
+    services = Services(load_settings())
+    try:
+        yield services
+    finally:
+        services.close()
+
+
+def _print_report(report: ImportReport, headline: str, as_json: bool) -> None:
+    if as_json:
+        _print_json(dataclasses.asdict(report))
+    else:
+        typer.echo(f"{headline}: {report.created} units created, {report.updated} updated, "
+                   f"{report.unchanged} unchanged (revision {report.revision}).")
 
 
 def _print_json(data: Any) -> None:
@@ -64,16 +80,9 @@ def serve(
 @app.command()
 def demo(as_json: JsonFlag = False) -> None:
     """Load the demonstration registry (idempotent: running it twice changes nothing)."""
-    services = _services()
-    try:
+    with _services() as services:
         report = services.load_demo()
-    finally:
-        services.close()
-    if as_json:
-        _print_json(dataclasses.asdict(report))
-    else:
-        typer.echo(f"Demo registry loaded: {report.created} units created, {report.updated} "
-                   f"updated, {report.unchanged} unchanged (revision {report.revision}).")
+    _print_report(report, "Demo registry loaded", as_json)
 
 
 @app.command()
@@ -91,8 +100,7 @@ def decode(
         raise InvalidInputError("Give either a TEXT to decode or --batch FILE.csv, not both.")
     if out is not None and batch is None:
         raise InvalidInputError("--out goes with --batch.")
-    services = _services()
-    try:
+    with _services() as services:
         if batch is not None:
             from api.batch_csv import decode_csv
 
@@ -103,8 +111,6 @@ def decode(
             return
         assert text is not None
         result = services.decode(text, date)
-    finally:
-        services.close()
     if as_json:
         _print_json(result.to_json_data())
     else:
@@ -148,16 +154,9 @@ def registry_import(
     from api.services import parse_registry_json
 
     raw = _read_file(file)
-    services = _services()
-    try:
+    with _services() as services:
         report = services.import_registry(parse_registry_json(raw))
-    finally:
-        services.close()
-    if as_json:
-        _print_json(dataclasses.asdict(report))
-    else:
-        typer.echo(f"Imported {file}: {report.created} created, {report.updated} updated, "
-                   f"{report.unchanged} unchanged (revision {report.revision}).")
+    _print_report(report, f"Imported {file}", as_json)
 
 
 @registry_app.command("export")
@@ -165,11 +164,8 @@ def registry_export(
     file: Annotated[Path | None, typer.Argument(help="Where to write (default: stdout).")] = None,
 ) -> None:
     """Export the whole registry as JSON."""
-    services = _services()
-    try:
+    with _services() as services:
         document = services.export_registry()
-    finally:
-        services.close()
     data = json.dumps(document.to_json_data(), ensure_ascii=False, indent=2) + "\n"
     if file is None:
         sys.stdout.write(data)

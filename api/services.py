@@ -12,6 +12,10 @@ import time
 from importlib import resources
 from typing import Any
 
+from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.settings import Settings
 from archive.db import make_engine, make_session_factory
 from archive.migrate import upgrade_database
 from archive.registry_store import (
@@ -21,10 +25,6 @@ from archive.registry_store import (
     load_registry,
     registry_revision,
 )
-from pydantic import ValidationError
-from sqlalchemy.orm import Session, sessionmaker
-
-from api.settings import Settings
 from decoder.decode import decode
 from decoder.errors import InvalidRegistryError, RegistryProblem
 from decoder.registry import Registry

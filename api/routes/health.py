@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from archive.errors import DatabaseUnavailableError
 from fastapi import APIRouter
 from sqlalchemy import text
 
 from api.deps import ServicesDep
 from api.schemas import HealthPublic
+from archive.errors import DatabaseUnavailableError
 
 router = APIRouter(tags=["health"])
 
