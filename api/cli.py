@@ -145,6 +145,47 @@ def normalize(
     typer.echo(normalize_text(text, source))
 
 
+@app.command()
+def ocr(
+    paths: Annotated[list[Path], typer.Argument(help="Image (PNG, JPEG, TIFF, WebP) or PDF files.")],
+    lang: Annotated[str, typer.Option(help="Tesseract languages, e.g. vie or vie+eng.")] = "vie",
+    workers: Annotated[int | None, typer.Option(
+        help="Processes to use (default: one per core).", min=0)] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """OCR files with the full pipeline, without the archive.
+
+    Text mode prints each page's text, pages separated by a form feed. Files that cannot
+    be read are reported on stderr and the others still run; the exit code is then 1.
+    """
+    from pydantic import ValidationError
+
+    from ocr.options import OcrOptions
+    from ocr.runner import ocr_files
+
+    try:
+        options = OcrOptions(lang=lang)
+    except ValidationError as error:
+        reason = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise InvalidInputError(f"--lang: {reason}.") from None
+    result = ocr_files(paths, options, workers=workers)
+    if as_json:
+        _print_json(result.model_dump(mode="json"))
+    else:
+        texts = [page.text for file in result.files for page in file.pages]
+        if texts:
+            typer.echo("\f".join(texts))
+    failed = [file for file in result.files if file.error]
+    for file in failed:
+        typer.echo(f"Error: {file.error}", err=True)
+    for file in result.files:
+        for page in file.pages:
+            if page.error:
+                typer.echo(f"Warning: {file.path} page {page.number}: {page.error}", err=True)
+    if failed:
+        raise typer.Exit(ExitCode.FAILED)
+
+
 @registry_app.command("import")
 def registry_import(
     file: Annotated[Path, typer.Argument(help="Registry JSON file.")],

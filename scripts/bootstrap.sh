@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${1:-app}
 
-apt_packages=(tesseract-ocr tesseract-ocr-vie fonts-dejavu-core)
+apt_packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-dejavu-core fonts-freefont-ttf)
 
 missing=()
 for package in "${apt_packages[@]}"; do

@@ -180,3 +180,38 @@ def test_help_for_every_command(local_cli: Cli) -> None:
         run = cli(*command, "--help")
         assert run.returncode == 0, command
         assert "Usage" in run.stdout, command
+
+
+def test_ocr_text_json_and_bad_files(local_cli: Cli, tmp_path: Path) -> None:
+    from bench.synth import Degradation, make_page
+
+    first, second = tmp_path / "a.png", tmp_path / "b.png"
+    first.write_bytes(make_page(60, degradation=Degradation(skew=2)).png_bytes())
+    second.write_bytes(make_page(61).png_bytes())
+    run = local_cli("ocr", str(first), str(second))
+    assert run.returncode == 0, run.stderr
+    pages = run.stdout.split("\f")
+    assert len(pages) == 2
+    assert "GIẤY BÁO TỬ" in pages[0]
+    assert "GIẤY BÁO TỬ" in pages[1]
+
+    liar = tmp_path / "liar.jpg"
+    liar.write_text("not a picture")
+    run = local_cli("ocr", str(first), str(liar), "--json", "--lang", "vie")
+    assert run.returncode == 1
+    body = json.loads(run.stdout)
+    good, bad = body["files"]
+    assert good["error"] is None
+    assert bad["pages"] == []
+    assert "liar.jpg" in bad["error"]
+    assert "liar.jpg" in run.stderr
+    page = good["pages"][0]
+    assert {"number", "text", "confidence", "rotation", "skew", "words"} <= set(page)
+    assert {"text", "conf", "box"} <= set(page["words"][0])
+    assert len(page["words"][0]["box"]) == 4
+
+
+def test_ocr_refuses_a_hostile_language(local_cli: Cli, tmp_path: Path) -> None:
+    run = local_cli("ocr", "x.png", "--lang", "vie; rm -rf /")
+    assert run.returncode == 3
+    assert "--lang" in run.stderr

@@ -1,0 +1,55 @@
+"""The OCR result of CONTRACT.md: files, pages and words with boxes and confidence."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class StepRecord(BaseModel):
+    """One preprocessing stage as it ran on a page."""
+
+    name: str
+    ms: float
+    detail: str
+
+
+class OcrWord(BaseModel):
+    """A recognised word; ``box`` is ``[x, y, width, height]`` on the page as loaded."""
+
+    text: str
+    conf: float = Field(ge=0, le=1)
+    box: list[int]
+    line: int = Field(description="index of the line the word is on, in reading order")
+
+
+class OcrPage(BaseModel):
+    """One page: its text, words and what was done to it."""
+
+    number: int
+    text: str
+    confidence: float = Field(ge=0, le=1)
+    rotation: int = Field(description="degrees turned clockwise to make the page upright")
+    skew: float = Field(description="tilt of the text lines found, degrees counter-clockwise")
+    words: list[OcrWord]
+    source: Literal["ocr", "text_layer"] = "ocr"
+    width: int = 0
+    height: int = 0
+    engine: str = ""
+    steps: list[StepRecord] = Field(default_factory=list)
+    error: str | None = None
+
+
+class OcrFile(BaseModel):
+    """One input file: its pages, or why it could not be read."""
+
+    path: str
+    error: str | None = None
+    pages: list[OcrPage] = Field(default_factory=list)
+
+
+class OcrResult(BaseModel):
+    """All the files of one run."""
+
+    files: list[OcrFile]

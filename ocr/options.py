@@ -1,0 +1,37 @@
+"""The validated options of one OCR run, shared by every page of it."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class OcrOptions(BaseModel):
+    """What to recognise and within which limits."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lang: str = Field(default="vie", description="Tesseract languages, e.g. 'vie' or 'vie+eng'")
+    dpi: int = Field(default=300, ge=72, le=1200, description="resolution PDFs are rendered at")
+    min_dpi: int = Field(default=250, ge=72, le=1200, description="scans below this are upscaled")
+    assumed_dpi: int = Field(default=300, ge=72, le=1200,
+                             description="resolution assumed when a file does not say")
+    max_pixels: int = Field(default=80_000_000, ge=1, description="largest page, in pixels")
+    max_pages: int = Field(default=2_000, ge=1, description="most pages in one file")
+    max_file_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
+    page_timeout_s: float = Field(default=180.0, gt=0)
+    orientation: bool = True
+    deskew: bool = True
+    flatten: bool = True
+    denoise: bool = True
+    binarize: bool = True
+    clean_borders: bool = True
+
+    @field_validator("lang")
+    @classmethod
+    def _lang_names(cls, value: str) -> str:
+        # Passed to a program: only names of installed traineddata files are allowed.
+        if not re.fullmatch(r"[A-Za-z_]{3,20}(\+[A-Za-z_]{3,20}){0,4}", value):
+            raise ValueError(f"{value!r} is not a Tesseract language list such as 'vie+eng'")
+        return value

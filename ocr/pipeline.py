@@ -1,0 +1,98 @@
+"""One page through the stages: clean-up, recognition, boxes mapped back, text assembled."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import partial
+
+from ocr.errors import OcrError
+from ocr.loading import SourcePage
+from ocr.model import OcrPage, OcrWord
+from ocr.options import OcrOptions
+from ocr.preprocess import (
+    PageContext,
+    binarize_page,
+    clean_borders,
+    correct_skew,
+    flatten_illumination,
+    remove_noise,
+    run_stage,
+    turn_upright,
+    upscale_low_resolution,
+)
+from ocr.tesseract import RawWord, detect_orientation, engine_version, recognise_words
+
+# Below this OSD confidence a page is left as it is: a wrong quarter-turn costs the page.
+_MIN_ORIENTATION_CONFIDENCE = 1.5
+
+
+def preprocess_page(page: SourcePage, options: OcrOptions) -> PageContext:
+    """Clean a loaded page for recognition, recording every stage."""
+    context = PageContext(image=page.image, dpi=page.dpi)
+    run_stage(context, "upscale", partial(upscale_low_resolution, min_dpi=options.min_dpi))
+    if options.flatten:
+        run_stage(context, "flatten", flatten_illumination)
+    if options.orientation:
+        run_stage(context, "orientation", partial(_orient, timeout_s=options.page_timeout_s))
+    if options.deskew:
+        run_stage(context, "deskew", correct_skew)
+    if options.denoise:
+        run_stage(context, "denoise", remove_noise)
+    if options.binarize:
+        run_stage(context, "binarize", partial(binarize_page, adaptive=not options.flatten))
+        if options.clean_borders:
+            run_stage(context, "borders", clean_borders)
+    return context
+
+
+def _orient(context: PageContext, timeout_s: float) -> str:
+    clockwise, confidence = detect_orientation(context.image, timeout_s)
+    if confidence < _MIN_ORIENTATION_CONFIDENCE:
+        return f"kept (OSD said {clockwise}° at confidence {confidence:.1f})"
+    return f"{turn_upright(context, clockwise)} (confidence {confidence:.1f})"
+
+
+def ocr_page(page: SourcePage, options: OcrOptions) -> OcrPage:
+    """Recognise one page; a failure is reported on the page, never raised."""
+    height, width = page.image.shape
+    if page.text_layer is not None:
+        return OcrPage(number=page.number, text=page.text_layer, confidence=1.0, rotation=0,
+                       skew=0.0, words=[], source="text_layer", width=width, height=height,
+                       engine="pdf text layer")
+    try:
+        context = preprocess_page(page, options)
+        raw = recognise_words(context.image, options.lang, options.page_timeout_s)
+    except OcrError as error:
+        return OcrPage(number=page.number, text="", confidence=0.0, rotation=0, skew=0.0,
+                       words=[], width=width, height=height, error=error.message)
+    words, text = _assemble(raw, context)
+    confidence = _mean_confidence(words)
+    return OcrPage(number=page.number, text=text, confidence=confidence,
+                   rotation=context.rotation, skew=context.skew, words=words, width=width,
+                   height=height, engine=engine_version(), steps=context.steps)
+
+
+def _assemble(raw: list[RawWord], context: PageContext) -> tuple[list[OcrWord], str]:
+    """Words with boxes on the loaded page, and the text: lines by newline, blocks by a
+    blank line."""
+    lines: dict[tuple[int, int, int], list[RawWord]] = defaultdict(list)
+    for word in raw:
+        lines[word.line_key].append(word)
+    words: list[OcrWord] = []
+    text_lines: list[str] = []
+    previous_block = None
+    for line_index, (key, members) in enumerate(lines.items()):
+        if previous_block is not None and key[0] != previous_block:
+            text_lines.append("")
+        previous_block = key[0]
+        text_lines.append(" ".join(w.text for w in members))
+        words += [OcrWord(text=w.text, conf=round(w.conf, 3), box=context.to_loaded(w.box),
+                          line=line_index) for w in members]
+    return words, "\n".join(text_lines)
+
+
+def _mean_confidence(words: list[OcrWord]) -> float:
+    total = sum(len(w.text) for w in words)
+    if not total:
+        return 0.0
+    return round(sum(w.conf * len(w.text) for w in words) / total, 3)

@@ -1,0 +1,116 @@
+"""The one wrapper around the ``tesseract`` program (through pytesseract).
+
+Process failures and time-outs become the pipeline's own errors here, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import pytesseract
+
+from ocr.errors import EngineError, PageTimeoutError
+from ocr.loading import GreyImage
+
+# One thread per Tesseract: pages already run in parallel, one process per core.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+@dataclass(frozen=True)
+class RawWord:
+    """A word as Tesseract reports it, on the image it was given."""
+
+    text: str
+    conf: float  # 0..1
+    box: tuple[int, int, int, int]
+    line_key: tuple[int, int, int]  # block, paragraph, line
+
+
+@cache
+def engine_version() -> str:
+    """``tesseract 5.3.0`` or the like.
+
+    Raises:
+        EngineError: Tesseract is not installed.
+    """
+    try:
+        return f"tesseract {pytesseract.get_tesseract_version()}"
+    except pytesseract.TesseractNotFoundError:
+        raise EngineError("Tesseract is not installed; run scripts/bootstrap.sh.") from None
+
+
+@cache
+def installed_languages() -> frozenset[str]:
+    """The languages Tesseract can read here."""
+    try:
+        return frozenset(pytesseract.get_languages(config=""))
+    except pytesseract.TesseractNotFoundError:
+        raise EngineError("Tesseract is not installed; run scripts/bootstrap.sh.") from None
+
+
+def check_languages(lang: str) -> None:
+    """Refuse a language that is not installed, before any page is worked on.
+
+    Raises:
+        EngineError: one of the languages is missing.
+    """
+    missing = sorted(set(lang.split("+")) - installed_languages())
+    if missing:
+        raise EngineError(
+            f"Tesseract has no '{missing[0]}' language here; installed: "
+            f"{', '.join(sorted(installed_languages()))}.")
+
+
+def recognise_words(image: GreyImage, lang: str, timeout_s: float) -> list[RawWord]:
+    """Every word Tesseract finds on the image, in reading order.
+
+    Raises:
+        PageTimeoutError: Tesseract ran past ``timeout_s``.
+        EngineError: Tesseract failed.
+    """
+    data = _call(pytesseract.image_to_data, image, lang=lang, config="--oem 1 --psm 3",
+                 output_type=pytesseract.Output.DICT, timeout=timeout_s)
+    words = []
+    for index, text in enumerate(data["text"]):
+        if int(data["level"][index]) != 5 or not str(text).strip():
+            continue
+        box = (int(data["left"][index]), int(data["top"][index]), int(data["width"][index]),
+               int(data["height"][index]))
+        key = (int(data["block_num"][index]), int(data["par_num"][index]),
+               int(data["line_num"][index]))
+        words.append(RawWord(str(text).strip(), max(0.0, float(data["conf"][index])) / 100, box, key))
+    return words
+
+
+def detect_orientation(image: GreyImage, timeout_s: float) -> tuple[int, float]:
+    """Degrees to turn the page clockwise to make it upright, and OSD's confidence.
+
+    A page with too little text for OSD counts as upright with no confidence.
+    """
+    try:
+        result = _call(pytesseract.image_to_osd, image, config="--psm 0",
+                       output_type=pytesseract.Output.DICT, timeout=timeout_s)
+    except EngineError:
+        return 0, 0.0
+    return int(result.get("rotate", 0)), float(result.get("orientation_conf", 0.0))
+
+
+def render_hocr(image: GreyImage, lang: str, timeout_s: float, kind: str = "hocr") -> bytes:
+    """The page as hOCR (``kind="hocr"``) or ALTO XML (``kind="alto"``)."""
+    output: bytes = _call(pytesseract.image_to_pdf_or_hocr, image, lang=lang, extension=kind,
+                          config="--oem 1 --psm 3", timeout=timeout_s)
+    return output
+
+
+def _call(function: Any, image: GreyImage, **kwargs: Any) -> Any:
+    try:
+        return function(image, **kwargs)
+    except pytesseract.TesseractNotFoundError:
+        raise EngineError("Tesseract is not installed; run scripts/bootstrap.sh.") from None
+    except RuntimeError as error:
+        if "timeout" in str(error).lower():
+            raise PageTimeoutError(f"Tesseract took longer than {kwargs.get('timeout')} s.") from None
+        raise EngineError(f"Tesseract failed: {str(error).strip()[:200]}") from None

@@ -1,0 +1,94 @@
+"""Recognition end to end on generated pages: text within a CER bound, boxes on the ink."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from rapidfuzz.distance import Levenshtein
+
+from bench.synth import Degradation, make_page
+from ocr.errors import EngineError
+from ocr.loading import SourcePage
+from ocr.options import OcrOptions
+from ocr.pipeline import ocr_page
+from ocr.runner import ocr_files
+
+OPTIONS = OcrOptions()
+
+
+def cer(truth: str, text: str) -> float:
+    truth, text = " ".join(truth.split()), " ".join(text.split())
+    return Levenshtein.distance(truth, text) / len(truth)
+
+
+@pytest.mark.parametrize("how", [
+    Degradation(),
+    Degradation(skew=-3, blur=1.0, noise=12, uneven_light=0.6, fade=0.3, stains=2, jpeg_quality=60),
+    Degradation(turn=180, skew=2.5),
+])
+def test_generated_death_notice_is_read_within_the_cer_bound(how: Degradation) -> None:
+    page = make_page(21, degradation=how)
+    result = ocr_page(SourcePage(1, page.image, page.dpi), OPTIONS)
+    assert result.error is None
+    assert cer(page.text, result.text) <= 0.03, result.text
+    assert 0.5 < result.confidence <= 1
+    assert result.engine.startswith("tesseract")
+
+
+def test_words_carry_boxes_on_the_page_as_loaded() -> None:
+    page = make_page(22, degradation=Degradation(turn=90, skew=2))
+    result = ocr_page(SourcePage(1, page.image, page.dpi), OPTIONS)
+    height, width = page.image.shape
+    assert result.words
+    for word in result.words:
+        x, y, w, h = word.box
+        assert x >= -3
+        assert y >= -3
+        assert x + w <= width + 3
+        assert y + h <= height + 3
+        crop = page.image[max(0, y):y + h, max(0, x):x + w]
+        assert crop.size, word.text
+        assert crop.min() < 128, f"no ink under {word.text!r}"
+    # The page was turned 90° clockwise: the lines now run top to bottom.
+    first_line = [w for w in result.words if w.line == 0]
+    assert np.ptp([w.box[1] for w in first_line]) > np.ptp([w.box[0] for w in first_line])
+
+
+def test_files_and_pages_in_parallel_with_a_bad_file_among_them(tmp_path: Path) -> None:
+    paths = []
+    for seed in range(3):
+        path = tmp_path / f"page{seed}.png"
+        path.write_bytes(make_page(30 + seed).png_bytes())
+        paths.append(path)
+    frames = [Image.fromarray(make_page(40 + seed).image) for seed in range(2)]
+    frames[0].save(tmp_path / "two.tif", save_all=True, append_images=frames[1:], dpi=(200, 200))
+    (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8\xff garbage")
+    seen: list[tuple[int, int]] = []
+    result = ocr_files([*paths, tmp_path / "broken.jpg", tmp_path / "two.tif"], OPTIONS,
+                       workers=2, progress=lambda done, total: seen.append((done, total)))
+    files = result.files
+    assert [len(f.pages) for f in files] == [1, 1, 1, 0, 2]
+    assert files[3].error is not None
+    assert "broken.jpg" in files[3].error
+    assert [p.number for p in files[4].pages] == [1, 2]
+    assert all(cer(make_page(30 + i).text, files[i].pages[0].text) <= 0.03 for i in range(3))
+    assert sorted(seen)[-1] == (5, 5)
+
+
+def test_a_failing_page_does_not_fail_the_document(tmp_path: Path) -> None:
+    # A page so small Tesseract's time limit trips is still reported on its own.
+    page = make_page(50)
+    result = ocr_page(SourcePage(1, page.image, page.dpi), OcrOptions(page_timeout_s=0.001))
+    assert result.error is not None
+    assert "longer than" in result.error
+    assert result.text == ""
+
+
+def test_missing_language_is_refused_before_any_work(tmp_path: Path) -> None:
+    path = tmp_path / "p.png"
+    path.write_bytes(make_page(1).png_bytes())
+    with pytest.raises(EngineError, match="no 'klingon' language"):
+        ocr_files([path], OcrOptions(lang="klingon"))
