@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from api.services import Services
     from archive.registry_store import ImportReport
     from decoder.result import DecodeResult
+    from ocr.model import OcrResult
 
 app = typer.Typer(
     name="phienhieu",
@@ -151,6 +152,10 @@ def ocr(
     lang: Annotated[str, typer.Option(help="Tesseract languages, e.g. vie or vie+eng.")] = "vie",
     workers: Annotated[int | None, typer.Option(
         help="Processes to use (default: one per core).", min=0)] = None,
+    hocr: Annotated[Path | None, typer.Option(
+        help="Also write each page as hOCR into this folder.", file_okay=False)] = None,
+    alto: Annotated[Path | None, typer.Option(
+        help="Also write each page as ALTO XML into this folder.", file_okay=False)] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """OCR files with the full pipeline, without the archive.
@@ -169,6 +174,7 @@ def ocr(
         reason = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
         raise InvalidInputError(f"--lang: {reason}.") from None
     result = ocr_files(paths, options, workers=workers)
+    _write_exports(result, hocr, alto)
     if as_json:
         _print_json(result.model_dump(mode="json"))
     else:
@@ -184,6 +190,24 @@ def ocr(
                 typer.echo(f"Warning: {file.path} page {page.number}: {page.error}", err=True)
     if failed:
         raise typer.Exit(ExitCode.FAILED)
+
+
+def _write_exports(result: OcrResult, hocr: Path | None, alto: Path | None) -> None:
+    from ocr.export import to_alto, to_hocr
+
+    for folder, render, suffix in ((hocr, to_hocr, "hocr"), (alto, to_alto, "xml")):
+        if folder is None:
+            continue
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise InvalidInputError(f"Cannot create {folder}: {error.strerror or error}.") from None
+        for index, file in enumerate(result.files, start=1):
+            stem = Path(file.path).stem
+            for page in file.pages:
+                if not page.error:
+                    target = folder / f"{index:03d}-{stem}-p{page.number:04d}.{suffix}"
+                    _write_atomically(target, render(page, image=Path(file.path).name))
 
 
 @registry_app.command("import")

@@ -22,6 +22,22 @@ class OcrWord(BaseModel):
     conf: float = Field(ge=0, le=1)
     box: list[int]
     line: int = Field(description="index of the line the word is on, in reading order")
+    start: int = Field(description="offset of the word in the page text")
+    end: int = Field(description="offset just past the word in the page text")
+
+
+EntityKind = Literal["designation", "mailbox", "date", "person", "place", "rank"]
+
+
+class Entity(BaseModel):
+    """Something worth knowing found in the page text, with where it is on the page."""
+
+    kind: EntityKind
+    text: str = Field(description="as read")
+    value: str = Field(description="normalised: ISO partial date, name, designation…")
+    start: int
+    end: int
+    box: list[int] | None = Field(description="[x, y, width, height] around its words")
 
 
 class OcrPage(BaseModel):
@@ -38,6 +54,7 @@ class OcrPage(BaseModel):
     height: int = 0
     engine: str = ""
     steps: list[StepRecord] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
     error: str | None = None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import partial
 
+from ocr.entities import extract_entities
 from ocr.errors import OcrError
 from ocr.loading import SourcePage
 from ocr.model import OcrPage, OcrWord
@@ -58,7 +59,7 @@ def ocr_page(page: SourcePage, options: OcrOptions) -> OcrPage:
     if page.text_layer is not None:
         return OcrPage(number=page.number, text=page.text_layer, confidence=1.0, rotation=0,
                        skew=0.0, words=[], source="text_layer", width=width, height=height,
-                       engine="pdf text layer")
+                       engine="pdf text layer", entities=extract_entities(page.text_layer))
     try:
         context = preprocess_page(page, options)
         raw = recognise_words(context.image, options.lang, options.page_timeout_s)
@@ -69,7 +70,8 @@ def ocr_page(page: SourcePage, options: OcrOptions) -> OcrPage:
     confidence = _mean_confidence(words)
     return OcrPage(number=page.number, text=text, confidence=confidence,
                    rotation=context.rotation, skew=context.skew, words=words, width=width,
-                   height=height, engine=engine_version(), steps=context.steps)
+                   height=height, engine=engine_version(), steps=context.steps,
+                   entities=extract_entities(text, words))
 
 
 def _assemble(raw: list[RawWord], context: PageContext) -> tuple[list[OcrWord], str]:
@@ -79,16 +81,19 @@ def _assemble(raw: list[RawWord], context: PageContext) -> tuple[list[OcrWord], 
     for word in raw:
         lines[word.line_key].append(word)
     words: list[OcrWord] = []
-    text_lines: list[str] = []
+    text = ""
     previous_block = None
     for line_index, (key, members) in enumerate(lines.items()):
-        if previous_block is not None and key[0] != previous_block:
-            text_lines.append("")
+        if previous_block is not None:
+            text += "\n\n" if key[0] != previous_block else "\n"
         previous_block = key[0]
-        text_lines.append(" ".join(w.text for w in members))
-        words += [OcrWord(text=w.text, conf=round(w.conf, 3), box=context.to_loaded(w.box),
-                          line=line_index) for w in members]
-    return words, "\n".join(text_lines)
+        for position, word in enumerate(members):
+            text += " " if position else ""
+            words.append(OcrWord(text=word.text, conf=round(word.conf, 3),
+                                 box=context.to_loaded(word.box), line=line_index,
+                                 start=len(text), end=len(text) + len(word.text)))
+            text += word.text
+    return words, text
 
 
 def _mean_confidence(words: list[OcrWord]) -> float:

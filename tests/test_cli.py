@@ -215,3 +215,14 @@ def test_ocr_refuses_a_hostile_language(local_cli: Cli, tmp_path: Path) -> None:
     run = local_cli("ocr", "x.png", "--lang", "vie; rm -rf /")
     assert run.returncode == 3
     assert "--lang" in run.stderr
+
+
+def test_ocr_writes_hocr_and_alto(local_cli: Cli, tmp_path: Path) -> None:
+    from bench.synth import make_page
+
+    scan = tmp_path / "notice.png"
+    scan.write_bytes(make_page(62).png_bytes())
+    run = local_cli("ocr", str(scan), "--hocr", str(tmp_path / "hocr"), "--alto", str(tmp_path / "alto"))
+    assert run.returncode == 0, run.stderr
+    assert "ocrx_word" in (tmp_path / "hocr" / "001-notice-p0001.hocr").read_text(encoding="utf-8")
+    assert "<String" in (tmp_path / "alto" / "001-notice-p0001.xml").read_text(encoding="utf-8")

@@ -92,3 +92,23 @@ def test_missing_language_is_refused_before_any_work(tmp_path: Path) -> None:
     path.write_bytes(make_page(1).png_bytes())
     with pytest.raises(EngineError, match="no 'klingon' language"):
         ocr_files([path], OcrOptions(lang="klingon"))
+
+
+def test_hocr_and_alto_carry_the_words_and_boxes() -> None:
+    import xml.etree.ElementTree as ET
+
+    from ocr.export import to_alto, to_hocr
+
+    page = make_page(23, degradation=Degradation(skew=2))
+    result = ocr_page(SourcePage(1, page.image, page.dpi), OPTIONS)
+    hocr = ET.fromstring(to_hocr(result, image="p.png"))
+    namespace = {"h": "http://www.w3.org/1999/xhtml"}
+    words = hocr.findall(".//h:span[@class='ocrx_word']", namespace)
+    assert [w.text for w in words] == [w.text for w in result.words]
+    first = result.words[0].box
+    assert words[0].get("title", "").startswith(
+        f"bbox {first[0]} {first[1]} {first[0] + first[2]} {first[1] + first[3]}")
+    alto = ET.fromstring(to_alto(result, image="p.png"))
+    strings = alto.findall(".//{http://www.loc.gov/standards/alto/ns-v4#}String")
+    assert [s.get("CONTENT") for s in strings] == [w.text for w in result.words]
+    assert strings[0].get("HPOS") == str(first[0])
