@@ -8,7 +8,7 @@ from functools import partial
 from ocr.entities import extract_entities
 from ocr.errors import OcrError
 from ocr.loading import SourcePage
-from ocr.model import OcrPage, OcrWord
+from ocr.model import OcrPage, OcrWord, StepRecord
 from ocr.options import OcrOptions
 from ocr.preprocess import (
     PageContext,
@@ -25,20 +25,24 @@ from ocr.tesseract import RawWord, detect_orientation, engine_version, recognise
 
 # Below this OSD confidence a page is left as it is: a wrong quarter-turn costs the page.
 _MIN_ORIENTATION_CONFIDENCE = 1.5
+# Below this mean word confidence the other orientations are tried as well.
+_RETRY_BELOW_CONFIDENCE = 0.6
 
 
 def preprocess_page(page: SourcePage, options: OcrOptions) -> PageContext:
     """Clean a loaded page for recognition, recording every stage."""
     context = PageContext(image=page.image, dpi=page.dpi)
+    # Noise is measured and removed at the scan's own resolution, before upscaling
+    # smooths it into blur; OSD reads straightened lines more surely, so it comes last.
+    if options.denoise:
+        run_stage(context, "denoise", remove_noise)
     run_stage(context, "upscale", partial(upscale_low_resolution, min_dpi=options.min_dpi))
     if options.flatten:
         run_stage(context, "flatten", flatten_illumination)
-    if options.orientation:
-        run_stage(context, "orientation", partial(_orient, timeout_s=options.page_timeout_s))
     if options.deskew:
         run_stage(context, "deskew", correct_skew)
-    if options.denoise:
-        run_stage(context, "denoise", remove_noise)
+    if options.orientation:
+        run_stage(context, "orientation", partial(_orient, timeout_s=options.page_timeout_s))
     if options.binarize:
         run_stage(context, "binarize", partial(binarize_page, adaptive=not options.flatten))
         if options.clean_borders:
@@ -63,6 +67,8 @@ def ocr_page(page: SourcePage, options: OcrOptions) -> OcrPage:
     try:
         context = preprocess_page(page, options)
         raw = recognise_words(context.image, options.lang, options.page_timeout_s)
+        if options.orientation and _confidence(raw) < _RETRY_BELOW_CONFIDENCE:
+            raw = _best_orientation(context, raw, options)
     except OcrError as error:
         return OcrPage(number=page.number, text="", confidence=0.0, rotation=0, skew=0.0,
                        words=[], width=width, height=height, error=error.message)
@@ -72,6 +78,30 @@ def ocr_page(page: SourcePage, options: OcrOptions) -> OcrPage:
                    rotation=context.rotation, skew=context.skew, words=words, width=width,
                    height=height, engine=engine_version(), steps=context.steps,
                    entities=extract_entities(text, words))
+
+
+def _confidence(raw: list[RawWord]) -> float:
+    total = sum(len(w.text) for w in raw)
+    return sum(w.conf * len(w.text) for w in raw) / total if total else 0.0
+
+
+def _best_orientation(context: PageContext, raw: list[RawWord], options: OcrOptions
+                      ) -> list[RawWord]:
+    """When the text reads badly, OSD may have been wrong: read the page in the other
+    three orientations and keep whichever Tesseract is surest of."""
+    best, best_confidence, best_turn = raw, _confidence(raw), 0
+    for turn in (180, 90, 270):
+        trial = PageContext(image=context.image, dpi=context.dpi)
+        turn_upright(trial, turn)
+        words = recognise_words(trial.image, options.lang, options.page_timeout_s)
+        if _confidence(words) > best_confidence + 0.05:
+            best, best_confidence, best_turn = words, _confidence(words), turn
+    if best_turn:
+        turn_upright(context, best_turn)
+    context.steps.append(StepRecord(
+        name="orientation-retry", ms=0.0,
+        detail=f"low confidence; kept {best_turn}° (confidence {best_confidence:.2f})"))
+    return best
 
 
 def _assemble(raw: list[RawWord], context: PageContext) -> tuple[list[OcrWord], str]:

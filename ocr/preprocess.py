@@ -104,7 +104,7 @@ def remove_noise(context: PageContext, threshold: float = 6.0) -> str:
     sigma = estimate_noise(context.image)
     if sigma < threshold:
         return f"noise σ={sigma:.1f}, skipped"
-    context.image = cv2.fastNlMeansDenoising(context.image, None, h=min(30.0, sigma * 1.5),
+    context.image = cv2.fastNlMeansDenoising(context.image, None, h=min(30.0, sigma * 1.0),
                                              templateWindowSize=7, searchWindowSize=15)
     return f"noise σ={sigma:.1f}, denoised"
 

@@ -1,0 +1,156 @@
+"""OCR quality and speed on generated degraded documents, beside plain Tesseract and
+OCRmyPDF (``--deskew --clean``) on the same pages, in one run.
+
+Character and word error rates are edit distances over the ground truth with runs of
+white space made single spaces. Every system gets the same number of parallel
+processes; pages per minute is pages over wall time.
+
+Set-up: ``bench/setup-ocr.sh`` (OCRmyPDF in ``.venv-ocrmypdf``, unpaper, Ghostscript).
+Run: ``.venv/bin/python -m bench.ocr [--pages 24] [--workers 2] [--json]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+
+from bench.synth import Degradation, SyntheticPage, available_fonts, make_page
+from ocr.options import OcrOptions
+from ocr.runner import ocr_files
+
+OCRMYPDF = Path(__file__).resolve().parent.parent / ".venv-ocrmypdf" / "bin" / "ocrmypdf"
+
+
+def degraded_set(count: int, seed: int = 1) -> list[SyntheticPage]:
+    """``count`` pages: every font, both kinds, 150–300 dpi, and every kind of damage."""
+    rng = random.Random(seed)
+    fonts = available_fonts()
+    pages = []
+    for index in range(count):
+        how = Degradation(
+            skew=round(rng.uniform(-8, 8), 1),
+            turn=rng.choice([0, 0, 0, 90, 180]),
+            blur=rng.choice([0.0, 0.6, 1.0]),
+            noise=rng.choice([0.0, 8.0, 15.0]),
+            uneven_light=rng.choice([0.0, 0.4, 0.7]),
+            fade=rng.choice([0.0, 0.3, 0.5]),
+            stains=rng.choice([0, 1, 3]),
+            jpeg_quality=rng.choice([None, 70, 50]),
+        )
+        pages.append(make_page(seed * 1000 + index, kind=rng.choice(["death_notice", "letter"]),
+                               font=fonts[index % len(fonts)], dpi=rng.choice([150, 200, 300]),
+                               degradation=how))
+    return pages
+
+
+def error_rates(truth: str, text: str) -> tuple[float, float]:
+    """(character error rate, word error rate)."""
+    truth_words, text_words = truth.split(), text.split()
+    cer = Levenshtein.distance(" ".join(truth_words), " ".join(text_words)) / len(" ".join(truth_words))
+    wer = Levenshtein.distance(truth_words, text_words) / len(truth_words)
+    return cer, wer
+
+
+def run_phienhieu(paths: list[Path], workers: int) -> list[str]:
+    """Our pipeline."""
+    result = ocr_files(paths, OcrOptions(), workers=workers)
+    return ["\n".join(page.text for page in file.pages) for file in result.files]
+
+
+def run_tesseract(paths: list[Path], workers: int) -> list[str]:
+    """Plain ``tesseract -l vie``, one process per page."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+    def one(path: Path) -> str:
+        done = subprocess.run(["tesseract", str(path), "stdout", "-l", "vie"], capture_output=True,
+                              text=True, env=env, check=False, timeout=600)
+        return done.stdout
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(one, paths))
+
+
+def run_ocrmypdf(paths: list[Path], workers: int) -> list[str]:
+    """OCRmyPDF with ``--deskew --clean``, its text taken from the sidecar file."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+    def one(path: Path) -> str:
+        sidecar = path.with_suffix(".txt")
+        subprocess.run([str(OCRMYPDF), "--deskew", "--clean", "-l", "vie", "--jobs", "1",
+                        "--output-type", "pdf", "--sidecar", str(sidecar), "--quiet", str(path),
+                        str(path.with_suffix(".ocrmypdf.pdf"))],
+                       capture_output=True, env=env, check=False, timeout=600)
+        return sidecar.read_text(encoding="utf-8") if sidecar.exists() else ""
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(one, paths))
+
+
+def measure(name: str, system: Callable[[list[Path], int], list[str]], paths: list[Path],
+            pages: list[SyntheticPage], workers: int) -> dict[str, Any]:
+    """Error rates and speed of one system over the set."""
+    started = time.perf_counter()
+    texts = system(paths, workers)
+    seconds = time.perf_counter() - started
+    rates = [error_rates(page.text, text) for page, text in zip(pages, texts, strict=True)]
+    return {
+        "system": name,
+        "mean_cer": round(sum(r[0] for r in rates) / len(rates), 4),
+        "mean_wer": round(sum(r[1] for r in rates) / len(rates), 4),
+        "worst_cer": round(max(r[0] for r in rates), 4),
+        "pages_per_minute": round(len(paths) / seconds * 60, 1),
+    }
+
+
+def run(count: int, workers: int) -> dict[str, Any]:
+    """Generate the set, then measure every system available here."""
+    pages = degraded_set(count)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for index, page in enumerate(pages):
+            path = Path(folder) / f"page{index:03d}.png"
+            path.write_bytes(page.png_bytes())
+            paths.append(path)
+        systems: list[tuple[str, Callable[[list[Path], int], list[str]]]] = [
+            ("phienhieu", run_phienhieu), ("tesseract -l vie", run_tesseract)]
+        if OCRMYPDF.exists():
+            systems.append(("ocrmypdf --deskew --clean", run_ocrmypdf))
+        results = [measure(name, system, paths, pages, workers) for name, system in systems]
+    return {"pages": count, "workers": workers, "fonts": available_fonts(), "results": results,
+            "ocrmypdf": OCRMYPDF.exists()}
+
+
+def main() -> None:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--pages", type=int, default=24)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    args = parser.parse_args()
+    report = run(args.pages, args.workers)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    print(f"{report['pages']} generated pages, {report['workers']} processes, fonts: "
+          f"{', '.join(report['fonts'])}")
+    if not report["ocrmypdf"]:
+        print("(OCRmyPDF not installed: run bench/setup-ocr.sh to compare with it)")
+    print(f"{'system':<28}{'mean CER':>10}{'mean WER':>10}{'worst CER':>11}{'pages/min':>11}")
+    for row in report["results"]:
+        print(f"{row['system']:<28}{row['mean_cer']:>10.2%}{row['mean_wer']:>10.2%}"
+              f"{row['worst_cer']:>11.2%}{row['pages_per_minute']:>11}")
+
+
+if __name__ == "__main__":
+    main()
