@@ -66,7 +66,7 @@ def ocr_page(page: SourcePage, options: OcrOptions) -> OcrPage:
                        engine="pdf text layer", entities=extract_entities(page.text_layer))
     try:
         context = preprocess_page(page, options)
-        raw = recognise_words(context.image, options.lang, options.page_timeout_s)
+        raw = recognise_words(context.image, options.lang, options.page_timeout_s, options.psm)
         if options.orientation and _confidence(raw) < _RETRY_BELOW_CONFIDENCE:
             raw = _best_orientation(context, raw, options)
     except OcrError as error:
@@ -93,7 +93,7 @@ def _best_orientation(context: PageContext, raw: list[RawWord], options: OcrOpti
     for turn in (180, 90, 270):
         trial = PageContext(image=context.image, dpi=context.dpi)
         turn_upright(trial, turn)
-        words = recognise_words(trial.image, options.lang, options.page_timeout_s)
+        words = recognise_words(trial.image, options.lang, options.page_timeout_s, options.psm)
         if _confidence(words) > best_confidence + 0.05:
             best, best_confidence, best_turn = words, _confidence(words), turn
     if best_turn:

@@ -64,14 +64,14 @@ def check_languages(lang: str) -> None:
             f"{', '.join(sorted(installed_languages()))}.")
 
 
-def recognise_words(image: GreyImage, lang: str, timeout_s: float) -> list[RawWord]:
+def recognise_words(image: GreyImage, lang: str, timeout_s: float, psm: int = 4) -> list[RawWord]:
     """Every word Tesseract finds on the image, in reading order.
 
     Raises:
         PageTimeoutError: Tesseract ran past ``timeout_s``.
         EngineError: Tesseract failed.
     """
-    data = _call(pytesseract.image_to_data, image, lang=lang, config="--oem 1 --psm 3",
+    data = _call(pytesseract.image_to_data, image, lang=lang, config=f"--oem 1 --psm {int(psm)}",
                  output_type=pytesseract.Output.DICT, timeout=timeout_s)
     words = []
     for index, text in enumerate(data["text"]):
