@@ -27,6 +27,9 @@ from ocr.tesseract import RawWord, detect_orientation, engine_version, recognise
 _MIN_ORIENTATION_CONFIDENCE = 1.5
 # Below this mean word confidence the other orientations are tried as well.
 _RETRY_BELOW_CONFIDENCE = 0.6
+# Lines read with less mean confidence than this are stains and specks, not text.
+_MIN_LINE_CONFIDENCE = 0.35
+_MIN_SCRAP_CONFIDENCE = 0.2
 
 
 def preprocess_page(page: SourcePage, options: OcrOptions) -> PageContext:
@@ -72,12 +75,27 @@ def ocr_page(page: SourcePage, options: OcrOptions) -> OcrPage:
     except OcrError as error:
         return OcrPage(number=page.number, text="", confidence=0.0, rotation=0, skew=0.0,
                        words=[], width=width, height=height, error=error.message)
-    words, text = _assemble(raw, context)
+    words, text = _assemble(_drop_noise_words(raw, context), context)
     confidence = _mean_confidence(words)
     return OcrPage(number=page.number, text=text, confidence=confidence,
                    rotation=context.rotation, skew=context.skew, words=words, width=width,
                    height=height, engine=engine_version(), steps=context.steps,
                    entities=extract_entities(text, words))
+
+
+def _drop_noise_words(raw: list[RawWord], context: PageContext) -> list[RawWord]:
+    """Leave out what stains and specks make Tesseract "read": whole lines it is barely
+    sure of, and one- or two-letter scraps it is not sure of at all."""
+    lines: dict[tuple[int, int, int], list[RawWord]] = defaultdict(list)
+    for word in raw:
+        lines[word.line_key].append(word)
+    kept = [
+        word for members in lines.values() if _confidence(members) >= _MIN_LINE_CONFIDENCE
+        for word in members if not (len(word.text) <= 2 and word.conf < _MIN_SCRAP_CONFIDENCE)
+    ]
+    context.steps.append(StepRecord(name="filter", ms=0.0,
+                                    detail=f"left out {len(raw) - len(kept)} noise words"))
+    return kept
 
 
 def _confidence(raw: list[RawWord]) -> float:
