@@ -112,3 +112,20 @@ def test_hocr_and_alto_carry_the_words_and_boxes() -> None:
     strings = alto.findall(".//{http://www.loc.gov/standards/alto/ns-v4#}String")
     assert [s.get("CONTENT") for s in strings] == [w.text for w in result.words]
     assert strings[0].get("HPOS") == str(first[0])
+
+
+def test_noise_lines_and_scraps_are_left_out() -> None:
+    from ocr.pipeline import _drop_noise_words
+    from ocr.preprocess import PageContext
+    from ocr.tesseract import RawWord
+
+    def word(text: str, conf: float, line: int) -> RawWord:
+        return RawWord(text, conf, (0, 0, 10, 10), (1, 1, line))
+
+    raw = [word("LẠC:", 0.3, 1), word("293200172", 0.0, 1), word("cKryn", 0.03, 1),
+           word("Nơi", 0.95, 2), word("hy", 0.9, 2), word("sinh", 0.93, 2), word("ậ", 0.16, 2),
+           word("Mờ", 0.4, 3), word("nhạt", 0.45, 3)]
+    context = PageContext(image=np.zeros((10, 10), np.uint8), dpi=300)
+    kept = [w.text for w in _drop_noise_words(raw, context)]
+    assert kept == ["Nơi", "hy", "sinh", "Mờ", "nhạt"]
+    assert context.steps[-1].detail == "left out 4 noise words"
