@@ -33,7 +33,7 @@ OCRMYPDF = Path(__file__).resolve().parent.parent / ".venv-ocrmypdf" / "bin" / "
 
 
 def degraded_set(count: int, seed: int = 1) -> list[SyntheticPage]:
-    """``count`` pages: every font, both kinds, 150–300 dpi, and every kind of damage."""
+    """``count`` pages: every font, the four kinds in turn, 150–300 dpi, every kind of damage."""
     rng = random.Random(seed)
     fonts = available_fonts()
     pages = []
@@ -48,7 +48,8 @@ def degraded_set(count: int, seed: int = 1) -> list[SyntheticPage]:
             stains=rng.choice([0, 1, 3]),
             jpeg_quality=rng.choice([None, 70, 50]),
         )
-        pages.append(make_page(seed * 1000 + index, kind=rng.choice(["death_notice", "letter"]),
+        kind = ("death_notice", "letter", "roster", "register")[index % 4]
+        pages.append(make_page(seed * 1000 + index, kind=kind,
                                font=fonts[index % len(fonts)], dpi=rng.choice([150, 200, 300]),
                                degradation=how))
     return pages

@@ -122,6 +122,55 @@ def letter_lines(rng: random.Random) -> list[str]:
     ]
 
 
+def roster_rows(rng: random.Random) -> list[list[str]]:
+    """A unit roster (danh sách quân nhân): a header and five soldiers."""
+    rows = [["TT", "Họ và tên", "Năm sinh", "Quê quán", "Đơn vị"]]
+    for number in range(1, 6):
+        p = person(rng)
+        rows.append([str(number), p["name"], p["born"], p["commune"], p["unit"].split(" e")[0]])
+    return rows
+
+
+def register_rows(rng: random.Random) -> list[list[str]]:
+    """A burial register (sổ mộ): a header and five graves."""
+    rows = [["Mộ số", "Họ và tên", "Quê quán", "Ngày hy sinh", "Lô"]]
+    for number in range(1, 6):
+        p = person(rng)
+        rows.append([str(rng.randint(1, 400)), p["name"], p["province"],
+                     f"{p['day']}/{p['month']}/{p['year']}", f"{rng.choice('ABCDE')}{number}"])
+    return rows
+
+
+def render_table(rows: list[list[str]], *, font: str = "DejaVuSerif.ttf", dpi: int = 200,
+                 point_size: float = 11) -> NDArray[np.uint8]:
+    """A ruled table, as rosters and registers were typed and drawn."""
+    path = find_font(font)
+    size = round(point_size * dpi / 72)
+    typeface = ImageFont.truetype(str(path), size) if path else ImageFont.load_default(size)
+    pad, margin = round(dpi * 0.06), round(dpi * 0.4)
+    widths = [max(round(typeface.getlength(row[c])) for row in rows) + 2 * pad
+              for c in range(len(rows[0]))]
+    row_height = round(size * 1.9)
+    width = margin * 2 + sum(widths)
+    height = margin * 2 + row_height * len(rows)
+    page = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(page)
+    for r, row in enumerate(rows):
+        x = margin
+        for c, cell in enumerate(row):
+            draw.text((x + pad, margin + r * row_height + round(size * 0.35)), cell, fill=0, font=typeface)
+            x += widths[c]
+    line = max(1, round(dpi / 150))
+    for r in range(len(rows) + 1):
+        y = margin + r * row_height
+        draw.line([(margin, y), (width - margin, y)], fill=0, width=line)
+    x = margin
+    for c in range(len(rows[0]) + 1):
+        draw.line([(x, margin), (x, height - margin)], fill=0, width=line)
+        x += widths[c] if c < len(widths) else 0
+    return np.asarray(page, dtype=np.uint8).copy()
+
+
 def render_page(lines: list[str], *, font: str = "DejaVuSerif.ttf", dpi: int = 200,
                 width_in: float = 5.8, height_in: float = 4.2, point_size: float = 12) -> NDArray[np.uint8]:
     """Black text on white paper, left-aligned from a one-inch margin (a little less on
@@ -185,9 +234,19 @@ def _stain(out: NDArray[np.float32], count: int, rng: np.random.Generator) -> ND
 
 def make_page(seed: int, *, kind: str = "death_notice", font: str = "DejaVuSerif.ttf", dpi: int = 200,
               degradation: Degradation | None = None) -> SyntheticPage:
-    """A complete synthetic page, reproducible from its seed."""
+    """A complete synthetic page, reproducible from its seed.
+
+    ``kind`` is ``death_notice``, ``letter``, ``roster`` or ``register``; the ground truth
+    of a table row is its cells joined by single spaces.
+    """
     rng = random.Random(seed)
-    lines = death_notice_lines(rng) if kind == "death_notice" else letter_lines(rng)
     how = degradation or Degradation()
-    image = degrade(render_page(lines, font=font, dpi=dpi), how, seed)
+    if kind in ("roster", "register"):
+        rows = roster_rows(rng) if kind == "roster" else register_rows(rng)
+        lines = [" ".join(row) for row in rows]
+        clean = render_table(rows, font=font, dpi=dpi)
+    else:
+        lines = death_notice_lines(rng) if kind == "death_notice" else letter_lines(rng)
+        clean = render_page(lines, font=font, dpi=dpi)
+    image = degrade(clean, how, seed)
     return SyntheticPage(image=image, lines=lines, dpi=dpi, kind=kind, font=font, degradation=how)

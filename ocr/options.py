@@ -21,15 +21,16 @@ class OcrOptions(BaseModel):
     max_pages: int = Field(default=2_000, ge=1, description="most pages in one file")
     max_file_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
     page_timeout_s: float = Field(default=180.0, gt=0)
-    psm: int = Field(default=4, ge=3, le=13, description=(
-        "Tesseract page segmentation: 4 (one column, the default) keeps wide typewriter "
-        "gaps from splitting lines into columns; 3 for multi-column layouts"))
+    psm: int | None = Field(default=None, ge=3, le=13, description=(
+        "Tesseract page segmentation; by default 4 (one column: wide typewriter gaps do not "
+        "split lines into columns), or 6 (row by row) on pages ruled as tables"))
     orientation: bool = True
     deskew: bool = True
     flatten: bool = True
     denoise: bool = True
     binarize: bool = True
     clean_borders: bool = True
+    remove_rules: bool = True
 
     @field_validator("lang")
     @classmethod

@@ -32,6 +32,7 @@ class PageContext:
     transform: Matrix = field(default_factory=lambda: np.eye(3))  # loaded -> current pixels
     rotation: int = 0
     skew: float = 0.0
+    ruled: bool = False  # the page carries table ruling
     steps: list[StepRecord] = field(default_factory=list)
 
     def apply(self, matrix: Matrix, image: GreyImage) -> None:
@@ -167,7 +168,7 @@ def rotate_page(context: PageContext, angle: float) -> None:
 def correct_skew(context: PageContext, limit: float = 15.0) -> str:
     """Measure the tilt of the text lines and rotate it away (within ±``limit`` degrees)."""
     skew = estimate_skew(context.image, limit)
-    context.skew = skew
+    context.skew = round(context.skew + skew, 2)
     if abs(skew) < 0.05:
         return "straight"
     rotate_page(context, -skew)
@@ -190,6 +191,29 @@ def turn_upright(context: PageContext, clockwise: int) -> str:
     context.apply(matrices[clockwise], cv2.rotate(context.image, codes[clockwise]))
     context.rotation = (context.rotation + clockwise) % 360
     return f"turned {clockwise}° clockwise"
+
+
+def remove_rules(context: PageContext) -> str:
+    """Whiten the ruling of tables and forms: straight ink runs far longer than any letter.
+
+    Tesseract reads a table's vertical rules as ``|`` and lets horizontal ones cut
+    through the letters' marks; the text between them is what matters.
+    """
+    ink = 255 - context.image
+    length = max(20, round(context.dpi * 0.5))
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(
+        cv2.MORPH_RECT, (length, 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(
+        cv2.MORPH_RECT, (1, round(length * 0.6))))
+    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    found = int(np.count_nonzero(rules))
+    context.image[rules > 0] = 255
+    # A table has several long rules; an underline, a fold or a run of noise is not one.
+    _, _, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    long_rules = int(np.count_nonzero(stats[1:, cv2.CC_STAT_WIDTH] >= ink.shape[1] * 0.3))
+    context.ruled = long_rules >= 3
+    return f"whitened {found} ruling pixels, {long_rules} long rules" + (
+        " (a table)" if context.ruled else "")
 
 
 def clean_borders(context: PageContext) -> str:

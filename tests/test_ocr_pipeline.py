@@ -129,3 +129,22 @@ def test_noise_lines_and_scraps_are_left_out() -> None:
     kept = [w.text for w in _drop_noise_words(raw, context)]
     assert kept == ["Nơi", "hy", "sinh", "Mờ", "nhạt"]
     assert context.steps[-1].detail == "left out 4 noise words"
+
+
+@pytest.mark.parametrize("kind", ["roster", "register"])
+def test_ruled_tables_are_read_row_by_row(kind: str) -> None:
+    page = make_page(3, kind=kind, degradation=Degradation(skew=3, noise=8, blur=0.6,
+                                                             uneven_light=0.5, jpeg_quality=70))
+    result = ocr_page(SourcePage(1, page.image, page.dpi), OPTIONS)
+    rules = next(step for step in result.steps if step.name == "rules")
+    assert "(a table)" in rules.detail
+    assert "|" not in result.text
+    assert cer(page.text, result.text) <= 0.05, result.text
+
+
+def test_a_noisy_letter_is_not_taken_for_a_table() -> None:
+    page = make_page(4, kind="letter", degradation=Degradation(noise=15, jpeg_quality=50,
+                                                                 uneven_light=0.7, stains=3))
+    result = ocr_page(SourcePage(1, page.image, page.dpi), OPTIONS)
+    rules = next(step for step in result.steps if step.name == "rules")
+    assert "(a table)" not in rules.detail

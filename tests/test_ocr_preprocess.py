@@ -93,7 +93,8 @@ def test_every_stage_is_recorded_and_switchable() -> None:
     page = make_page(9, degradation=Degradation(skew=3))
     context = preprocess_page(SourcePage(1, page.image, page.dpi), OcrOptions())
     names = [step.name for step in context.steps]
-    assert names == ["denoise", "upscale", "flatten", "deskew", "orientation", "binarize", "borders"]
+    assert names == ["denoise", "upscale", "flatten", "deskew", "orientation", "binarize", "borders",
+                     "rules"]
     assert all(isinstance(step, StepRecord) and step.ms >= 0 for step in context.steps)
     bare = preprocess_page(SourcePage(1, page.image, page.dpi), OcrOptions(
         orientation=False, deskew=False, flatten=False, denoise=False, binarize=False))
