@@ -38,11 +38,11 @@ def preprocess_page(page: SourcePage, options: OcrOptions) -> PageContext:
     context = PageContext(image=page.image, dpi=page.dpi)
     # Noise is measured and removed at the scan's own resolution, before upscaling
     # smooths it into blur; OSD reads straightened lines more surely, so it comes last.
+    if options.flatten:
+        run_stage(context, "flatten", flatten_illumination)
     if options.denoise:
         run_stage(context, "denoise", remove_noise)
     run_stage(context, "upscale", partial(upscale_low_resolution, min_dpi=options.min_dpi))
-    if options.flatten:
-        run_stage(context, "flatten", flatten_illumination)
     if options.deskew:
         run_stage(context, "deskew", correct_skew)
     if options.orientation:

@@ -75,6 +75,17 @@ def test_denoising_runs_only_on_noisy_pages() -> None:
     assert estimate_noise(noisy.image) < estimate_noise(noisy_page) / 2
 
 
+def test_noise_confined_to_a_corner_still_counts() -> None:
+    page = make_page(8).image.astype(np.float32)
+    height, width = page.shape
+    rng = np.random.default_rng(0)
+    corner = (slice(0, height // 3), slice(0, width // 3))
+    page[corner] += rng.normal(0, 20, page[corner].shape)
+    noisy = np.clip(page, 0, 255).astype(np.uint8)
+    assert estimate_noise(noisy) > 6.0  # the threshold that triggers denoising
+    assert estimate_noise(make_page(8).image) < 6.0  # sharp text alone stays below it
+
+
 def test_borders_and_punch_holes_are_whitened() -> None:
     image = np.full((1200, 900), 255, np.uint8)
     image[:, :25] = 0  # scanner edge
@@ -93,7 +104,7 @@ def test_every_stage_is_recorded_and_switchable() -> None:
     page = make_page(9, degradation=Degradation(skew=3))
     context = preprocess_page(SourcePage(1, page.image, page.dpi), OcrOptions())
     names = [step.name for step in context.steps]
-    assert names == ["denoise", "upscale", "flatten", "deskew", "orientation", "binarize", "borders",
+    assert names == ["flatten", "denoise", "upscale", "deskew", "orientation", "binarize", "borders",
                      "rules"]
     assert all(isinstance(step, StepRecord) and step.ms >= 0 for step in context.steps)
     bare = preprocess_page(SourcePage(1, page.image, page.dpi), OcrOptions(
