@@ -18,9 +18,7 @@ from typing import Literal
 import ftfy
 
 from decoder.errors import InvalidInputError
-from decoder.text import is_vietnamese_syllable, vietnamese_score
-
-_EDGE = "\"'()[]{}.,;:!?«»“”‘’-–—/"
+from decoder.text import EDGE_PUNCTUATION, is_vietnamese_syllable, vietnamese_score
 
 LegacyEncoding = Literal["tcvn3", "vni", "viscii"]
 Source = Literal["auto", "tcvn3", "vni", "viscii", "mojibake"]
@@ -234,8 +232,8 @@ def _word_gain(line: str, candidate: str) -> int:
     for old, new in zip(before, after, strict=True):
         if old == new or not any(ch.isalpha() for ch in old):
             continue
-        old_ok = is_vietnamese_syllable(old.strip(_EDGE))
-        new_ok = is_vietnamese_syllable(new.strip(_EDGE))
+        old_ok = is_vietnamese_syllable(old.strip(EDGE_PUNCTUATION))
+        new_ok = is_vietnamese_syllable(new.strip(EDGE_PUNCTUATION))
         good += new_ok and not old_ok
         bad += old_ok and not new_ok
     return good - 2 * bad

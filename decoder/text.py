@@ -78,7 +78,8 @@ def is_vietnamese_syllable(word: str) -> bool:
 
 
 _WORDS = re.compile(r"\S+")
-_EDGE_PUNCTUATION = "\"'()[]{}.,;:!?«»“”‘’-–—/"
+#: Punctuation that clings to words ("(Thái," -> "Thái") and is stripped before checks.
+EDGE_PUNCTUATION = "\"'()[]{}.,;:!?«»“”‘’-–—/"
 
 
 def vietnamese_score(text: str) -> float:
@@ -87,7 +88,7 @@ def vietnamese_score(text: str) -> float:
     Words are runs of non-space characters, so the symbols of mojibake (``Th¸i``) stay
     inside the word they broke; pure numbers and punctuation are not counted.
     """
-    words = [w.strip(_EDGE_PUNCTUATION) for w in _WORDS.findall(text)]
+    words = [w.strip(EDGE_PUNCTUATION) for w in _WORDS.findall(text)]
     words = [w for w in words if w and not w.isdigit() and any(ch.isalpha() for ch in w)]
     if not words:
         return 0.0
