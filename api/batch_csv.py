@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from api.files import write_atomically
 from decoder.errors import InvalidInputError, PhienhieuError
 
 if TYPE_CHECKING:
@@ -96,9 +97,4 @@ def _emit(data: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(data)
         return
-    temporary = out.with_name(f".{out.name}.tmp")
-    try:
-        temporary.write_text(data, encoding="utf-8", newline="")
-        temporary.replace(out)
-    except OSError as error:
-        raise InvalidInputError(f"Cannot write {out}: {error.strerror or error}.") from None
+    write_atomically(out, data, newline="")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from api.errors import EXIT_CODE, ExitCode
+from api.files import write_atomically
 from api.settings import load_settings
 from decoder.errors import InvalidInputError, InvalidRegistryError, PhienhieuError
 from decoder.normalize import normalize as normalize_text
@@ -207,7 +208,7 @@ def _write_exports(result: OcrResult, hocr: Path | None, alto: Path | None) -> N
             for page in file.pages:
                 if not page.error:
                     target = folder / f"{index:03d}-{stem}-p{page.number:04d}.{suffix}"
-                    _write_atomically(target, render(page, image=Path(file.path).name))
+                    write_atomically(target, render(page, image=Path(file.path).name))
 
 
 @registry_app.command("import")
@@ -235,7 +236,7 @@ def registry_export(
     if file is None:
         sys.stdout.write(data)
     else:
-        _write_atomically(file, data)
+        write_atomically(file, data)
 
 
 def _read_file(path: Path) -> bytes:
@@ -243,15 +244,6 @@ def _read_file(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as error:
         raise InvalidInputError(f"Cannot read {path}: {error.strerror or error}.") from None
-
-
-def _write_atomically(path: Path, data: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        temporary.write_text(data, encoding="utf-8")
-        temporary.replace(path)
-    except OSError as error:
-        raise InvalidInputError(f"Cannot write {path}: {error.strerror or error}.") from None
 
 
 def main() -> None:
