@@ -15,7 +15,7 @@ from decoder.dates import PartialDate
 from decoder.errors import InvalidDateError
 from decoder.grammar import NameTable, parse
 from decoder.text import fold, to_nfc
-from ocr.model import Entity, EntityKind, OcrWord
+from ocr.model import Entity, EntityKind, OcrWord, union_box
 
 _DIGIT = r"[0-9oOlI]"  # OCR reads 0 as o/O and 1 as l/I inside dates
 _LONG_DATE = re.compile(
@@ -133,10 +133,4 @@ def _ranks(text: str, folded: str) -> Iterable[Entity]:
 
 def _box(start: int, end: int, words: Sequence[OcrWord]) -> list[int] | None:
     inside = [w.box for w in words if w.start < end and start < w.end]
-    if not inside:
-        return None
-    left = min(b[0] for b in inside)
-    top = min(b[1] for b in inside)
-    right = max(b[0] + b[2] for b in inside)
-    bottom = max(b[1] + b[3] for b in inside)
-    return [left, top, right - left, bottom - top]
+    return union_box(inside) if inside else None

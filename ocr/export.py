@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from xml.sax.saxutils import escape, quoteattr
 
-from ocr.model import OcrPage, OcrWord
+from ocr.model import OcrPage, OcrWord, union_box
 
 
 def _lines(page: OcrPage) -> list[list[OcrWord]]:
@@ -20,11 +20,9 @@ def _lines(page: OcrPage) -> list[list[OcrWord]]:
 
 
 def _union(words: list[OcrWord]) -> tuple[int, int, int, int]:
-    left = min(w.box[0] for w in words)
-    top = min(w.box[1] for w in words)
-    right = max(w.box[0] + w.box[2] for w in words)
-    bottom = max(w.box[1] + w.box[3] for w in words)
-    return left, top, right, bottom
+    """Left, top, right and bottom edges around the words."""
+    left, top, width, height = union_box([w.box for w in words])
+    return left, top, left + width, top + height
 
 
 def to_hocr(page: OcrPage, *, lang: str = "vi", image: str = "") -> str:

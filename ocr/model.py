@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -24,6 +25,15 @@ class OcrWord(BaseModel):
     line: int = Field(description="index of the line the word is on, in reading order")
     start: int = Field(description="offset of the word in the page text")
     end: int = Field(description="offset just past the word in the page text")
+
+
+def union_box(boxes: Sequence[list[int]]) -> list[int]:
+    """The ``[x, y, width, height]`` box around non-empty ``boxes`` of the same form."""
+    left = min(b[0] for b in boxes)
+    top = min(b[1] for b in boxes)
+    right = max(b[0] + b[2] for b in boxes)
+    bottom = max(b[1] + b[3] for b in boxes)
+    return [left, top, right - left, bottom - top]
 
 
 EntityKind = Literal["designation", "mailbox", "date", "person", "place", "rank"]
