@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from functools import partial
+from typing import Protocol
 
 from ocr.entities import extract_entities
 from ocr.errors import OcrError
@@ -36,8 +38,9 @@ _MIN_SCRAP_CONFIDENCE = 0.2
 def preprocess_page(page: SourcePage, options: OcrOptions) -> PageContext:
     """Clean a loaded page for recognition, recording every stage."""
     context = PageContext(image=page.image, dpi=page.dpi)
-    # Noise is measured and removed at the scan's own resolution, before upscaling
-    # smooths it into blur; OSD reads straightened lines more surely, so it comes last.
+    # Flattening comes first because dividing by a shadow multiplies its noise; noise is
+    # then measured and removed at the scan's own resolution, before upscaling smooths it
+    # into blur. OSD reads straightened lines more surely, so it follows the deskew.
     if options.flatten:
         run_stage(context, "flatten", flatten_illumination)
     if options.denoise:
@@ -83,7 +86,7 @@ def ocr_page(page: SourcePage, options: OcrOptions) -> OcrPage:
         return OcrPage(number=page.number, text="", confidence=0.0, rotation=0, skew=0.0,
                        words=[], width=width, height=height, error=error.message)
     words, text = _assemble(_drop_noise_words(raw, context), context)
-    confidence = _mean_confidence(words)
+    confidence = round(_confidence(words), 3)
     return OcrPage(number=page.number, text=text, confidence=confidence,
                    rotation=context.rotation, skew=context.skew, words=words, width=width,
                    height=height, engine=engine_version(), steps=context.steps,
@@ -93,11 +96,8 @@ def ocr_page(page: SourcePage, options: OcrOptions) -> OcrPage:
 def _drop_noise_words(raw: list[RawWord], context: PageContext) -> list[RawWord]:
     """Leave out what stains and specks make Tesseract "read": whole lines it is barely
     sure of, and one- or two-letter scraps it is not sure of at all."""
-    lines: dict[tuple[int, int, int], list[RawWord]] = defaultdict(list)
-    for word in raw:
-        lines[word.line_key].append(word)
     kept = [
-        word for members in lines.values() if _confidence(members) >= _MIN_LINE_CONFIDENCE
+        word for members in _group_lines(raw).values() if _confidence(members) >= _MIN_LINE_CONFIDENCE
         for word in members if not (len(word.text) <= 2 and word.conf < _MIN_SCRAP_CONFIDENCE)
     ]
     context.steps.append(StepRecord(name="filter", ms=0.0,
@@ -112,9 +112,25 @@ def _psm(context: PageContext, options: OcrOptions) -> int:
     return 6 if context.ruled else 4
 
 
-def _confidence(raw: list[RawWord]) -> float:
-    total = sum(len(w.text) for w in raw)
-    return sum(w.conf * len(w.text) for w in raw) / total if total else 0.0
+class _Scored(Protocol):
+    @property
+    def text(self) -> str: ...
+    @property
+    def conf(self) -> float: ...
+
+
+def _confidence(words: Sequence[_Scored]) -> float:
+    """Mean word confidence, weighted by word length (0 for no words)."""
+    total = sum(len(w.text) for w in words)
+    return sum(w.conf * len(w.text) for w in words) / total if total else 0.0
+
+
+def _group_lines(raw: list[RawWord]) -> dict[tuple[int, int, int], list[RawWord]]:
+    """Words by their (block, paragraph, line), in reading order."""
+    lines: dict[tuple[int, int, int], list[RawWord]] = defaultdict(list)
+    for word in raw:
+        lines[word.line_key].append(word)
+    return lines
 
 
 def _best_orientation(context: PageContext, raw: list[RawWord], options: OcrOptions
@@ -127,8 +143,9 @@ def _best_orientation(context: PageContext, raw: list[RawWord], options: OcrOpti
         turn_upright(trial, turn)
         words = recognise_words(trial.image, options.lang, options.page_timeout_s,
                                 _psm(context, options))
-        if _confidence(words) > best_confidence + 0.05:
-            best, best_confidence, best_turn = words, _confidence(words), turn
+        confidence = _confidence(words)
+        if confidence > best_confidence + 0.05:
+            best, best_confidence, best_turn = words, confidence, turn
     if best_turn:
         turn_upright(context, best_turn)
     context.steps.append(StepRecord(
@@ -140,9 +157,7 @@ def _best_orientation(context: PageContext, raw: list[RawWord], options: OcrOpti
 def _assemble(raw: list[RawWord], context: PageContext) -> tuple[list[OcrWord], str]:
     """Words with boxes on the loaded page, and the text: lines by newline, blocks by a
     blank line."""
-    lines: dict[tuple[int, int, int], list[RawWord]] = defaultdict(list)
-    for word in raw:
-        lines[word.line_key].append(word)
+    lines = _group_lines(raw)
     words: list[OcrWord] = []
     text = ""
     previous_block = None
@@ -158,9 +173,3 @@ def _assemble(raw: list[RawWord], context: PageContext) -> tuple[list[OcrWord], 
             text += word.text
     return words, text
 
-
-def _mean_confidence(words: list[OcrWord]) -> float:
-    total = sum(len(w.text) for w in words)
-    if not total:
-        return 0.0
-    return round(sum(w.conf * len(w.text) for w in words) / total, 3)
