@@ -15,6 +15,8 @@ import pytesseract
 from ocr.errors import EngineError, PageTimeoutError
 from ocr.loading import GreyImage
 
+_NOT_INSTALLED = "Tesseract is not installed; run scripts/bootstrap.sh."
+
 # One thread per Tesseract: pages already run in parallel, one process per core.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -39,7 +41,7 @@ def engine_version() -> str:
     try:
         return f"tesseract {pytesseract.get_tesseract_version()}"
     except pytesseract.TesseractNotFoundError:
-        raise EngineError("Tesseract is not installed; run scripts/bootstrap.sh.") from None
+        raise EngineError(_NOT_INSTALLED) from None
 
 
 @cache
@@ -48,7 +50,7 @@ def installed_languages() -> frozenset[str]:
     try:
         return frozenset(pytesseract.get_languages(config=""))
     except pytesseract.TesseractNotFoundError:
-        raise EngineError("Tesseract is not installed; run scripts/bootstrap.sh.") from None
+        raise EngineError(_NOT_INSTALLED) from None
 
 
 def check_languages(lang: str) -> None:
@@ -109,7 +111,7 @@ def _call(function: Any, image: GreyImage, **kwargs: Any) -> Any:
     try:
         return function(image, **kwargs)
     except pytesseract.TesseractNotFoundError:
-        raise EngineError("Tesseract is not installed; run scripts/bootstrap.sh.") from None
+        raise EngineError(_NOT_INSTALLED) from None
     except RuntimeError as error:
         if "timeout" in str(error).lower():
             raise PageTimeoutError(f"Tesseract took longer than {kwargs.get('timeout')} s.") from None
