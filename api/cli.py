@@ -10,13 +10,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from api.cli_archive import audit_verify, ingest, persons_import, worker
+from api.cli_support import JsonFlag, open_services, print_json, read_file
 from api.errors import EXIT_CODE, ExitCode
 from api.files import write_atomically
 from api.settings import load_settings
@@ -24,7 +24,6 @@ from decoder.errors import InvalidInputError, InvalidRegistryError, PhienhieuErr
 from decoder.normalize import normalize as normalize_text
 
 if TYPE_CHECKING:
-    from api.services import Services
     from archive.registry_store import ImportReport
     from decoder.result import DecodeResult
     from ocr.model import OcrResult
@@ -38,32 +37,21 @@ app = typer.Typer(
 )
 registry_app = typer.Typer(help="Import and export the unit registry (JSON).", no_args_is_help=True)
 app.add_typer(registry_app, name="registry")
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
-
-
-@contextmanager
-def _services() -> Iterator[Services]:
-    # Imported here so that --help and normalize start without the database stack.
-    from api.services import Services
-
-    services = Services(load_settings())
-    try:
-        yield services
-    finally:
-        services.close()
-
+persons_app = typer.Typer(help="Person (martyr) records.", no_args_is_help=True)
+app.add_typer(persons_app, name="persons")
+audit_app = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+app.command()(ingest)
+app.command()(worker)
+persons_app.command("import")(persons_import)
+audit_app.command("verify")(audit_verify)
 
 def _print_report(report: ImportReport, headline: str, as_json: bool) -> None:
     if as_json:
-        _print_json(dataclasses.asdict(report))
+        print_json(dataclasses.asdict(report))
     else:
         typer.echo(f"{headline}: {report.created} units created, {report.updated} updated, "
                    f"{report.unchanged} unchanged (revision {report.revision}).")
-
-
-def _print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @app.command()
@@ -71,18 +59,26 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
 ) -> None:
-    """Serve the API and web UI."""
+    """Serve the API and web UI, with PHIENHIEU_OCR_WORKERS OCR workers beside it."""
     import uvicorn
 
     from api.app import create_app
+    from api.worker_pool import WorkerPool
 
-    uvicorn.run(create_app(load_settings()), host=host, port=port, log_level="info")
+    settings = load_settings()
+    application = create_app(settings)  # migrates the database before any worker starts
+    pool = WorkerPool(settings.ocr_workers)
+    pool.start()
+    try:
+        uvicorn.run(application, host=host, port=port, log_level="info")
+    finally:
+        pool.stop()
 
 
 @app.command()
 def demo(as_json: JsonFlag = False) -> None:
     """Load the demonstration registry (idempotent: running it twice changes nothing)."""
-    with _services() as services:
+    with open_services() as services:
         report = services.load_demo()
     _print_report(report, "Demo registry loaded", as_json)
 
@@ -102,7 +98,7 @@ def decode(
         raise InvalidInputError("Give either a TEXT to decode or --batch FILE.csv, not both.")
     if out is not None and batch is None:
         raise InvalidInputError("--out goes with --batch.")
-    with _services() as services:
+    with open_services() as services:
         if batch is not None:
             from api.batch_csv import decode_csv
 
@@ -114,7 +110,7 @@ def decode(
         assert text is not None
         result = services.decode(text, date)
     if as_json:
-        _print_json(result.to_json_data())
+        print_json(result.to_json_data())
     else:
         typer.echo(_describe_result(result))
 
@@ -177,7 +173,7 @@ def ocr(
     result = ocr_files(paths, options, workers=workers)
     _write_exports(result, hocr, alto)
     if as_json:
-        _print_json(result.model_dump(mode="json"))
+        print_json(result.model_dump(mode="json"))
     else:
         texts = [page.text for file in result.files for page in file.pages]
         if texts:
@@ -219,8 +215,8 @@ def registry_import(
     """Import a registry file: validated, idempotent, all or nothing."""
     from api.services import parse_registry_json
 
-    raw = _read_file(file)
-    with _services() as services:
+    raw = read_file(file)
+    with open_services() as services:
         report = services.import_registry(parse_registry_json(raw))
     _print_report(report, f"Imported {file}", as_json)
 
@@ -230,20 +226,13 @@ def registry_export(
     file: Annotated[Path | None, typer.Argument(help="Where to write (default: stdout).")] = None,
 ) -> None:
     """Export the whole registry as JSON."""
-    with _services() as services:
+    with open_services() as services:
         document = services.export_registry()
     data = json.dumps(document.to_json_data(), ensure_ascii=False, indent=2) + "\n"
     if file is None:
         sys.stdout.write(data)
     else:
         write_atomically(file, data)
-
-
-def _read_file(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise InvalidInputError(f"Cannot read {path}: {error.strerror or error}.") from None
 
 
 def main() -> None:

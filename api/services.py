@@ -9,15 +9,21 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable, Sequence
 from importlib import resources
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.settings import Settings
+from archive.audit import AuditReport, record_event, verify_audit_log
+from archive.blobs import BlobStore
 from archive.db import make_engine, make_session_factory
+from archive.ingest import Ingester
+from archive.jobs import JobPolicy, JobStatus, job_status
 from archive.migrate import upgrade_database
+from archive.persons import PersonsImport, import_persons
 from archive.registry_store import (
     ImportReport,
     export_registry,
@@ -30,6 +36,7 @@ from decoder.errors import InvalidRegistryError, RegistryProblem
 from decoder.registry import Registry
 from decoder.registry_schema import RegistryDocument
 from decoder.result import DecodeResult
+from ocr.options import OcrOptions
 
 #: How long a loaded registry is trusted before the revision is checked again.
 _REGISTRY_RECHECK_SECONDS = 1.0
@@ -104,6 +111,10 @@ class Services:
         upgrade_database(self.engine)
         self.sessions = make_session_factory(self.engine)
         self.registry = RegistryCache(self.sessions)
+        self.blobs = BlobStore(settings.data_dir / "blobs")
+        self.job_policy = JobPolicy(lease_s=settings.job_lease_seconds,
+                                    max_attempts=settings.job_max_attempts,
+                                    retry_base_s=settings.job_retry_seconds)
 
     def close(self) -> None:
         """Release database connections."""
@@ -113,10 +124,14 @@ class Services:
         """Decode one text against the stored registry."""
         return decode(text, date, self.registry.get(), max_chars=self.settings.max_decode_chars)
 
-    def import_registry(self, document: RegistryDocument) -> ImportReport:
+    def import_registry(self, document: RegistryDocument, *, actor: str = "cli") -> ImportReport:
         """Import a registry document in one transaction (all or nothing)."""
         with self.sessions.begin() as session:
             report = import_registry(session, document=document)
+            if report.created or report.updated:
+                record_event(session, actor=actor, action="registry.import",
+                             subject=f"registry:{report.revision}",
+                             details={"created": report.created, "updated": report.updated})
         self.registry.invalidate()
         return report
 
@@ -129,3 +144,22 @@ class Services:
         """Load the demonstration registry (idempotent)."""
         raw = resources.files("archive").joinpath("demo", "registry.json").read_bytes()
         return self.import_registry(parse_registry_json(raw))
+
+    def ingester(self, options: OcrOptions | None = None) -> Ingester:
+        """Stores files into the archive and queues their OCR."""
+        return Ingester(self.sessions, self.blobs, options or OcrOptions(), self.job_policy)
+
+    def import_persons(self, source: BinaryIO, *, actor: str = "cli",
+                       progress: Callable[[int], None] | None = None) -> PersonsImport:
+        """Import person records from JSON Lines (good lines stored, bad ones reported)."""
+        return import_persons(self.sessions, source, actor=actor, progress=progress)
+
+    def verify_audit_log(self) -> AuditReport:
+        """Check the audit log's hash chain from the first entry to the head."""
+        with self.sessions() as session:
+            return verify_audit_log(session)
+
+    def job_statuses(self, job_ids: Sequence[int]) -> list[JobStatus]:
+        """The state of each job that exists among ``job_ids``."""
+        with self.sessions() as session:
+            return [status for job_id in job_ids if (status := job_status(session, job_id))]

@@ -36,6 +36,17 @@ class Settings(BaseSettings):
         default_factory=lambda: os.cpu_count() or 1, ge=0, le=256,
         description="OCR processes started by `serve` (0: none, use `phienhieu worker`)",
     )
+    job_lease_seconds: float = Field(
+        default=60.0, ge=1, le=3600,
+        description="how long a worker holds a job without renewing it before another takes it",
+    )
+    job_max_attempts: int = Field(
+        default=5, ge=1, le=100, description="attempts at a job before it is marked failed",
+    )
+    job_retry_seconds: float = Field(
+        default=5.0, ge=0, le=3600,
+        description="wait before the first retry of a failed job; doubled for each further one",
+    )
     max_decode_chars: int = Field(
         default=20_000, ge=100, le=1_000_000,
         description="longest text one decode request accepts",

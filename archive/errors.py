@@ -16,3 +16,23 @@ class DatabaseUnavailableError(ArchiveError):
 
     kind = ErrorKind.UNAVAILABLE
     code = "database_unavailable"
+
+
+class BlobMissingError(ArchiveError):
+    """A blob the database refers to is not in the store."""
+
+    kind = ErrorKind.NOT_FOUND
+    code = "blob_missing"
+
+
+class BlobCorruptError(ArchiveError):
+    """A stored blob no longer has the checksum it was stored under."""
+
+    code = "blob_corrupt"
+
+
+class TooLargeFileError(ArchiveError):
+    """A file is larger than the archive accepts."""
+
+    kind = ErrorKind.TOO_LARGE
+    code = "file_too_large"

@@ -1,14 +1,32 @@
-"""SQLAlchemy models of the system of record (the registry, for now).
+"""SQLAlchemy models of the system of record.
 
 Partial dates are stored as the text the registry uses (``1968``, ``1968-03``,
-``1968-03-14``); the decoder turns them into spans.
+``1968-03-14``); the decoder turns them into spans. Instants are timezone-aware UTC on
+every backend.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Stable constraint names, so migrations can refer to them on every backend.
@@ -120,3 +138,243 @@ class RegistryMeta(Base):
     revision: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=lambda: datetime.now(UTC))
+
+
+def utc_now() -> datetime:
+    """The current instant, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A UTC instant: SQLite keeps no zone, so one is put back on the way out."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use utc_now()")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+#: JSON documents; JSONB on PostgreSQL so they can be indexed and queried there.
+Document = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Collection(Base):
+    """An archival fonds or series that scans are filed under."""
+
+    __tablename__ = "collections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class Scan(Base):
+    """An original file as uploaded, stored once by its SHA-256 in the blob store."""
+
+    __tablename__ = "scans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    page_count: Mapped[int] = mapped_column(Integer)
+    collection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("collections.id", ondelete="SET NULL"), index=True)
+    uploaded_by: Mapped[str | None] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class Page(Base):
+    """One page of a scan as recognised: text, words with boxes, and how it was read."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    image_sha256: Mapped[str | None] = mapped_column(
+        String(64), doc="the page image in the blob store; the scan itself for one-page images")
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    words: Mapped[list[dict[str, Any]]] = mapped_column(Document)
+    entities: Mapped[list[dict[str, Any]]] = mapped_column(Document)
+    confidence: Mapped[float] = mapped_column(Float)
+    rotation: Mapped[int] = mapped_column(Integer)
+    skew: Mapped[float] = mapped_column(Float)
+    steps: Mapped[list[dict[str, Any]]] = mapped_column(Document, doc="the preprocessing record")
+    source: Mapped[str] = mapped_column(String(16), doc="ocr or text_layer")
+    engine: Mapped[str] = mapped_column(String(100))
+    error: Mapped[str | None] = mapped_column(Text)
+    corrected_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    __table_args__ = (UniqueConstraint("scan_id", "number", name="uq_pages_scan_id_number"),)
+
+
+class Person(Base):
+    """A martyr record (the fields of CONTRACT's person JSON, and a few more)."""
+
+    __tablename__ = "persons"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200), index=True)
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    birth_date: Mapped[str | None] = mapped_column(String(10))
+    hometown: Mapped[str | None] = mapped_column(String(500))
+    enlisted: Mapped[str | None] = mapped_column(String(10))
+    rank: Mapped[str | None] = mapped_column(String(100))
+    position: Mapped[str | None] = mapped_column(String(200))
+    unit_text: Mapped[str | None] = mapped_column(String(500))
+    death_date: Mapped[str | None] = mapped_column(String(10))
+    death_place: Mapped[str | None] = mapped_column(String(500))
+    circumstances: Mapped[str | None] = mapped_column(Text)
+    burial_place: Mapped[str | None] = mapped_column(String(500))
+    grave: Mapped[str | None] = mapped_column(String(500))
+    relatives: Mapped[list[dict[str, Any]]] = mapped_column(Document)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    sources: Mapped[list[PersonSource]] = relationship(
+        cascade="all, delete-orphan", order_by="PersonSource.position")
+
+
+class PersonSource(Base):
+    """Where a person's facts come from: a scan and page, and for OCR'd facts the box."""
+
+    __tablename__ = "person_sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    scan: Mapped[str] = mapped_column(String(100), doc="the scan as cited: its id or SHA-256")
+    page: Mapped[int | None] = mapped_column(Integer)
+    field: Mapped[str | None] = mapped_column(String(40), doc="the fact it supports; null: all")
+    box: Mapped[list[int] | None] = mapped_column(JSON)
+    page_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pages.id", ondelete="SET NULL"), index=True,
+        doc="the archived page, when the citation names one")
+
+
+class Job(Base):
+    """A unit of background work (OCR of a page; a scan's job gathers its pages)."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    scan_id: Mapped[int | None] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)
+    page_number: Mapped[int | None] = mapped_column(Integer)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(16), doc="queued, running, done or failed")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer)
+    run_after: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    lease_token: Mapped[str | None] = mapped_column(String(32))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    worker: Mapped[str | None] = mapped_column(String(200))
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_jobs_claim", "state", "kind", "run_after"),)
+
+
+class OutboxEntry(Base):
+    """An entity the search index must look at again, written with the change itself."""
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(16), doc="page, person or unit")
+    entity_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class User(Base):
+    """A staff account."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), doc="archivist, officer or admin")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class FamilyRequest(Base):
+    """A family's request for an extract, reached with its tracking code and secret."""
+
+    __tablename__ = "family_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tracking_code: Mapped[str] = mapped_column(String(32), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    requester: Mapped[dict[str, Any]] = mapped_column(Document)
+    person: Mapped[dict[str, Any]] = mapped_column(Document)
+    note: Mapped[str | None] = mapped_column(Text)
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class Extract(Base):
+    """A certified extract as issued: its serial, its signed PDF, and any revocation."""
+
+    __tablename__ = "extracts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    serial: Mapped[str] = mapped_column(String(40), unique=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("family_requests.id"), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), index=True)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    issued_by: Mapped[str] = mapped_column(String(100))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """One line of the append-only audit log, chained to the one before by its hash."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str] = mapped_column(String(200), index=True)
+    details: Mapped[str] = mapped_column(Text, doc="canonical JSON, hashed as stored")
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """One row: the last entry of the audit log, locked by every append."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))

@@ -12,6 +12,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from archive.models import RegistryMeta, Unit, UnitAlias, UnitCode, UnitEvent, UnitParent
+from archive.outbox import record_change
 from decoder.errors import InvalidRegistryError
 from decoder.registry_schema import RegistryDocument, UnitEntry
 from decoder.registry_validation import validate_document
@@ -87,6 +88,7 @@ def import_registry(session: Session, *, document: RegistryDocument) -> ImportRe
     unchanged = len(document.units) - len(created) - len(updated)
     if created or updated:
         _write_units(session, created, updated)
+        record_change(session, "unit", [unit.id for unit in [*created, *updated]])
         revision = _bump_revision(session)
     else:
         revision = registry_revision(session)

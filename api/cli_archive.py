@@ -1,0 +1,194 @@
+"""The archive's commands: ``ingest``, ``worker``, ``persons import``, ``audit verify``."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from api.cli_support import JsonFlag, open_services, print_json
+from api.errors import ExitCode
+from decoder.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from api.services import Services
+    from archive.ingest import IngestOutcome
+
+_POLL_S = 0.5
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files, or folders to take every file from.")],
+    collection: Annotated[str | None, typer.Option(help="File the scans under this collection.")] = None,
+    wait: Annotated[bool, typer.Option(
+        "--wait/--no-wait", help="Wait for the OCR (default), or only queue it.")] = True,
+    workers: Annotated[int | None, typer.Option(
+        help="OCR processes to start while waiting (default: one per core; 0: let running "
+             "workers do it).", min=0)] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Put files or folders into the archive: stored once by checksum, OCR'd, indexed.
+
+    Files that cannot be read as scans are reported and skipped; the others go in. The
+    exit code is 1 when any file or page failed.
+    """
+    from archive.ingest import collect_files, ensure_collection
+
+    with open_services() as services:
+        if collection is not None:
+            ensure_collection(services.sessions, collection)
+        services.blobs.sweep_incoming(older_than_s=3600)
+        files = list(collect_files(paths))
+        if not files:
+            raise InvalidInputError("No files to ingest were found at the paths given.")
+        outcomes = _store_files(services, files, collection)
+        job_ids = [outcome.job_id for outcome in outcomes if outcome.status == "added" and outcome.job_id]
+        pages_failed: list[str] = []
+        if wait and job_ids:
+            pages_failed = _wait_for_ocr(services, job_ids, workers)
+    _report_ingest(outcomes, pages_failed, as_json, waited=wait)
+    if pages_failed or any(outcome.status == "failed" for outcome in outcomes):
+        raise typer.Exit(ExitCode.FAILED)
+
+
+def _progress() -> Progress:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+
+
+def _store_files(services: Services, files: list[Path], collection: str | None) -> list[IngestOutcome]:
+    from archive.ingest import IngestOutcome
+
+    ingester = services.ingester()
+    outcomes: list[IngestOutcome] = []
+    with _progress() as progress:
+        task = progress.add_task("Storing", total=len(files))
+        for path in files:
+            if not path.exists():
+                outcome = IngestOutcome(str(path), "failed", error=f"{path}: no such file or folder.")
+            else:
+                outcome = dataclasses.replace(
+                    ingester.ingest_path(path, collection=collection), name=str(path))
+            outcomes.append(outcome)
+            progress.advance(task)
+    return outcomes
+
+
+def _wait_for_ocr(services: Services, job_ids: list[int], workers: int | None) -> list[str]:
+    """Run workers until every page of these scans is read; returns the failures."""
+    from api.worker_pool import WorkerPool
+    from archive.jobs import FINAL_STATES
+
+    pool = WorkerPool(os.cpu_count() or 1 if workers is None else workers, quiet=True)
+    pool.start()
+    try:
+        with _progress() as progress:
+            task = progress.add_task("Reading pages", total=len(job_ids))
+            while True:
+                statuses = services.job_statuses(job_ids)
+                progress.update(task, completed=sum(status.progress for status in statuses))
+                if all(status.state in FINAL_STATES for status in statuses):
+                    break
+                time.sleep(_POLL_S)
+    finally:
+        pool.stop()
+    return [f"scan {status.scan_id}: {status.error}" for status in statuses
+            if status.state == "failed"]
+
+
+def _report_ingest(outcomes: list[IngestOutcome], pages_failed: list[str], as_json: bool,
+                   *, waited: bool) -> None:
+    counts = {status: sum(o.status == status for o in outcomes)
+              for status in ("added", "duplicate", "failed")}
+    pages = sum(o.pages for o in outcomes if o.status == "added")
+    if as_json:
+        print_json({"files": [dataclasses.asdict(o) for o in outcomes], **counts, "pages": pages,
+                    "ocr_failures": pages_failed})
+    else:
+        for outcome in outcomes:
+            if outcome.status == "duplicate":
+                typer.echo(f"Duplicate: {outcome.name} is already scan {outcome.scan_id}.", err=True)
+        ocr = (" and read" if waited else " and queued for OCR") if pages else ""
+        typer.echo(f"{counts['added']} file(s) added ({pages} pages stored{ocr}), "
+                   f"{counts['duplicate']} duplicate(s), {counts['failed']} failed.")
+    for outcome in outcomes:
+        if outcome.status == "failed":
+            typer.echo(f"Error: {outcome.error}", err=True)
+    for failure in pages_failed:
+        typer.echo(f"Error: OCR failed for {failure}", err=True)
+
+
+def worker(
+    exit_when_idle: Annotated[bool, typer.Option(
+        help="Stop when no job is due instead of waiting for more.")] = False,
+    name: Annotated[str | None, typer.Option(help="Shown on the jobs it holds.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Run OCR jobs from the shared queue until stopped (SIGTERM or Ctrl-C: after the
+    current page)."""
+    import logging
+
+    from archive.worker import Worker, run_until_stopped
+    from ocr.options import OcrOptions
+
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # one Tesseract thread: the processes give the parallelism
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    with open_services() as services:
+        runner = Worker(services.sessions, services.blobs, OcrOptions(), services.job_policy, name=name)
+        report = run_until_stopped(runner, exit_when_idle=exit_when_idle)
+    if as_json:
+        print_json(dataclasses.asdict(report))
+    else:
+        typer.echo(f"Worker {runner.name}: {report.done} page(s) done, {report.retried} retried, "
+                   f"{report.failed} failed.", err=True)
+
+
+def persons_import(
+    file: Annotated[Path, typer.Argument(help="JSON Lines: one person record a line.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Import person records: good lines stored, each bad line reported with its number.
+
+    The exit code is 1 when any line was refused.
+    """
+    try:
+        source = file.open("rb")
+    except OSError as error:
+        raise InvalidInputError(f"Cannot read {file}: {error.strerror or error}.") from None
+    with source, open_services() as services:
+        report = services.import_persons(source)
+    if as_json:
+        print_json({"created": report.created, "updated": report.updated,
+                    "refused": [{"line": line, "reason": reason} for line, reason in report.problems]})
+    else:
+        typer.echo(f"Imported {file}: {report.created} created, {report.updated} updated, "
+                   f"{len(report.problems)} refused.")
+    for line, reason in report.problems[:1000]:
+        typer.echo(f"line {line}: {reason}", err=True)
+    if report.problems:
+        raise typer.Exit(ExitCode.FAILED)
+
+
+def audit_verify(as_json: JsonFlag = False) -> None:
+    """Check the audit log's hash chain; the exit code is 1 when it was tampered with."""
+    with open_services() as services:
+        report = services.verify_audit_log()
+    if as_json:
+        print_json({"intact": report.intact, "entries": report.entries, "head": report.head_hash,
+                    "problems": report.problems})
+    elif report.intact:
+        typer.echo(f"The audit log is intact: {report.entries} entries, head {report.head_hash}.")
+    if not report.intact:
+        typer.echo("Error: the audit log has been tampered with.", err=True)
+        for problem in report.problems:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(ExitCode.FAILED)
