@@ -187,7 +187,7 @@ def _update_parent(session: Session, child_id: int, now: datetime) -> None:
     # Locking the parent first makes the count below see every sibling that finished.
     session.execute(select(Job.id).where(Job.id == parent_id).with_for_update())
     counts = dict(session.execute(
-        select(Job.state, func.count()).where(Job.parent_id == parent_id).group_by(Job.state)).tuples().all())
+        select(Job.state, func.count()).where(Job.parent_id == parent_id).group_by(Job.state)).all())
     total = sum(counts.values())
     failed = counts.get("failed", 0)
     finished = counts.get("done", 0) + failed
@@ -196,7 +196,7 @@ def _update_parent(session: Session, child_id: int, now: datetime) -> None:
         errors = session.execute(
             select(Job.page_number, Job.error).where(Job.parent_id == parent_id,
                                                      Job.error.is_not(None))
-            .order_by(Job.page_number)).tuples().all()
+            .order_by(Job.page_number)).all()
         summary = "; ".join(f"page {number}: {error}" for number, error in errors)
         values |= {"state": "failed" if failed else "done", "finished_at": now,
                    "error": _clip(summary) if summary else None}

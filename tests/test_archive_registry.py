@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.db import make_engine, make_session_factory
+from archive.db import make_engine
 from archive.migrate import upgrade_database
 from archive.registry_store import export_registry, import_registry, load_registry, registry_revision
 from decoder.errors import InvalidRegistryError
 from tests.factories import code, document, event, parent, sample_units, unit
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    upgrade_database(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def sessions(engine: Engine) -> sessionmaker[Session]:
-    return make_session_factory(engine)
 
 
 def test_migrations_create_every_table(engine: Engine) -> None:
