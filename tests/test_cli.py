@@ -4,28 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ENV_KEYS = ("PHIENHIEU_DATA_DIR", "PHIENHIEU_DATABASE_URL")
-
-
-class Cli:
-    """Runs ``phienhieu`` with its own data dir and database."""
-
-    def __init__(self, data_dir: Path, database_url: str) -> None:
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PHIENHIEU_")}
-        self.env.update({"PHIENHIEU_DATA_DIR": str(data_dir), "PHIENHIEU_DATABASE_URL": database_url})
-
-    def __call__(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "api.cli", *args], input=stdin, capture_output=True,
-            text=True, env=self.env, timeout=120, check=False,
-        )
+from tests.cli_runner import Cli
 
 
 @pytest.fixture

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+from PIL import Image
+
+from bench.synth import make_page
 
 
 def free_port() -> int:
@@ -19,11 +23,15 @@ def free_port() -> int:
         return port
 
 
-def test_serve_answers_health_and_decode(tmp_path: Path) -> None:
+def test_serve_answers_and_its_workers_read_queued_pages(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PHIENHIEU_")}
-    env.update({"PHIENHIEU_DATA_DIR": str(tmp_path), "PHIENHIEU_OCR_WORKERS": "0"})
+    env.update({"PHIENHIEU_DATA_DIR": str(tmp_path), "PHIENHIEU_OCR_WORKERS": "1"})
     subprocess.run([sys.executable, "-m", "api.cli", "demo"], env=env, check=True,
                    capture_output=True, timeout=120)
+    page = make_page(5)
+    Image.fromarray(page.image).save(tmp_path / "notice.png", dpi=(page.dpi, page.dpi))
+    subprocess.run([sys.executable, "-m", "api.cli", "ingest", str(tmp_path / "notice.png"),
+                    "--no-wait"], env=env, check=True, capture_output=True, timeout=120)
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
@@ -44,6 +52,16 @@ def test_serve_answers_health_and_decode(tmp_path: Path) -> None:
         decoded = httpx.post(f"{base}/api/v1/decode", json={"text": "Công trường 9", "date": "1968"})
         assert decoded.status_code == 200
         assert decoded.json()["candidates"][0]["unit_id"] == "f9"
+        database = tmp_path / "phienhieu.sqlite3"
+        while not _pages_read(database):
+            assert time.monotonic() < deadline + 60, "the server's worker did not read the page"
+            time.sleep(0.2)
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _pages_read(database: Path) -> int:
+    with sqlite3.connect(database) as connection:
+        count: int = connection.execute("SELECT count(*) FROM pages").fetchone()[0]
+        return count
