@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from api.services import Services
     from archive.ingest import IngestOutcome
 
-_POLL_S = 0.5
+_POLL_S = 0.2
 
 
 def ingest(
@@ -38,6 +38,7 @@ def ingest(
     Files that cannot be read as scans are reported and skipped; the others go in. The
     exit code is 1 when any file or page failed.
     """
+    from api.worker_pool import WorkerPool
     from archive.ingest import collect_files, ensure_collection
 
     with open_services() as services:
@@ -47,11 +48,18 @@ def ingest(
         files = list(collect_files(paths))
         if not files:
             raise InvalidInputError("No files to ingest were found at the paths given.")
-        outcomes = _store_files(services, files, collection)
-        job_ids = [outcome.job_id for outcome in outcomes if outcome.status == "added" and outcome.job_id]
-        pages_failed: list[str] = []
-        if wait and job_ids:
-            pages_failed = _wait_for_ocr(services, job_ids, workers)
+        # The workers start first: they load while the files are stored.
+        pool = WorkerPool((os.cpu_count() or 1) if workers is None else workers, quiet=True,
+                          poll_s=_POLL_S)
+        if wait:
+            pool.start()
+        try:
+            outcomes = _store_files(services, files, collection)
+            job_ids = [o.job_id for o in outcomes if o.status == "added" and o.job_id]
+            pages_failed = _wait_for_ocr(services, job_ids) if wait and job_ids else []
+        finally:
+            if wait:
+                pool.stop()
     _report_ingest(outcomes, pages_failed, as_json, waited=wait)
     if pages_failed or any(outcome.status == "failed" for outcome in outcomes):
         raise typer.Exit(ExitCode.FAILED)
@@ -83,24 +91,18 @@ def _store_files(services: Services, files: list[Path], collection: str | None) 
     return outcomes
 
 
-def _wait_for_ocr(services: Services, job_ids: list[int], workers: int | None) -> list[str]:
-    """Run workers until every page of these scans is read; returns the failures."""
-    from api.worker_pool import WorkerPool
+def _wait_for_ocr(services: Services, job_ids: list[int]) -> list[str]:
+    """Wait until every page of these scans is read; returns the failures."""
     from archive.jobs import FINAL_STATES
 
-    pool = WorkerPool(os.cpu_count() or 1 if workers is None else workers, quiet=True)
-    pool.start()
-    try:
-        with _progress() as progress:
-            task = progress.add_task("Reading pages", total=len(job_ids))
-            while True:
-                statuses = services.job_statuses(job_ids)
-                progress.update(task, completed=sum(status.progress for status in statuses))
-                if all(status.state in FINAL_STATES for status in statuses):
-                    break
-                time.sleep(_POLL_S)
-    finally:
-        pool.stop()
+    with _progress() as progress:
+        task = progress.add_task("Reading scans", total=len(job_ids))
+        while True:
+            statuses = services.job_statuses(job_ids)
+            progress.update(task, completed=sum(status.progress for status in statuses))
+            if all(status.state in FINAL_STATES for status in statuses):
+                break
+            time.sleep(_POLL_S)
     return [f"scan {status.scan_id}: {status.error}" for status in statuses
             if status.state == "failed"]
 
@@ -131,6 +133,8 @@ def worker(
     exit_when_idle: Annotated[bool, typer.Option(
         help="Stop when no job is due instead of waiting for more.")] = False,
     name: Annotated[str | None, typer.Option(help="Shown on the jobs it holds.")] = None,
+    poll: Annotated[float, typer.Option(
+        help="Seconds between looks at the queue when idle.", min=0.05, max=60)] = 1.0,
     as_json: JsonFlag = False,
 ) -> None:
     """Run OCR jobs from the shared queue until stopped (SIGTERM or Ctrl-C: after the
@@ -144,7 +148,7 @@ def worker(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     with open_services() as services:
         runner = Worker(services.sessions, services.blobs, OcrOptions(), services.job_policy, name=name)
-        report = run_until_stopped(runner, exit_when_idle=exit_when_idle)
+        report = run_until_stopped(runner, exit_when_idle=exit_when_idle, poll_s=poll)
     if as_json:
         print_json(dataclasses.asdict(report))
     else:

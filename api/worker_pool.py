@@ -24,11 +24,13 @@ class WorkerPool:
     Args:
         count: how many processes.
         quiet: send their output to /dev/null (under a progress bar).
+        poll_s: how often an idle worker looks for work.
     """
 
-    def __init__(self, count: int, *, quiet: bool = False) -> None:
+    def __init__(self, count: int, *, quiet: bool = False, poll_s: float = 1.0) -> None:
         self.count = count
         self._quiet = quiet
+        self._poll_s = poll_s
         self._processes: list[subprocess.Popen[bytes]] = []
         self._stopping = threading.Event()
         self._supervisor: threading.Thread | None = None
@@ -57,8 +59,8 @@ class WorkerPool:
     def _spawn(self) -> subprocess.Popen[bytes]:
         output = subprocess.DEVNULL if self._quiet else None
         env = dict(os.environ, OMP_THREAD_LIMIT="1")
-        return subprocess.Popen([sys.executable, "-m", "api.cli", "worker"], env=env,
-                                stdout=output, stderr=output)
+        command = [sys.executable, "-m", "api.cli", "worker", "--poll", str(self._poll_s)]
+        return subprocess.Popen(command, env=env, stdout=output, stderr=output)
 
     def _supervise(self) -> None:
         # A worker that dies at once again and again waits longer each time before the
