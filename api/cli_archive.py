@@ -41,25 +41,23 @@ def ingest(
     from api.worker_pool import WorkerPool
     from archive.ingest import collect_files, ensure_collection
 
-    with open_services() as services:
-        if collection is not None:
-            ensure_collection(services.sessions, collection)
-        services.blobs.sweep_incoming(older_than_s=3600)
-        files = list(collect_files(paths))
-        if not files:
-            raise InvalidInputError("No files to ingest were found at the paths given.")
-        # The workers start first: they load while the files are stored.
-        pool = WorkerPool((os.cpu_count() or 1) if workers is None else workers, quiet=True,
-                          poll_s=_POLL_S)
-        if wait:
-            pool.start()
-        try:
+    # The workers start first: they load while this process opens the archive and stores.
+    count = (os.cpu_count() or 1) if workers is None else workers
+    pool = WorkerPool(count if wait else 0, quiet=True, poll_s=_POLL_S)
+    pool.start()
+    try:
+        with open_services() as services:
+            if collection is not None:
+                ensure_collection(services.sessions, collection)
+            services.blobs.sweep_incoming(older_than_s=3600)
+            files = list(collect_files(paths))
+            if not files:
+                raise InvalidInputError("No files to ingest were found at the paths given.")
             outcomes = _store_files(services, files, collection)
             job_ids = [o.job_id for o in outcomes if o.status == "added" and o.job_id]
             pages_failed = _wait_for_ocr(services, job_ids) if wait and job_ids else []
-        finally:
-            if wait:
-                pool.stop()
+    finally:
+        pool.stop()
     _report_ingest(outcomes, pages_failed, as_json, waited=wait)
     if pages_failed or any(outcome.status == "failed" for outcome in outcomes):
         raise typer.Exit(ExitCode.FAILED)

@@ -20,8 +20,8 @@ from api.settings import Settings
 from archive.audit import AuditReport, record_event, verify_audit_log
 from archive.blobs import BlobStore
 from archive.db import make_engine, make_session_factory
-from archive.ingest import Ingester
-from archive.jobs import JobPolicy, JobStatus, job_status
+from archive.ingest import Ingester, recover_interrupted_ingests
+from archive.jobs import JobPolicy, JobStatus, job_statuses
 from archive.migrate import upgrade_database
 from archive.persons import PersonsImport, import_persons
 from archive.registry_store import (
@@ -112,6 +112,7 @@ class Services:
         self.sessions = make_session_factory(self.engine)
         self.registry = RegistryCache(self.sessions)
         self.blobs = BlobStore(settings.data_dir / "blobs")
+        recover_interrupted_ingests(self.sessions, self.blobs)
         self.job_policy = JobPolicy(lease_s=settings.job_lease_seconds,
                                     max_attempts=settings.job_max_attempts,
                                     retry_base_s=settings.job_retry_seconds)
@@ -162,4 +163,4 @@ class Services:
     def job_statuses(self, job_ids: Sequence[int]) -> list[JobStatus]:
         """The state of each job that exists among ``job_ids``."""
         with self.sessions() as session:
-            return [status for job_id in job_ids if (status := job_status(session, job_id))]
+            return job_statuses(session, job_ids)

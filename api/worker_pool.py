@@ -37,6 +37,8 @@ class WorkerPool:
 
     def start(self) -> None:
         """Start the processes and the thread that watches them."""
+        if not self.count:
+            return
         self._processes = [self._spawn() for _ in range(self.count)]
         self._supervisor = threading.Thread(target=self._supervise, daemon=True)
         self._supervisor.start()

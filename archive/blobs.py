@@ -3,10 +3,18 @@
 A blob is written to a temporary file under ``.incoming/``, flushed to disk, and only
 then renamed into place, so a crash leaves either the whole blob or nothing at its
 name. Reads check the checksum, so silent corruption on disk is caught, not served.
+
+A blob and the database row that refers to it cannot be written atomically together,
+so a writer marks the blob while it places it (:meth:`BlobStore.placing`): a marker
+file, under a shared lock, from before the rename until the row is committed. A process
+killed in between leaves its marker behind; :meth:`BlobStore.interrupted_placements`,
+holding the lock exclusively (so no placement is under way), finds those markers and
+the caller removes the blobs that no row refers to.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
@@ -14,6 +22,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -62,6 +71,42 @@ class BlobStore:
         if not _SHA256.fullmatch(sha256):
             raise BlobMissingError(f"{sha256[:80]!r} is not a SHA-256 checksum.")
         return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    @contextmanager
+    def placing(self, sha256: str) -> Iterator[None]:
+        """Mark ``sha256`` as being placed for the duration (see the module's docstring)."""
+        self.path(sha256)  # refuses anything but a checksum
+        with self._placement_lock(fcntl.LOCK_SH):
+            marker = self.incoming / f"placing-{sha256}-{os.getpid()}-{os.urandom(4).hex()}"
+            marker.touch()
+            _fsync_directory(self.incoming)
+            try:
+                yield
+            finally:
+                marker.unlink(missing_ok=True)
+
+    @contextmanager
+    def interrupted_placements(self) -> Iterator[set[str] | None]:
+        """The blobs whose placement a dead process left unfinished, or None when a
+        placement is under way right now (try again later). Their markers are removed
+        when the block ends; the caller removes the blobs nothing refers to."""
+        try:
+            with self._placement_lock(fcntl.LOCK_EX | fcntl.LOCK_NB):
+                markers = list(self.incoming.glob("placing-*"))
+                yield {marker.name.split("-")[1] for marker in markers}
+                for marker in markers:
+                    marker.unlink(missing_ok=True)
+        except BlockingIOError:
+            yield None
+
+    @contextmanager
+    def _placement_lock(self, mode: int) -> Iterator[None]:
+        with (self.incoming / "placing.lock").open("a") as handle:
+            fcntl.flock(handle, mode)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def exists(self, sha256: str) -> bool:
         """Whether the blob is in the store."""
@@ -161,6 +206,8 @@ class BlobStore:
         cutoff = time.time() - older_than_s
         removed = 0
         for folder in self.incoming.iterdir():
+            if folder.name.startswith("placing"):
+                continue  # markers and their lock belong to interrupted_placements()
             try:
                 if folder.stat().st_mtime < cutoff:
                     if folder.is_dir():

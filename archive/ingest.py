@@ -5,7 +5,9 @@ store's incoming area and hashed; a file already stored (same SHA-256) is report
 duplicate and dropped. The file is then checked as a scan (type, size, pages, limits)
 before anything is recorded. The scan row, its jobs and the audit entry are written in
 one transaction, and the blob is renamed into place inside that transaction just before
-it commits: a kill before the rename leaves only a staged file (swept later), a failed
+it commits, marked as being placed until the commit: a kill before the rename leaves
+only a staged file (swept later); a kill after it leaves a marked blob that the next
+process to open the archive removes (:func:`recover_interrupted_ingests`); a failed
 commit removes the blob it had just placed.
 """
 
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive.audit import record_event
 from archive.blobs import BlobStore, StagedBlob, safe_filename
 from archive.jobs import SCAN_JOB, JobPolicy, enqueue_scan
-from archive.models import Collection, Job, Scan
+from archive.models import Collection, Job, Page, Scan
 from decoder.errors import InvalidInputError, PhienhieuError
 from ocr.loading import count_pages, sniff_kind
 from ocr.options import OcrOptions
@@ -147,7 +149,7 @@ class Ingester:
         placed = False
         collection_ref = self._collection(collection)
         try:
-            with self._sessions.begin() as session:
+            with self._blobs.placing(staged.sha256), self._sessions.begin() as session:
                 scan = Scan(sha256=staged.sha256, filename=name, media_type=media_type,
                             size=staged.size, page_count=pages, uploaded_by=uploaded_by,
                             collection_id=collection_ref)
@@ -173,3 +175,21 @@ class Ingester:
                 self._blobs.remove(staged.sha256)
             raise
         return IngestOutcome(name, "added", scan_id, job_id, pages)
+
+
+def recover_interrupted_ingests(sessions: sessionmaker[Session], blobs: BlobStore) -> int:
+    """Remove the blobs that killed writers placed without recording; returns how many.
+
+    Safe beside running writers: it does nothing while any placement is under way.
+    """
+    removed = 0
+    with blobs.interrupted_placements() as checksums:
+        for checksum in checksums or ():
+            with sessions() as session:
+                referenced = session.scalar(select(Scan.id).where(Scan.sha256 == checksum).limit(1))
+                referenced = referenced or session.scalar(
+                    select(Page.id).where(Page.image_sha256 == checksum).limit(1))
+            if referenced is None and blobs.exists(checksum):
+                blobs.remove(checksum)
+                removed += 1
+    return removed

@@ -137,9 +137,11 @@ def finish_job(session: Session, claim: Claim, *, note: str | None = None) -> bo
     return True
 
 
-def fail_job(session: Session, claim: Claim, error: str, policy: JobPolicy) -> str:
+def fail_job(session: Session, claim: Claim, error: str, policy: JobPolicy, *,
+             permanent: bool = False) -> str:
     """Record a failed attempt: back to the queue after a back-off, or ``failed`` after the
-    last attempt. Returns the new state (``lost`` when the lease had already gone)."""
+    last attempt (at once when ``permanent``: retrying cannot help). Returns the new state
+    (``lost`` when the lease had already gone)."""
     now = utc_now()
     job = session.get(Job, claim.job_id, with_for_update=True)
     if job is None or job.lease_token != claim.token or job.state != "running":
@@ -147,7 +149,7 @@ def fail_job(session: Session, claim: Claim, error: str, policy: JobPolicy) -> s
     job.error = _clip(error)
     job.lease_token = None
     job.lease_expires_at = None
-    if job.attempts >= job.max_attempts:
+    if permanent or job.attempts >= job.max_attempts:
         job.state = "failed"
         job.finished_at = now
         session.flush()
@@ -161,10 +163,19 @@ def fail_job(session: Session, claim: Claim, error: str, policy: JobPolicy) -> s
 
 def job_status(session: Session, job_id: int) -> JobStatus | None:
     """A job's state, progress and error; None when there is no such job."""
-    job = session.get(Job, job_id)
-    if job is None:
-        return None
-    return JobStatus(job.id, job.kind, job.state, job.progress, job.error, job.attempts, job.scan_id)
+    found = job_statuses(session, [job_id])
+    return found[0] if found else None
+
+
+def job_statuses(session: Session, job_ids: Sequence[int]) -> list[JobStatus]:
+    """The states of the jobs among ``job_ids`` that exist, in id order."""
+    statuses = []
+    for start in range(0, len(job_ids), 500):
+        rows = session.execute(
+            select(Job.id, Job.kind, Job.state, Job.progress, Job.error, Job.attempts, Job.scan_id)
+            .where(Job.id.in_(job_ids[start:start + 500])).order_by(Job.id)).all()
+        statuses += [JobStatus(*row) for row in rows]
+    return statuses
 
 
 def _fail_exhausted(session: Session, now: datetime) -> None:

@@ -9,10 +9,12 @@ page is never recorded twice.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import socket
 import threading
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from archive.blobs import BlobStore
 from archive.jobs import PAGE_JOB, Claim, JobPolicy, claim_job, fail_job, finish_job, renew_lease
 from archive.models import Scan
 from archive.pages import store_page
-from decoder.errors import PhienhieuError
+from decoder.errors import ErrorKind, PhienhieuError
 from ocr.loading import SourcePage, load_page
 from ocr.options import OcrOptions
 from ocr.pipeline import ocr_page
@@ -33,6 +35,7 @@ log = logging.getLogger("phienhieu.worker")
 
 # PNG level 1: page images are written once and read rarely, so speed beats size.
 _PNG_PARAMS = [cv2.IMWRITE_PNG_COMPRESSION, 1]
+_PERMANENT = (ErrorKind.INVALID_INPUT, ErrorKind.TOO_LARGE)
 
 
 @dataclass
@@ -104,8 +107,10 @@ class Worker:
                        else f"{type(error).__name__}: {error}")
             log.warning("job %s (scan %s page %s) failed: %s", claim.job_id, claim.scan_id,
                         claim.page_number, message)
+            # A page that cannot be decoded or is over the limits will not get better.
+            permanent = isinstance(error, PhienhieuError) and error.kind in _PERMANENT
             with self._sessions.begin() as session:
-                state = fail_job(session, claim, message, self._policy)
+                state = fail_job(session, claim, message, self._policy, permanent=permanent)
             if state == "failed":
                 self.report.failed += 1
                 self.report.errors.append(message)
@@ -127,21 +132,26 @@ class Worker:
         path = self._blobs.verified_path(sha256)
         source = load_page(Path(path), claim.page_number, self._options)
         result = ocr_page(source, self._options)
-        image = sha256 if page_count == 1 else self._store_image(source)
-        with self._sessions.begin() as session:
-            if not finish_job(session, claim, note=result.error):
-                session.rollback()
-                self.report.lost += 1
-                log.warning("job %s: lease lost, its result is dropped", claim.job_id)
-                return
-            store_page(session, claim.scan_id, result, image)
+        image_png = None if page_count == 1 else self._encode(source)
+        image = sha256 if image_png is None else hashlib.sha256(image_png).hexdigest()
+        placing = nullcontext() if image_png is None else self._blobs.placing(image)
+        with placing:
+            if image_png is not None:
+                self._blobs.put(image_png)
+            with self._sessions.begin() as session:
+                if not finish_job(session, claim, note=result.error):
+                    session.rollback()
+                    self.report.lost += 1
+                    log.warning("job %s: lease lost, its result is dropped", claim.job_id)
+                    return
+                store_page(session, claim.scan_id, result, image)
         self.report.done += 1
 
-    def _store_image(self, source: SourcePage) -> str:
+    def _encode(self, source: SourcePage) -> bytes:
         ok, encoded = cv2.imencode(".png", source.image, _PNG_PARAMS)
         if not ok:
             raise PhienhieuError(f"Page {source.number} could not be encoded as PNG.")
-        return self._blobs.put(encoded.tobytes())
+        return encoded.tobytes()
 
     def _heartbeat(self, claim: Claim, stop: threading.Event) -> None:
         interval = max(0.2, self._policy.lease_s / 3)

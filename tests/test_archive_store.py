@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive.audit import record_event, verify_audit_log
 from archive.blobs import BlobStore, safe_filename
 from archive.errors import BlobCorruptError, BlobMissingError, TooLargeFileError
+from archive.ingest import recover_interrupted_ingests
 from archive.jobs import JobPolicy, claim_job, enqueue_scan, fail_job, finish_job, job_status, renew_lease
 from archive.models import AuditEntry, Base, Job, OutboxEntry, Scan, utc_now
 from archive.outbox import Change, drain_outbox, pending_changes, record_change
@@ -83,6 +84,26 @@ def test_very_long_file_names_are_cut_on_a_character_boundary() -> None:
     name = safe_filename("đ" * 1000 + ".png")
     assert len(name.encode()) <= 200
     assert set(name) == {"đ"}
+
+
+def test_recovery_waits_while_a_placement_is_under_way(blobs: BlobStore) -> None:
+    digest = "cd" * 32
+    with blobs.placing(digest), blobs.interrupted_placements() as found:
+        assert found is None, "a live writer is placing a blob"
+    with blobs.interrupted_placements() as found:
+        assert found == set(), "a finished placement leaves no marker"
+
+
+def test_a_blob_left_by_a_killed_writer_is_removed_unless_referenced(
+        sessions: sessionmaker[Session], blobs: BlobStore) -> None:
+    orphan, kept = blobs.put(b"orphan"), blobs.put(b"kept")
+    with sessions.begin() as session:
+        session.add(Scan(sha256=kept, filename="k.png", media_type="image/png", size=4, page_count=1))
+    for digest in (orphan, kept):  # what a writer killed between rename and commit leaves
+        (blobs.incoming / f"placing-{digest}-99999-dead").touch()
+    assert recover_interrupted_ingests(sessions, blobs) == 1
+    assert set(blobs.checksums()) == {kept}
+    assert not list(blobs.incoming.glob("placing-*-*"))
 
 
 def test_stale_staged_files_are_swept(blobs: BlobStore) -> None:
