@@ -12,7 +12,8 @@ from fastapi.responses import JSONResponse
 
 from api.body_limit import BodyLimitMiddleware
 from api.errors import HTTP_STATUS
-from api.routes import decode, health
+from api.publisher import IndexPublisher
+from api.routes import decode, health, search
 from api.services import Services
 from api.settings import Settings
 from decoder.errors import InvalidRegistryError, PhienhieuError
@@ -23,18 +24,25 @@ logger = logging.getLogger(__name__)
 MAX_JSON_BODY = 8 * 1024 * 1024
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, services: Services | None = None, *,
+               publish_index: bool = True) -> FastAPI:
     """Build the application.
 
     Args:
         settings: configuration; read from the environment when omitted.
         services: ready services (tests pass their own); built from settings otherwise.
+        publish_index: apply the search outbox to the index in the background.
     """
     services = services or Services(settings or Settings())
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        publisher = IndexPublisher(services) if publish_index else None
+        if publisher:
+            publisher.start()
         yield
+        if publisher:
+            publisher.stop()
         services.close()
 
     app = FastAPI(
@@ -47,6 +55,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_JSON_BODY)
     app.include_router(health.router)
     app.include_router(decode.router)
+    app.include_router(search.router)
     _install_error_handlers(app)
     return app
 

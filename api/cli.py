@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from api.cli_archive import audit_verify, ingest, persons_import, worker
+from api.cli_search import reindex, search
 from api.cli_support import JsonFlag, open_services, print_json, read_file
 from api.errors import EXIT_CODE, ExitCode
 from api.files import write_atomically
@@ -43,6 +44,8 @@ audit_app = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.command()(ingest)
 app.command()(worker)
+app.command()(search)
+app.command()(reindex)
 persons_app.command("import")(persons_import)
 audit_app.command("verify")(audit_verify)
 
@@ -80,6 +83,7 @@ def demo(as_json: JsonFlag = False) -> None:
     """Load the demonstration registry (idempotent: running it twice changes nothing)."""
     with open_services() as services:
         report = services.load_demo()
+        services.publish_changes()
     _print_report(report, "Demo registry loaded", as_json)
 
 
@@ -218,6 +222,7 @@ def registry_import(
     raw = read_file(file)
     with open_services() as services:
         report = services.import_registry(parse_registry_json(raw))
+        services.publish_changes()
     _print_report(report, f"Imported {file}", as_json)
 
 

@@ -56,6 +56,7 @@ def ingest(
             outcomes = _store_files(services, files, collection)
             job_ids = [o.job_id for o in outcomes if o.status == "added" and o.job_id]
             pages_failed = _wait_for_ocr(services, job_ids) if wait and job_ids else []
+            services.publish_changes()
     finally:
         pool.stop()
     _report_ingest(outcomes, pages_failed, as_json, waited=wait)
@@ -63,7 +64,7 @@ def ingest(
         raise typer.Exit(ExitCode.FAILED)
 
 
-def _progress() -> Progress:
+def progress_bar() -> Progress:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -76,7 +77,7 @@ def _store_files(services: Services, files: list[Path], collection: str | None) 
 
     ingester = services.ingester()
     outcomes: list[IngestOutcome] = []
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("Storing", total=len(files))
         for path in files:
             if not path.exists():
@@ -93,7 +94,7 @@ def _wait_for_ocr(services: Services, job_ids: list[int]) -> list[str]:
     """Wait until every page of these scans is read; returns the failures."""
     from archive.jobs import FINAL_STATES
 
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("Reading scans", total=len(job_ids))
         while True:
             statuses = services.job_statuses(job_ids)
@@ -168,6 +169,7 @@ def persons_import(
         raise InvalidInputError(f"Cannot read {file}: {error.strerror or error}.") from None
     with source, open_services() as services:
         report = services.import_persons(source)
+        services.publish_changes()
     if as_json:
         print_json({"created": report.created, "updated": report.updated,
                     "refused": [{"line": line, "reason": reason} for line, reason in report.problems]})

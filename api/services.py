@@ -7,13 +7,16 @@ commit; the methods here do, once per unit of work.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from importlib import resources
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.settings import Settings
@@ -37,6 +40,12 @@ from decoder.registry import Registry
 from decoder.registry_schema import RegistryDocument
 from decoder.result import DecodeResult
 from ocr.options import OcrOptions
+
+if TYPE_CHECKING:
+    from search.model import SearchRequest, SearchResult
+    from search.protocol import SearchIndex
+
+log = logging.getLogger("phienhieu.services")
 
 #: How long a loaded registry is trusted before the revision is checked again.
 _REGISTRY_RECHECK_SECONDS = 1.0
@@ -118,7 +127,9 @@ class Services:
                                     retry_base_s=settings.job_retry_seconds)
 
     def close(self) -> None:
-        """Release database connections."""
+        """Release the index and the database connections."""
+        if "search_index" in self.__dict__:
+            self.search_index.close()
         self.engine.dispose()
 
     def decode(self, text: str, date: str | None) -> DecodeResult:
@@ -164,3 +175,98 @@ class Services:
         """The state of each job that exists among ``job_ids``."""
         with self.sessions() as session:
             return job_statuses(session, job_ids)
+
+    # -- search ----------------------------------------------------------------------
+
+    @cached_property
+    def search_index(self) -> SearchIndex:
+        """The embedded index in the data dir, or the Elasticsearch cluster when set."""
+        if self.settings.elasticsearch_url:
+            from search.elastic_backend import ElasticIndex
+
+            return ElasticIndex(self.settings.elasticsearch_url)
+        from search.tantivy_backend import TantivyIndex
+
+        return TantivyIndex(self.settings.data_dir / "index")
+
+    def publish_changes(self) -> int:
+        """Apply the outbox to the index until it is empty; returns the entries applied.
+
+        Returns 0 without waiting when another process holds the embedded index's writer:
+        that process applies them.
+        """
+        from archive.outbox import Change, drain_outbox
+        from archive.search_feed import documents_for
+        from search.errors import IndexBusyError
+
+        index = self.search_index
+
+        def apply(changes: Sequence[Change]) -> None:
+            with self.sessions() as session:
+                documents, gone = documents_for(session, changes, self.registry.get())
+            index.upsert(documents)
+            index.delete(gone)
+            index.commit()
+
+        applied = 0
+        try:
+            while True:
+                report = drain_outbox(self.sessions, apply, passthrough=(IndexBusyError,))
+                applied += report.applied
+                if report.error:
+                    log.warning("the search index could not be updated, will retry: %s", report.error)
+                if not report.applied:
+                    return applied
+        except IndexBusyError:
+            return applied
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Search the index; page hits get the boxes of their matching words."""
+        from archive.models import Page
+        from search.analysis import terms
+        from search.snippets import word_matches
+
+        result = self.search_index.search(request)
+        page_ids = [int(hit.id) for hit in result.hits if hit.type == "page" and hit.id.isdigit()]
+        if page_ids:
+            words = terms(request.q)
+            with self.sessions() as session:
+                stored: dict[int, list[dict[str, Any]]] = {
+                    row.id: row.words for row in session.execute(
+                        select(Page.id, Page.words).where(Page.id.in_(page_ids)))}
+            for hit in result.hits:
+                if hit.type == "page" and hit.id.isdigit():
+                    hit.boxes = [word["box"] for word in stored.get(int(hit.id), [])
+                                 if word_matches(word["text"], words)]
+        return result
+
+    def reindex(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Rebuild the index from the database beside the live one, then switch to it.
+
+        Searches keep being answered from the old index meanwhile; changes made during
+        the rebuild are queued again and applied to the new one.
+        """
+        from archive.models import Page, Person, utc_now
+        from archive.outbox import record_change
+        from archive.search_feed import all_documents, count_documents
+
+        started = utc_now()
+        fresh = self.search_index.new_generation()
+        done = 0
+        with self.sessions() as session:
+            total = count_documents(session)
+            registry = self.registry.get()
+            for batch in all_documents(session, registry):
+                fresh.upsert(batch)
+                done += len(batch)
+                if progress is not None:
+                    progress(done, total)
+        fresh.promote()
+        with self.sessions.begin() as session:
+            record_change(session, "page", session.scalars(
+                select(Page.id).where(Page.updated_at >= started)).all())
+            record_change(session, "person", session.scalars(
+                select(Person.id).where(Person.updated_at >= started)).all())
+        self.__dict__.pop("search_index", None)  # reopen on the new generation
+        self.publish_changes()
+        return done

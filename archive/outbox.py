@@ -59,13 +59,15 @@ def pending_changes(session: Session) -> int:
 
 
 def drain_outbox(sessions: sessionmaker[Session], apply: Callable[[Sequence[Change]], None],
-                 *, batch: int = 500) -> DrainReport:
+                 *, batch: int = 500, passthrough: tuple[type[Exception], ...] = ()) -> DrainReport:
     """Apply one batch of due entries; on failure keep them for a later try.
 
     Args:
         sessions: where the outbox lives.
         apply: brings the index up to date for these entities; raises on failure.
         batch: most entries handed over at once.
+        passthrough: errors that say "not now" rather than "failed": raised to the
+            caller, the entries left as they were.
     """
     now = utc_now()
     with sessions() as session:
@@ -77,6 +79,8 @@ def drain_outbox(sessions: sessionmaker[Session], apply: Callable[[Sequence[Chan
     ids = [change.id for change in changes]
     try:
         apply(changes)
+    except passthrough:
+        raise
     except Exception as error:  # any index failure: keep the entries, try again later
         message = f"{type(error).__name__}: {error}"[:2000]
         with sessions.begin() as session:

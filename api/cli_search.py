@@ -1,0 +1,80 @@
+"""The search commands: ``search`` and ``reindex``."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from api.cli_support import JsonFlag, open_services, print_json
+from decoder.errors import InvalidInputError
+
+
+def search(
+    query: Annotated[str, typer.Argument(help="Names, words or codes; diacritics optional.")],
+    type_: Annotated[str | None, typer.Option("--type", help="page, person or unit.")] = None,
+    collection: Annotated[str | None, typer.Option(help="Only this collection.")] = None,
+    province: Annotated[str | None, typer.Option(help="Only this province.")] = None,
+    unit: Annotated[str | None, typer.Option(help="Only this unit (an id of the registry).")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="YYYY-MM-DD.")] = None,
+    sort: Annotated[str, typer.Option(help="relevance, date or -date.")] = "relevance",
+    limit: Annotated[int, typer.Option(help="Results to show (1–100).")] = 10,
+    offset: Annotated[int, typer.Option(help="Results to skip.")] = 0,
+    as_json: JsonFlag = False,
+) -> None:
+    """Search pages, persons and units like the API does."""
+    from pydantic import ValidationError
+
+    from search.model import SearchRequest
+
+    try:
+        request = SearchRequest.model_validate({
+            "q": query, "type": type_, "collection": collection, "province": province, "unit": unit,
+            "date_from": date.fromisoformat(date_from) if date_from else None,
+            "date_to": date.fromisoformat(date_to) if date_to else None,
+            "sort": sort, "limit": limit, "offset": offset})
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "query"
+        raise InvalidInputError(f"{where}: {str(first['msg']).removeprefix('Value error, ')}.") from None
+    except ValueError as error:
+        raise InvalidInputError(f"--from/--to: {error}.") from None
+    with open_services() as services:
+        services.publish_changes()  # catch up when no server is doing it
+        result = services.search(request)
+    if as_json:
+        print_json(dataclasses.asdict(result))
+        return
+    if not result.hits:
+        typer.echo("Nothing found.")
+        return
+    if result.relaxed:
+        typer.echo("No record has every word; these have some of them.")
+    for hit in result.hits:
+        typer.echo(f"{hit.score:7.2f}  {hit.type:<6} {hit.id}  {hit.title}")
+        typer.echo(f"         {' '.join(hit.snippet.split())[:160]}")
+    shown = f"{request.offset + 1}–{request.offset + len(result.hits)}"
+    typer.echo(f"{shown} of {result.total}.")
+
+
+def reindex(as_json: JsonFlag = False) -> None:
+    """Rebuild the search index from the database, beside the live one; searches keep
+    being answered until it is switched in."""
+    from api.cli_archive import progress_bar
+
+    with open_services() as services, progress_bar() as progress:
+        task = progress.add_task("Indexing", total=None)
+
+        def report(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        count = services.reindex(report)
+    outcome: dict[str, int | str] = {"indexed": count}
+    if as_json:
+        print_json(outcome)
+    else:
+        typer.echo(f"Reindexed {count} documents.")
+

@@ -1,0 +1,37 @@
+"""The server's background thread that keeps the search index up to date from the outbox."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from api.services import Services
+
+log = logging.getLogger("phienhieu.publisher")
+
+_EVERY_S = 1.0
+
+
+class IndexPublisher:
+    """Applies the outbox to the index every second, until stopped."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="index-publisher", daemon=True)
+
+    def start(self) -> None:
+        """Start publishing."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Finish the current batch and stop."""
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stop.wait(_EVERY_S):
+            try:
+                self._services.publish_changes()
+            except Exception:  # the database or index may be away; the outbox keeps the work
+                log.exception("publishing to the search index failed; will retry")

@@ -1,0 +1,67 @@
+"""``GET /api/v1/search``: pages, persons and units, tolerant of missing diacritics and
+OCR errors."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ValidationError
+
+from api.deps import ServicesDep
+from api.responses import ERROR_RESPONSES
+from decoder.errors import InvalidInputError
+from search.model import MAX_OFFSET, MAX_QUERY_CHARS, DocType, SearchRequest, SortOrder
+
+router = APIRouter(prefix="/api/v1", tags=["search"])
+
+
+class SearchHitPublic(BaseModel):
+    """One result."""
+
+    type: DocType
+    id: str
+    score: float
+    title: str
+    snippet: str
+    highlights: list[tuple[int, int]] = []
+    scan_id: int | None = None
+    page_number: int | None = None
+    boxes: list[list[int]] = []
+
+
+class SearchResultPublic(BaseModel):
+    """A page of results."""
+
+    total: int
+    hits: list[SearchHitPublic]
+    relaxed: bool = False
+
+
+@router.get("/search", response_model=SearchResultPublic, responses=ERROR_RESPONSES)
+def search(
+    services: ServicesDep,
+    q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
+                            description="names, words, codes (e88, 47120 HN); diacritics optional")],
+    type: Annotated[DocType | None, Query(description="page, person or unit")] = None,
+    collection: Annotated[str | None, Query(max_length=200)] = None,
+    province: Annotated[str | None, Query(max_length=200)] = None,
+    unit: Annotated[str | None, Query(max_length=64, description="a unit id")] = None,
+    date_from: Annotated[date | None, Query()] = None,
+    date_to: Annotated[date | None, Query()] = None,
+    sort: Annotated[SortOrder, Query()] = "relevance",
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> SearchResultPublic:
+    """Search; exact-diacritic matches rank first, OCR typos are tolerated. ``relaxed``
+    says no record had every word, and those with some of them are shown."""
+    try:
+        request = SearchRequest(q=q, type=type, collection=collection, province=province, unit=unit,
+                                date_from=date_from, date_to=date_to, sort=sort, limit=limit,
+                                offset=offset)
+    except ValidationError as error:
+        reason = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise InvalidInputError(f"Invalid search: {reason}.") from None
+    result = services.search(request)
+    return SearchResultPublic.model_validate(result, from_attributes=True)

@@ -1,0 +1,187 @@
+"""From the database to the search index: documents for pages, persons and units.
+
+The index only ever holds what these functions build from the current rows, so it can
+be thrown away and rebuilt (:func:`all_documents`) at any time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from archive.models import Collection, Page, Person, Scan
+from archive.outbox import Change
+from archive.registry_store import load_registry
+from decoder.dates import PartialDate
+from decoder.decode import decode
+from decoder.errors import PhienhieuError
+from decoder.registry import Registry
+from decoder.registry_schema import UnitEntry
+from search.analysis import code_key, designation_keys, unique
+from search.model import IndexDocument
+
+_PROVINCE = re.compile(r"(?:tỉnh|thành phố|tp\.?)\s+([^,;.\n]+)", re.IGNORECASE)
+_MIN_UNIT_SCORE = 0.6
+_BATCH = 1000
+
+
+def _first_day(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return PartialDate.parse(text).first_day
+    except PhienhieuError:
+        return None
+
+
+def provinces_in(*places: str | None) -> list[str]:
+    """Province names in addresses: after ``tỉnh``/``thành phố``, else the last part."""
+    found = []
+    for place in places:
+        if not place:
+            continue
+        named = _PROVINCE.findall(place)
+        found += [name.strip() for name in named] or [place.split(",")[-1].strip()]
+    return unique(found)
+
+
+def unit_ids(text: str | None, when: str | None, registry: Registry) -> list[str]:
+    """Units of the registry the text designates at that date (valid, confident readings),
+    with the units above them, so a filter on a division finds its regiments' men."""
+    if not text or not len(registry):
+        return []
+    try:
+        result = decode(text[:2000], when, registry)
+    except PhienhieuError:
+        return []
+    found = [c.unit_id for c in result.candidates if c.valid and c.score >= _MIN_UNIT_SCORE]
+    return unique(unit for unit_id in found for unit in _with_ancestors(unit_id, registry))
+
+
+def _with_ancestors(unit_id: str, registry: Registry) -> Iterator[str]:
+    seen = {unit_id}
+    frontier = [unit_id]
+    yield unit_id
+    while frontier:
+        current = frontier.pop()
+        if current not in registry:
+            continue
+        for parent in registry.unit(current).parents:
+            if parent.unit not in seen:
+                seen.add(parent.unit)
+                frontier.append(parent.unit)
+                yield parent.unit
+
+
+def person_document(person: Person, registry: Registry) -> IndexDocument:
+    """A martyr record as a search document."""
+    relatives = [r.get("name", "") for r in person.relatives]
+    born = person.birth_date or person.birth_year
+    parts = [person.full_name, f"sinh {born}" if born else "",
+             person.hometown, person.rank, person.position, person.unit_text,
+             f"hy sinh {person.death_date}" if person.death_date else "", person.death_place,
+             person.burial_place, person.grave, person.circumstances, *relatives]
+    summary = " · ".join(str(part) for part in (
+        person.birth_year, person.hometown, person.unit_text,
+        f"hy sinh {person.death_date}" if person.death_date else None) if part)
+    dates = [d for d in (_first_day(person.death_date), _first_day(person.birth_date)) if d]
+    return IndexDocument(
+        type="person", id=person.id, title=person.full_name,
+        body="\n".join(str(part) for part in parts if part), names=[person.full_name],
+        codes=unique([code_key(person.id), *sorted(designation_keys(person.unit_text or ""))]),
+        provinces=provinces_in(person.hometown, person.death_place),
+        units=unit_ids(person.unit_text, person.death_date, registry), dates=dates, summary=summary)
+
+
+def page_document(page: Page, scan: Scan, collection: str | None, registry: Registry) -> IndexDocument:
+    """A recognised page as a search document."""
+    dates = unique(entity["value"] for entity in page.entities if entity["kind"] == "date")
+    first_date = dates[0] if dates else None
+    designations = [entity["text"] for entity in page.entities
+                    if entity["kind"] in ("designation", "mailbox")]
+    places = [entity["value"] for entity in page.entities if entity["kind"] == "place"]
+    return IndexDocument(
+        type="page", id=str(page.id), title=f"{scan.filename} — trang {page.number}", body=page.text,
+        codes=sorted(designation_keys(page.text)), collection=collection,
+        provinces=provinces_in(*places),
+        units=unique(unit for text in designations for unit in unit_ids(text, first_date, registry)),
+        dates=[d for d in (_first_day(value) for value in dates) if d],
+        scan_id=scan.id, page_number=page.number)
+
+
+def unit_document(unit: UnitEntry) -> IndexDocument:
+    """A unit of the registry as a search document."""
+    codes = [code.code for code in unit.codes]
+    events = [f"{event.title} {event.place or ''} {event.province or ''}".strip() for event in unit.events]
+    return IndexDocument(
+        type="unit", id=unit.id, title=unit.name, names=[unit.name, *unit.aliases],
+        body="\n".join([unit.name, *unit.aliases, *codes, *events]),
+        codes=unique([code_key(unit.id), *(code_key(code) for code in codes)]),
+        provinces=unique(event.province for event in unit.events if event.province),
+        units=[unit.id], dates=[d for d in (_first_day(e.start) for e in unit.events) if d],
+        summary=" · ".join([*unit.aliases[:3], *codes[:3]]))
+
+
+def documents_for(session: Session, changes: Sequence[Change], registry: Registry
+                  ) -> tuple[list[IndexDocument], list[str]]:
+    """What the index must now hold for these changed entities: documents to write, and
+    keys to delete (entities that are gone)."""
+    wanted: dict[str, set[str]] = {"page": set(), "person": set(), "unit": set()}
+    for change in changes:
+        wanted.setdefault(change.entity, set()).add(change.entity_id)
+    documents: list[IndexDocument] = []
+    page_ids = [int(value) for value in wanted["page"] if value.isdigit()]
+    documents += _page_documents(session, page_ids, registry)
+    people = session.scalars(select(Person).where(Person.id.in_(wanted["person"]))).all()
+    documents += [person_document(person, registry) for person in people]
+    if wanted["unit"]:
+        documents += [unit_document(unit) for unit in load_registry(session).units
+                      if unit.id in wanted["unit"]]
+    found = {document.key for document in documents}
+    gone = [f"{entity}:{value}" for entity, values in wanted.items() for value in values
+            if f"{entity}:{value}" not in found]
+    return documents, gone
+
+
+def _page_documents(session: Session, page_ids: Iterable[int], registry: Registry) -> list[IndexDocument]:
+    rows = session.execute(
+        select(Page, Scan, Collection.name).join(Scan, Page.scan_id == Scan.id)
+        .outerjoin(Collection, Scan.collection_id == Collection.id).where(Page.id.in_(list(page_ids)))).all()
+    return [page_document(page, scan, collection, registry) for page, scan, collection in rows]
+
+
+def all_documents(session: Session, registry: Registry) -> Iterator[list[IndexDocument]]:
+    """Every document the index should hold, in batches."""
+    for unit_batch in _batched(load_registry(session).units):
+        yield [unit_document(unit) for unit in unit_batch]
+    last = ""
+    while True:
+        people = session.scalars(
+            select(Person).where(Person.id > last).order_by(Person.id).limit(_BATCH)).all()
+        if not people:
+            break
+        yield [person_document(person, registry) for person in people]
+        last = people[-1].id
+    last_page = 0
+    while True:
+        ids = session.scalars(
+            select(Page.id).where(Page.id > last_page).order_by(Page.id).limit(_BATCH)).all()
+        if not ids:
+            break
+        yield _page_documents(session, ids, registry)
+        last_page = ids[-1]
+
+
+def count_documents(session: Session) -> int:
+    """How many documents :func:`all_documents` yields."""
+    rows = sum(session.scalar(select(func.count()).select_from(table)) or 0 for table in (Person, Page))
+    return rows + len(load_registry(session).units)
+
+
+def _batched(items: Sequence[UnitEntry]) -> Iterator[Sequence[UnitEntry]]:
+    for start in range(0, len(items), _BATCH):
+        yield items[start:start + _BATCH]

@@ -1,0 +1,1 @@
+"""Search: one protocol, an embedded tantivy index and an Elasticsearch backend."""
