@@ -49,6 +49,12 @@ def terms(text: str) -> list[Term]:
     return [Term(word, fold(word)) for word in words if len(word) <= MAX_TOKEN_CHARS]
 
 
+def phrases(text: str) -> list[list[Term]]:
+    """The quoted parts of a query (``"Nguyễn Văn Thành"``), as word lists of two or more."""
+    found = [terms(quoted) for quoted in re.findall(r'"([^"]+)"', text)]
+    return [words for words in found if len(words) > 1]
+
+
 def code_key(text: str) -> str:
     """The form codes are matched in: ``47120 HN`` and ``47120-hn`` both give ``47120hn``."""
     return _NOT_KEY.sub("", fold(to_nfc(text)))

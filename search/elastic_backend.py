@@ -20,7 +20,7 @@ from elasticsearch.dsl import Integer, Keyword, Long, Mapping, Q, Text, analyzer
 from elasticsearch.dsl.query import Query
 
 from decoder.text import fold
-from search.analysis import MAX_TOKEN_CHARS, Term, query_code_keys, terms
+from search.analysis import MAX_TOKEN_CHARS, Term, phrases, query_code_keys, terms
 from search.errors import SearchUnavailableError
 from search.model import IndexDocument, SearchHit, SearchRequest, SearchResult
 from search.snippets import snippet
@@ -112,7 +112,10 @@ def search_body(request: SearchRequest, *, relaxed: bool = False) -> dict[str, A
         if request.date_to:
             bounds["lte"] = (request.date_to - _EPOCH).days
         filters.append(Q("range", day=bounds))
-    query = Q("bool", must=[Q("bool", should=matching, minimum_should_match=1)], filter=filters)
+    must = [Q("bool", should=matching, minimum_should_match=1)]
+    must += [Q("match_phrase", body=" ".join(word.folded for word in phrase))
+             for phrase in phrases(request.q)]
+    query = Q("bool", must=must, filter=filters)
     body: dict[str, Any] = {"query": query.to_dict(), "from": request.offset, "size": request.limit,
                             "track_total_hits": True}
     if request.sort != "relevance":

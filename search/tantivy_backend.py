@@ -21,7 +21,7 @@ import tantivy
 from tantivy import Filter, Occur, Query, TextAnalyzerBuilder, Tokenizer
 
 from decoder.text import fold
-from search.analysis import MAX_TOKEN_CHARS, Term, query_code_keys, terms
+from search.analysis import MAX_TOKEN_CHARS, Term, phrases, query_code_keys, terms
 from search.errors import IndexBusyError, SearchUnavailableError
 from search.model import IndexDocument, SearchHit, SearchRequest, SearchResult
 from search.snippets import snippet
@@ -233,6 +233,8 @@ class TantivyIndex:
         for key in query_code_keys(request.q):
             matching.append((Occur.Should, Query.boost_query(Query.term_query(schema, "codes", key), 8.0)))
         clauses: list[tuple[Occur, Query]] = [(Occur.Must, Query.boolean_query(matching))]
+        clauses += [(Occur.Must, Query.phrase_query(schema, "body", [w.folded for w in phrase]))
+                    for phrase in phrases(request.q)]
         clauses += [(Occur.Must, query) for query in self._filters(request)]
         query = Query.boolean_query(clauses)
         options: dict[str, Any] = {"limit": request.limit, "offset": request.offset, "count": True}

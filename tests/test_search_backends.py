@@ -1,0 +1,196 @@
+"""One suite, every backend: the embedded tantivy index always, Elasticsearch whenever
+``PHIENHIEU_ELASTICSEARCH_URL`` points at a cluster."""
+
+from __future__ import annotations
+
+import os
+import random
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from search.model import IndexDocument, SearchRequest
+from search.protocol import SearchIndex
+from search.tantivy_backend import TantivyIndex
+from tests.search_corpus import misread, people, strip_marks
+
+ELASTICSEARCH_URL = os.environ.get("PHIENHIEU_ELASTICSEARCH_URL")
+
+
+@pytest.fixture(params=["tantivy", "elasticsearch"])
+def index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchIndex]:
+    if request.param == "tantivy":
+        embedded = TantivyIndex(tmp_path / "index")
+        yield embedded
+        embedded.close()
+        return
+    if not ELASTICSEARCH_URL:
+        pytest.skip("PHIENHIEU_ELASTICSEARCH_URL is not set: no Elasticsearch cluster to test against")
+    from search.elastic_backend import ElasticIndex
+
+    cluster = ElasticIndex(ELASTICSEARCH_URL, name=f"phienhieu-test-{uuid.uuid4().hex[:8]}")
+    yield cluster
+    cluster._client.indices.delete(index=f"{cluster.name}-*")
+    cluster._client.indices.delete_index_template(name=cluster.name)
+    cluster.close()
+
+
+def person(pid: str, name: str, body: str = "", **fields: object) -> IndexDocument:
+    return IndexDocument(type="person", id=pid, title=name, body=f"{name}\n{body}", names=[name],
+                         **fields)  # type: ignore[arg-type]
+
+
+THANH = person("hn-1972-0042", "Nguyễn Văn Thành", "sinh 1950, xã Yên Phong, tỉnh Hà Bắc\nc2 d5 e88 f308",
+               codes=["hn19720042", "c2", "d5", "e88", "f308"], provinces=["Hà Bắc"],
+               units=["f308-e88", "f308"], dates=[date(1972, 7, 15)])
+THANH_PLAIN = person("hn-1971-0007", "Nguyễn Văn Thanh", "Hòm thư 47120 HN", codes=["47120", "47120hn"],
+                     provinces=["Thái Bình"], dates=[date(1971, 3, 1)])
+OTHER = person("hn-1968-0100", "Trần Thị Hoa", "c4 d1 e86 f304", codes=["e86", "f304"],
+               provinces=["Nam Hà"], dates=[date(1968, 2, 1)])
+PAGE = IndexDocument(type="page", id="17", title="notice.png — trang 1", collection="Phông Sư đoàn 308",
+                     body="GIẤY BÁO TỬ\nĐồng chí Nguyễn Vǎn Thànk hy sinh ngày 15 tháng 7 năm 1972",
+                     dates=[date(1972, 7, 15)], scan_id=3, page_number=1)
+UNIT = IndexDocument(type="unit", id="f308", title="Sư đoàn 308", names=["Sư đoàn 308", "Quân Tiên Phong"],
+                     body="Sư đoàn 308\nQuân Tiên Phong\nChiến dịch Điện Biên Phủ", codes=["f308"],
+                     units=["f308"])
+ALL = [THANH, THANH_PLAIN, OTHER, PAGE, UNIT]
+
+
+@pytest.fixture
+def filled(index: SearchIndex) -> SearchIndex:
+    index.upsert(ALL)
+    index.commit()
+    return index
+
+
+def ids(index: SearchIndex, q: str, **options: object) -> list[str]:
+    return [hit.id for hit in index.search(SearchRequest(q=q, **options)).hits]  # type: ignore[arg-type]
+
+
+def test_without_diacritics_finds_the_record(filled: SearchIndex) -> None:
+    found = ids(filled, "nguyen van thanh")
+    assert {"hn-1972-0042", "hn-1971-0007", "17"} <= set(found)
+    assert "hn-1968-0100" not in found
+
+
+@pytest.mark.parametrize(("query", "first"), [
+    ("Nguyễn Văn Thành", "hn-1972-0042"),
+    ("Nguyễn Văn Thanh", "hn-1971-0007"),
+])
+def test_the_exact_diacritics_rank_first(filled: SearchIndex, query: str, first: str) -> None:
+    assert ids(filled, query)[0] == first
+
+
+def test_ocr_typos_are_tolerated_both_ways(filled: SearchIndex) -> None:
+    assert "17" in ids(filled, "Nguyễn Văn Thành"), "the page OCR read as Vǎn Thànk"
+    assert ids(filled, "nguyen vam thanh", type="person")[:2] == ["hn-1971-0007", "hn-1972-0042"] or \
+        set(ids(filled, "nguyen vam thanh", type="person")[:2]) == {"hn-1971-0007", "hn-1972-0042"}
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("e88", "hn-1972-0042"),
+    ("E88", "hn-1972-0042"),
+    ("47120 HN", "hn-1971-0007"),
+    ("47120HN", "hn-1971-0007"),
+    ("Hòm thư 47120", "hn-1971-0007"),
+    ("hn-1972-0042", "hn-1972-0042"),
+])
+def test_codes_are_found_exactly_from_the_general_box(filled: SearchIndex, query: str, expected: str) -> None:
+    found = ids(filled, query)
+    assert found[0] == expected
+    assert "hn-1968-0100" not in found, "e86 is not e88"
+
+
+def test_a_quoted_phrase_must_appear_in_order(filled: SearchIndex) -> None:
+    assert "17" in ids(filled, '"giay bao tu"')
+    assert ids(filled, '"tu bao giay"') == []
+
+
+@pytest.mark.parametrize(("options", "expected"), [
+    ({"type": "page"}, ["17"]),
+    ({"collection": "Phông Sư đoàn 308"}, ["17"]),
+    ({"province": "ha bac"}, ["hn-1972-0042"]),
+    ({"province": "Hà Bắc"}, ["hn-1972-0042"]),
+    ({"unit": "f308"}, ["hn-1972-0042"]),
+    ({"date_from": date(1972, 1, 1), "date_to": date(1972, 12, 31), "type": "person"}, ["hn-1972-0042"]),
+])
+def test_filters(filled: SearchIndex, options: dict[str, object], expected: list[str]) -> None:
+    assert ids(filled, "nguyen", **options) == expected
+
+
+def test_pages_of_results_and_the_total(filled: SearchIndex) -> None:
+    everything = filled.search(SearchRequest(q="nguyen", limit=100))
+    assert everything.total == len(everything.hits) >= 3
+    first = filled.search(SearchRequest(q="nguyen", limit=2))
+    second = filled.search(SearchRequest(q="nguyen", limit=2, offset=2))
+    assert first.total == second.total == everything.total
+    assert [h.id for h in first.hits + second.hits] == [h.id for h in everything.hits[:4]]
+    assert filled.search(SearchRequest(q="nguyen", offset=500)).hits == []
+
+
+def test_sorting_by_date(filled: SearchIndex) -> None:
+    oldest_first = ids(filled, "nguyen", type="person", sort="date")
+    assert oldest_first == ["hn-1971-0007", "hn-1972-0042"]
+    assert ids(filled, "nguyen", type="person", sort="-date") == oldest_first[::-1]
+
+
+def test_snippets_mark_the_words_that_matched_even_misread(filled: SearchIndex) -> None:
+    page = filled.search(SearchRequest(q="nguyen van thanh", type="page")).hits[0]
+    marked = [page.snippet[start:end] for start, end in page.highlights]
+    assert marked[:3] == ["Nguyễn", "Vǎn", "Thànk"]
+    assert set(marked[3:]) <= {"tháng"}, "one edit from thanh, as the index matched it"
+    assert (page.scan_id, page.page_number) == (3, 1)
+
+
+def test_when_no_record_has_every_word_some_are_shown(filled: SearchIndex) -> None:
+    result = filled.search(SearchRequest(q="Trần Thị Hoa Quảng Ngãi"))
+    assert result.relaxed
+    assert result.hits[0].id == "hn-1968-0100"
+
+
+def test_writes_replace_and_delete(index: SearchIndex) -> None:
+    index.upsert(ALL)
+    index.commit()
+    assert index.count() == len(ALL)
+    renamed = person("hn-1968-0100", "Trần Thị Huệ")
+    index.upsert([renamed])
+    index.delete(["unit:f308", "unit:does-not-exist"])
+    index.commit()
+    assert index.count() == len(ALL) - 1
+    assert ids(index, "tran thi hue") == ["hn-1968-0100"]
+    assert ids(index, '"tran thi hoa"') == []
+    index.clear()
+    index.commit()
+    assert index.count() == 0
+
+
+def test_a_rebuild_is_searched_only_once_it_is_switched_in(index: SearchIndex) -> None:
+    index.upsert([THANH])
+    index.commit()
+    fresh = index.new_generation()
+    fresh.upsert([OTHER])
+    fresh.commit()
+    assert ids(index, '"tran thi hoa"') == [], "the live index answers during the rebuild"
+    assert ids(index, '"nguyen van thanh"') == ["hn-1972-0042"]
+    fresh.promote()
+    assert ids(index, '"tran thi hoa"') == ["hn-1968-0100"]
+    assert ids(index, '"nguyen van thanh"') == []
+
+
+def test_recall_of_names_without_diacritics_and_with_ocr_errors(index: SearchIndex) -> None:
+    corpus = people(3000)
+    index.upsert(corpus)
+    index.commit()
+    rng = random.Random(11)
+    targets = rng.sample(corpus, 200)
+    found_in_ten = exact_first = 0
+    for target in targets:
+        query = strip_marks(misread(target.title, rng.choice([1, 2]), rng))
+        found_in_ten += target.id in ids(index, query, type="person", limit=10)
+        first = index.search(SearchRequest(q=target.title, type="person", limit=1)).hits[0]
+        exact_first += first.title == target.title  # a namesake with the very same name ties
+    assert found_in_ten / len(targets) >= 0.95, found_in_ten
+    assert exact_first == len(targets)
