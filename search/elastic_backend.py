@@ -71,9 +71,9 @@ def document_source(document: IndexDocument) -> dict[str, Any]:
             "page_number": document.page_number}
 
 
-def word_query(word: Term) -> Query:
+def word_query(word: Term, fuzzy_text: bool = True) -> Query:
     """One word of the query: folded or exact, in names or text, or within its OCR
-    tolerance."""
+    tolerance (in the text only when pages are searched: OCR errors live there)."""
     should = [
         Q("match", names={"query": word.folded, "boost": 3.0}),
         Q("match", body={"query": word.folded}),
@@ -81,10 +81,9 @@ def word_query(word: Term) -> Query:
         Q("match", **{"body.exact": {"query": word.exact, "boost": 0.5}}),
     ]
     if word.fuzziness:
-        should += [
-            Q("match", names={"query": word.folded, "fuzziness": word.fuzziness, "boost": 1.0}),
-            Q("match", body={"query": word.folded, "fuzziness": word.fuzziness, "boost": 0.5}),
-        ]
+        should.append(Q("match", names={"query": word.folded, "fuzziness": word.fuzziness, "boost": 1.0}))
+    if word.fuzziness and fuzzy_text:
+        should.append(Q("match", body={"query": word.folded, "fuzziness": word.fuzziness, "boost": 0.5}))
     return Q("bool", should=should)
 
 
@@ -93,7 +92,8 @@ def search_body(request: SearchRequest, *, relaxed: bool = False) -> dict[str, A
     words = terms(request.q)
     matching = []
     if words:
-        clauses = [word_query(word) for word in words]
+        fuzzy_text = request.type in (None, "page")
+        clauses = [word_query(word, fuzzy_text) for word in words]
         matching.append(Q("bool", should=clauses) if relaxed else Q("bool", must=clauses))
     matching += [Q("term", codes={"value": key, "boost": 8.0}) for key in sorted(query_code_keys(request.q))]
     filters = []

@@ -228,8 +228,10 @@ class TantivyIndex:
         schema = self._schema
         matching: list[tuple[Occur, Query]] = []
         if words:
+            # OCR errors live in page text; a record's name is where a person is misspelt.
+            fuzzy_text = request.type in (None, "page")
             matching.append((Occur.Should, Query.boolean_query(
-                [(occur, self._word_query(word)) for word in words])))
+                [(occur, self._word_query(word, fuzzy_text)) for word in words])))
         for key in query_code_keys(request.q):
             matching.append((Occur.Should, Query.boost_query(Query.term_query(schema, "codes", key), 8.0)))
         clauses: list[tuple[Occur, Query]] = [(Occur.Must, Query.boolean_query(matching))]
@@ -243,7 +245,7 @@ class TantivyIndex:
                         "order": tantivy.Order.Asc if request.sort == "date" else tantivy.Order.Desc}
         return searcher.search(query, **options)
 
-    def _word_query(self, word: Term) -> Query:
+    def _word_query(self, word: Term, fuzzy_text: bool) -> Query:
         schema = self._schema
         alternatives = [
             Query.boost_query(Query.term_query(schema, "names", word.folded), 3.0),
@@ -252,11 +254,10 @@ class TantivyIndex:
             Query.boost_query(Query.term_query(schema, "body_exact", word.exact), 0.5),
         ]
         if word.fuzziness:
-            alternatives += [
-                Query.fuzzy_term_query(schema, "names", word.folded, distance=word.fuzziness),
-                Query.boost_query(
-                    Query.fuzzy_term_query(schema, "body", word.folded, distance=word.fuzziness), 0.5),
-            ]
+            alternatives.append(Query.fuzzy_term_query(schema, "names", word.folded, distance=word.fuzziness))
+        if word.fuzziness and fuzzy_text:
+            alternatives.append(Query.boost_query(
+                Query.fuzzy_term_query(schema, "body", word.folded, distance=word.fuzziness), 0.5))
         return Query.boolean_query([(Occur.Should, alternative) for alternative in alternatives])
 
     def _filters(self, request: SearchRequest) -> list[Query]:

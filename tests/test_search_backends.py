@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.people import misread, people, strip_marks
 from search.model import IndexDocument, SearchRequest
 from search.protocol import SearchIndex
 from search.tantivy_backend import TantivyIndex
-from tests.search_corpus import misread, people, strip_marks
 
 ELASTICSEARCH_URL = os.environ.get("PHIENHIEU_ELASTICSEARCH_URL")
 

@@ -56,6 +56,11 @@ def test_serve_answers_and_its_workers_read_queued_pages(tmp_path: Path) -> None
         while not _pages_read(database):
             assert time.monotonic() < deadline + 60, "the server's worker did not read the page"
             time.sleep(0.2)
+        # The server publishes the page to its index from the outbox by itself.
+        while not httpx.get(f"{base}/api/v1/search", params={"q": "giấy báo tử", "type": "page"}
+                            ).json()["total"]:
+            assert time.monotonic() < deadline + 90, "the page did not reach the search index"
+            time.sleep(0.2)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -1,0 +1,60 @@
+"""``phienhieu search`` and ``phienhieu reindex`` as real processes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli_runner import Cli
+
+PERSONS = [
+    {"id": "hn-1972-0042", "full_name": "Nguyễn Văn Thành", "unit_text": "c2 d5 e88 f308",
+     "death_date": "1972-07-15", "hometown": "tỉnh Hà Bắc"},
+    {"full_name": "Trần Thị Hoa", "unit_text": "Hòm thư 47120 HN"},
+]
+
+
+@pytest.fixture
+def cli(tmp_path: Path, database_url: str) -> Cli:
+    runner = Cli(tmp_path / "data", database_url)
+    source = tmp_path / "persons.jsonl"
+    source.write_text("\n".join(json.dumps(p, ensure_ascii=False) for p in PERSONS) + "\n", encoding="utf-8")
+    assert runner("demo").returncode == 0
+    assert runner("persons", "import", str(source)).returncode == 0
+    return runner
+
+
+def test_search_finds_what_the_commands_stored(cli: Cli) -> None:
+    run = cli("search", "nguyen van thanh", "--type", "person", "--json")
+    assert run.returncode == 0, run.stderr
+    hits = json.loads(run.stdout)["hits"]
+    assert hits[0]["id"] == "hn-1972-0042"
+    text = cli("search", "e88")
+    assert "Nguyễn Văn Thành" in text.stdout
+    assert cli("search", "sư đoàn 308", "--type", "unit", "--json").returncode == 0
+
+
+def test_reindex_rebuilds_the_same_answers(cli: Cli) -> None:
+    before = json.loads(cli("search", "47120 HN", "--json").stdout)
+    run = cli("reindex", "--json")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["indexed"] >= 2 + 20
+    after = json.loads(cli("search", "47120 HN", "--json").stdout)
+    assert [h["id"] for h in after["hits"]] == [h["id"] for h in before["hits"]]
+    generations = list((Path(cli.env["PHIENHIEU_DATA_DIR"]) / "index").glob("g-*"))
+    assert len(generations) == 1, "the old generation is dropped"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["search", "x" * 600], "at most 500"),
+    (["search", "nguyen", "--limit", "0"], "limit"),
+    (["search", "nguyen", "--from", "1972-13-01"], "--from"),
+    (["search", "nguyen", "--sort", "random"], "sort"),
+])
+def test_bad_searches_are_one_sentence(cli: Cli, args: list[str], message: str) -> None:
+    run = cli(*args)
+    assert run.returncode == 3
+    assert message in run.stderr
+    assert "Traceback" not in run.stderr
