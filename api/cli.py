@@ -255,6 +255,15 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("Interrupted.", err=True)
         sys.exit(130)
+    except Exception as error:
+        from sqlalchemy.exc import OperationalError
+
+        if not isinstance(error, OperationalError):
+            raise
+        # The database went away in the middle of a command: say so in one sentence.
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else "no reason given"
+        typer.echo(f"Error: The database cannot be reached ({reason}).", err=True)
+        sys.exit(ExitCode.UNAVAILABLE)
 
 
 if __name__ == "__main__":

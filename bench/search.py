@@ -120,7 +120,7 @@ def main() -> None:
           f"({report['docs_per_second']:,} documents/s), {report['index_mb']} MB on disk, "
           f"peak memory {report['peak_rss_mb']} MB")
     for kind, figures in report["queries"].items():
-        print(f"{kind:<10} p50 {figures['p50_ms']:>7} ms   p99 {figures['p99_ms']:>7} ms")
+        print(f"{kind:<14} p50 {figures['p50_ms']:>7} ms   p99 {figures['p99_ms']:>7} ms")
 
 
 if __name__ == "__main__":

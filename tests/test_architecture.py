@@ -11,10 +11,13 @@ import pytest
 from api.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("decoder", "archive", "ocr", "api")
+PACKAGES = ("decoder", "archive", "ocr", "search", "api")
 #: What each package may import from the project (imports flow one way).
-ALLOWED = {"decoder": {"decoder"}, "archive": {"archive", "ocr", "decoder"}, "ocr": {"ocr", "decoder"},
-           "api": {"api", "archive", "ocr", "decoder"}}
+ALLOWED = {"decoder": {"decoder"}, "ocr": {"ocr", "decoder"}, "search": {"search", "decoder"},
+           "archive": {"archive", "ocr", "search", "decoder"},
+           "api": {"api", "archive", "ocr", "search", "decoder"}}
+#: Only the API speaks HTTP.
+HTTP_FRAMEWORKS = {"fastapi", "starlette", "uvicorn", "httpx"}
 #: Third-party packages the pure domain may use: validation and text repair, no I/O.
 DECODER_THIRD_PARTY = {"pydantic", "ftfy"}
 
@@ -35,6 +38,12 @@ def test_imports_flow_one_way(package: str) -> None:
     for path in (ROOT / package).rglob("*.py"):
         project = imports_of(path) & set(PACKAGES)
         assert project <= ALLOWED[package], f"{path.relative_to(ROOT)} imports {project}"
+
+
+@pytest.mark.parametrize("package", [p for p in PACKAGES if p != "api"])
+def test_only_the_api_speaks_http(package: str) -> None:
+    for path in (ROOT / package).rglob("*.py"):
+        assert not imports_of(path) & HTTP_FRAMEWORKS, f"{path.relative_to(ROOT)} imports HTTP"
 
 
 def test_decoder_uses_no_io_or_framework() -> None:
