@@ -134,6 +134,10 @@ def worker(
     name: Annotated[str | None, typer.Option(help="Shown on the jobs it holds.")] = None,
     poll: Annotated[float, typer.Option(
         help="Seconds between looks at the queue when idle.", min=0.05, max=60)] = 1.0,
+    publish: Annotated[bool, typer.Option(
+        "--publish/--no-publish",
+        help="Also bring the search index up to date (off for the workers a server starts: "
+             "the server does it).")] = True,
     as_json: JsonFlag = False,
 ) -> None:
     """Run OCR jobs from the shared queue until stopped (SIGTERM or Ctrl-C: after the
@@ -145,9 +149,19 @@ def worker(
 
     os.environ["OMP_THREAD_LIMIT"] = "1"  # one Tesseract thread: the processes give the parallelism
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    from api.publisher import IndexPublisher
+
     with open_services() as services:
         runner = Worker(services.sessions, services.blobs, OcrOptions(), services.job_policy, name=name)
-        report = run_until_stopped(runner, exit_when_idle=exit_when_idle, poll_s=poll)
+        publisher = IndexPublisher(services) if publish else None
+        if publisher:
+            publisher.start()
+        try:
+            report = run_until_stopped(runner, exit_when_idle=exit_when_idle, poll_s=poll)
+        finally:
+            if publisher:
+                publisher.stop()
+                services.publish_changes()
     if as_json:
         print_json(dataclasses.asdict(report))
     else:

@@ -1,4 +1,5 @@
-"""The server's background thread that keeps the search index up to date from the outbox."""
+"""The background thread that keeps the search index up to date from the outbox (in the
+server, and in a worker run on its own)."""
 
 from __future__ import annotations
 

@@ -246,7 +246,7 @@ class Services:
         Searches keep being answered from the old index meanwhile; changes made during
         the rebuild are queued again and applied to the new one.
         """
-        from archive.models import Page, Person, utc_now
+        from archive.models import Page, Person, Unit, utc_now
         from archive.outbox import record_change
         from archive.search_feed import all_documents, count_documents
 
@@ -267,6 +267,7 @@ class Services:
                 select(Page.id).where(Page.updated_at >= started)).all())
             record_change(session, "person", session.scalars(
                 select(Person.id).where(Person.updated_at >= started)).all())
+            record_change(session, "unit", session.scalars(select(Unit.id)).all())  # a few thousand
         self.__dict__.pop("search_index", None)  # reopen on the new generation
         self.publish_changes()
         return done

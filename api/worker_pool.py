@@ -61,7 +61,9 @@ class WorkerPool:
     def _spawn(self) -> subprocess.Popen[bytes]:
         output = subprocess.DEVNULL if self._quiet else None
         env = dict(os.environ, OMP_THREAD_LIMIT="1")
-        command = [sys.executable, "-m", "api.cli", "worker", "--poll", str(self._poll_s)]
+        # The process that started the pool publishes to the index; its workers do not
+        # contend with it for the index's lock.
+        command = [sys.executable, "-m", "api.cli", "worker", "--poll", str(self._poll_s), "--no-publish"]
         return subprocess.Popen(command, env=env, stdout=output, stderr=output)
 
     def _supervise(self) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive.blobs import BlobStore
 from archive.ingest import Ingester
 from archive.jobs import JobPolicy, job_status
-from archive.models import Job, Page, Person, Scan
+from archive.models import Job, OutboxEntry, Page, Person, Scan
 from archive.worker import Worker
 from bench.synth import find_font, make_page
 from ocr.options import OcrOptions
@@ -117,6 +117,8 @@ def test_a_worker_killed_in_the_middle_of_a_page_is_replaced(
     assert job.attempts == 2
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(Page)) == 1
+        assert connection.scalar(select(func.count()).select_from(OutboxEntry)) == 0, \
+            "a worker on its own publishes what it read to the search index"
 
 
 def test_a_killed_ingest_leaves_no_scan_without_blob_nor_blob_without_scan(
