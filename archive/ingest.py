@@ -85,6 +85,16 @@ def ensure_collection(sessions: sessionmaker[Session], name: str) -> int:
     raise InvalidInputError(f"The collection {cleaned!r} could not be created.")
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """An upload copied in and checked as a scan, not yet recorded."""
+
+    staged: StagedBlob
+    name: str
+    media_type: str
+    pages: int
+
+
 class Ingester:
     """Stores files into the archive and queues their OCR."""
 
@@ -110,23 +120,44 @@ class Ingester:
     def ingest_stream(self, source: BinaryIO, filename: str, *, collection: str | None = None,
                       uploaded_by: str | None = None) -> IngestOutcome:
         """Ingest one upload; a file that is not a readable scan comes back ``failed``."""
+        prepared = self.prepare(source, filename)
+        if isinstance(prepared, IngestOutcome):
+            return prepared
+        try:
+            return self.record(prepared, collection=collection, uploaded_by=uploaded_by)
+        finally:
+            self.discard(prepared)
+
+    def prepare(self, source: BinaryIO, filename: str) -> Prepared | IngestOutcome:
+        """Copy an upload in and check it, recording nothing yet: a :class:`Prepared` file
+        to :meth:`record` or :meth:`discard`, or the outcome when it is a duplicate or
+        cannot be read."""
         name = safe_filename(filename)
         try:
             staged = self._blobs.stage(source, name, max_bytes=self._options.max_file_bytes)
         except PhienhieuError as error:
             return IngestOutcome(name, "failed", error=error.message)
-        try:
-            existing = self._find(staged.sha256)
-            if existing is not None:
-                return IngestOutcome(name, "duplicate", *existing)
-            try:
-                pages = count_pages(staged.path, self._options)
-                kind = sniff_kind(staged.path)
-            except PhienhieuError as error:
-                return IngestOutcome(name, "failed", error=error.message)
-            return self._record(staged, name, MEDIA_TYPES[kind], pages, collection, uploaded_by)
-        finally:
+        existing = self._find(staged.sha256)
+        if existing is not None:
             self._blobs.discard(staged)
+            return IngestOutcome(name, "duplicate", *existing)
+        try:
+            pages = count_pages(staged.path, self._options)
+            kind = sniff_kind(staged.path)
+        except PhienhieuError as error:
+            self._blobs.discard(staged)
+            return IngestOutcome(name, "failed", error=error.message)
+        return Prepared(staged, name, MEDIA_TYPES[kind], pages)
+
+    def record(self, prepared: Prepared, *, collection: str | None = None,
+               uploaded_by: str | None = None) -> IngestOutcome:
+        """Store a prepared file and queue its OCR (a duplicate if the same bytes won a race)."""
+        return self._record(prepared.staged, prepared.name, prepared.media_type, prepared.pages,
+                            collection, uploaded_by)
+
+    def discard(self, prepared: Prepared) -> None:
+        """Forget a prepared file."""
+        self._blobs.discard(prepared.staged)
 
     def _collection(self, name: str | None) -> int | None:
         if name is None:
