@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from api.body_limit import BodyLimitMiddleware
 from api.errors import HTTP_STATUS
 from api.publisher import IndexPublisher
-from api.routes import decode, health, search
+from api.routes import auth, decode, health, records, scans, search
 from api.services import Services
 from api.settings import Settings
 from decoder.errors import InvalidRegistryError, PhienhieuError
@@ -52,10 +52,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     app.state.services = services
-    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_JSON_BODY)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_JSON_BODY,
+                       larger={"/api/v1/scans": services.settings.max_upload_bytes})
     app.include_router(health.router)
     app.include_router(decode.router)
     app.include_router(search.router)
+    app.include_router(auth.router)
+    app.include_router(scans.router)
+    app.include_router(records.router)
     _install_error_handlers(app)
     return app
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from api.cli_archive import audit_verify, ingest, persons_import, worker
+from api.cli_archive import audit_verify, ingest, persons_import, user_add, worker
 from api.cli_search import reindex, search
 from api.cli_support import JsonFlag, open_services, print_json, read_file
 from api.errors import EXIT_CODE, ExitCode
@@ -42,6 +42,9 @@ persons_app = typer.Typer(help="Person (martyr) records.", no_args_is_help=True)
 app.add_typer(persons_app, name="persons")
 audit_app = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+user_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+user_app.command("add")(user_add)
 app.command()(ingest)
 app.command()(worker)
 app.command()(search)

@@ -210,3 +210,29 @@ def audit_verify(as_json: JsonFlag = False) -> None:
         for problem in report.problems:
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(ExitCode.FAILED)
+
+
+def user_add(
+    name: Annotated[str, typer.Argument(help="The staff member's user name.")],
+    role: Annotated[str, typer.Option(help="archivist, officer or admin.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Create a staff account; the password is read from stdin, or asked for twice."""
+    import sys
+
+    from archive.users import Role
+
+    try:
+        chosen = Role(role)
+    except ValueError:
+        raise InvalidInputError("--role is archivist, officer or admin.") from None
+    if sys.stdin.isatty():
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    with open_services() as services:
+        user = services.create_user(name, password, chosen)
+    if as_json:
+        print_json({"id": user.id, "username": user.username, "role": user.role})
+    else:
+        typer.echo(f"Created {user.role} {user.username}.")

@@ -27,6 +27,7 @@ HTTP_STATUS: dict[ErrorKind, int] = {
     ErrorKind.TOO_LARGE: 413,
     ErrorKind.UNAUTHORIZED: 401,
     ErrorKind.FORBIDDEN: 403,
+    ErrorKind.TOO_MANY_REQUESTS: 429,
     ErrorKind.UNAVAILABLE: 503,
     ErrorKind.INTERNAL: 500,
 }
@@ -38,6 +39,7 @@ EXIT_CODE: dict[ErrorKind, ExitCode] = {
     ErrorKind.TOO_LARGE: ExitCode.INVALID_INPUT,
     ErrorKind.UNAUTHORIZED: ExitCode.INVALID_INPUT,
     ErrorKind.FORBIDDEN: ExitCode.INVALID_INPUT,
+    ErrorKind.TOO_MANY_REQUESTS: ExitCode.UNAVAILABLE,
     ErrorKind.UNAVAILABLE: ExitCode.UNAVAILABLE,
     ErrorKind.INTERNAL: ExitCode.INTERNAL,
 }

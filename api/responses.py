@@ -11,3 +11,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorPublic, "description": "the request or a text in it is too large"},
     422: {"model": ErrorPublic, "description": "invalid input, with every problem located"},
 }
+
+#: Errors of endpoints that need a staff token.
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorPublic, "description": "no valid staff token"},
+    403: {"model": ErrorPublic, "description": "the role may not do this"},
+    429: {"model": ErrorPublic, "description": "too many attempts"},
+    **ERROR_RESPONSES,
+}

@@ -42,6 +42,10 @@ from decoder.result import DecodeResult
 from ocr.options import OcrOptions
 
 if TYPE_CHECKING:
+    from api.auth import RateLimiter, TokenSigner
+    from archive.models import Page, User
+    from archive.person_schema import PersonRecord
+    from archive.users import Role
     from search.model import SearchRequest, SearchResult
     from search.protocol import SearchIndex
 
@@ -271,3 +275,92 @@ class Services:
         self.__dict__.pop("search_index", None)  # reopen on the new generation
         self.publish_changes()
         return done
+
+    # -- staff -----------------------------------------------------------------------
+
+    @cached_property
+    def login_limiter(self) -> RateLimiter:
+        """Ten sign-in tries in five minutes per address and per name: enough for typos,
+        not for guessing."""
+        from api.auth import RateLimiter
+
+        return RateLimiter(limit=10, window_s=300)
+
+    @cached_property
+    def token_signer(self) -> TokenSigner:
+        """Signs and checks staff tokens with the data dir's secret."""
+        from api.auth import TokenSigner, load_secret
+
+        return TokenSigner(load_secret(self.settings.data_dir))
+
+    def get_user(self, user_id: int) -> User | None:
+        """A staff account by id."""
+        from archive.models import User
+
+        with self.sessions() as session:
+            return session.get(User, user_id)
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        """The active account with this name and password, or None."""
+        from archive.users import authenticate
+
+        with self.sessions() as session:
+            return authenticate(session, username, password)
+
+    def create_user(self, username: str, password: str, role: Role, *, actor: str = "cli") -> User:
+        """Add a staff account."""
+        from archive.users import create_user
+
+        with self.sessions.begin() as session:
+            return create_user(session, username, password, role, actor=actor)
+
+    # -- records -----------------------------------------------------------------------
+
+    def scan_view(self, scan_id: int) -> dict[str, Any] | None:
+        """A scan with its pages' state and its OCR job, for the API."""
+        from archive.jobs import SCAN_JOB, job_statuses
+        from archive.models import Collection, Job, Page, Scan
+
+        with self.sessions() as session:
+            scan = session.get(Scan, scan_id)
+            if scan is None:
+                return None
+            collection = session.get(Collection, scan.collection_id) if scan.collection_id else None
+            job_id = session.scalar(select(Job.id).where(Job.scan_id == scan_id, Job.kind == SCAN_JOB)
+                                    .order_by(Job.id.desc()).limit(1))
+            pages = session.execute(select(Page.number, Page.confidence, Page.error)
+                                    .where(Page.scan_id == scan_id).order_by(Page.number)).all()
+            job = job_statuses(session, [job_id])[0] if job_id else None
+        return {"id": scan.id, "filename": scan.filename, "media_type": scan.media_type, "size": scan.size,
+                "sha256": scan.sha256, "page_count": scan.page_count,
+                "collection": collection.name if collection else None, "uploaded_by": scan.uploaded_by,
+                "uploaded_at": scan.uploaded_at, "job_id": job_id,
+                "job": {"state": job.state, "progress": job.progress, "error": job.error} if job else None,
+                "pages": [{"number": number, "confidence": confidence, "error": error}
+                          for number, confidence, error in pages]}
+
+    def page(self, scan_id: int, number: int) -> Page | None:
+        """A recognised page of a scan."""
+        from archive.models import Page
+
+        with self.sessions() as session:
+            return session.scalar(select(Page).where(Page.scan_id == scan_id, Page.number == number))
+
+    def store_person(self, record: PersonRecord, *, actor: str) -> tuple[str, bool]:
+        """Create or replace a person record; returns (id, created)."""
+        from archive.persons import store_person
+
+        with self.sessions.begin() as session:
+            person_id, created = store_person(session, record)
+            record_event(session, actor=actor, action="person.create" if created else "person.update",
+                         subject=f"person:{person_id}")
+        return person_id, created
+
+    def person_json(self, person_id: str) -> dict[str, object] | None:
+        """A person record as CONTRACT's JSON."""
+        from archive.models import Person
+        from archive.persons import person_json
+
+        with self.sessions() as session:
+            person = session.get(Person, person_id)
+            return person_json(person) if person else None

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
         default=5.0, ge=0, le=3600,
         description="wait before the first retry of a failed job; doubled for each further one",
     )
+    max_upload_bytes: int = Field(
+        default=1024 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024 * 1024,
+        description="largest upload of scans in one request",
+    )
     max_decode_chars: int = Field(
         default=20_000, ge=100, le=1_000_000,
         description="longest text one decode request accepts",

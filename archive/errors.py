@@ -36,3 +36,10 @@ class TooLargeFileError(ArchiveError):
 
     kind = ErrorKind.TOO_LARGE
     code = "file_too_large"
+
+
+class DuplicateUserError(ArchiveError):
+    """A staff account with that name exists already."""
+
+    kind = ErrorKind.CONFLICT
+    code = "duplicate_user"

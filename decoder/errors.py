@@ -19,6 +19,7 @@ class ErrorKind(StrEnum):
     TOO_LARGE = "too_large"
     UNAUTHORIZED = "unauthorized"
     FORBIDDEN = "forbidden"
+    TOO_MANY_REQUESTS = "too_many_requests"
     UNAVAILABLE = "unavailable"
     INTERNAL = "internal"
 
@@ -93,6 +94,13 @@ class InvalidRegistryError(InvalidInputError):
         more = f" (and {count - 1} more)" if count > 1 else ""
         super().__init__(f"The registry file is invalid: {first}{more}.")
         self.problems = problems
+
+
+class NotFoundError(PhienhieuError):
+    """A record asked for does not exist."""
+
+    kind = ErrorKind.NOT_FOUND
+    code = "not_found"
 
 
 class UnknownUnitError(PhienhieuError):

@@ -1,0 +1,33 @@
+"""``POST /api/v1/auth/token``: a staff token for API clients (OAuth2 password flow)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel
+
+from api.auth import UnauthorizedError
+from api.deps import ServicesDep
+from api.responses import AUTH_RESPONSES
+
+router = APIRouter(prefix="/api/v1", tags=["auth"])
+
+class TokenPublic(BaseModel):
+    """``{"access_token": …, "token_type": "bearer"}``."""
+
+    access_token: str
+    token_type: str = "bearer"
+
+
+@router.post("/auth/token", response_model=TokenPublic, responses=AUTH_RESPONSES)
+def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request,
+          services: ServicesDep) -> TokenPublic:
+    """Exchange a staff name and password for a bearer token (valid 12 hours)."""
+    address = request.client.host if request.client else "unknown"
+    services.login_limiter.hit(f"address:{address}", f"user:{form.username.strip().lower()[:100]}")
+    user = services.authenticate(form.username[:100], form.password[:1000])
+    if user is None:
+        raise UnauthorizedError("The name or the password is wrong.")
+    return TokenPublic(access_token=services.token_signer.issue(user))

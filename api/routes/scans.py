@@ -1,0 +1,171 @@
+"""Scans, their pages and the jobs that read them (staff only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse
+from pydantic import BaseModel
+
+from api.auth import Action, require
+from api.deps import ServicesDep
+from api.responses import AUTH_RESPONSES
+from archive.ingest import IngestOutcome, Prepared
+from archive.models import User
+from decoder.errors import InvalidInputError, NotFoundError
+
+router = APIRouter(prefix="/api/v1", tags=["scans"])
+MAX_FILES = 500
+
+
+class ScanAccepted(BaseModel):
+    """One uploaded file: its scan, whether it was there already, and its OCR job."""
+
+    id: int
+    filename: str
+    duplicate: bool
+    job_id: int | None
+
+
+class ScansAccepted(BaseModel):
+    """``202``: the files are stored and their pages queued for OCR."""
+
+    scans: list[ScanAccepted]
+
+
+class JobPublic(BaseModel):
+    """A job's state."""
+
+    id: int
+    state: str
+    progress: float
+    error: str | None
+
+
+class PageSummary(BaseModel):
+    """A page of a scan as listed with it."""
+
+    number: int
+    confidence: float
+    error: str | None
+
+
+class ScanPublic(BaseModel):
+    """A scan: the original file, its collection, its pages and its OCR job."""
+
+    id: int
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    page_count: int
+    collection: str | None
+    uploaded_by: str | None
+    uploaded_at: datetime
+    job_id: int | None
+    job: dict[str, Any] | None
+    pages: list[PageSummary]
+
+
+class PagePublic(BaseModel):
+    """A recognised page: text, words with boxes on the image, and how it was read."""
+
+    scan_id: int
+    number: int
+    text: str
+    confidence: float
+    rotation: int
+    skew: float
+    width: int
+    height: int
+    words: list[dict[str, Any]]
+    entities: list[dict[str, Any]]
+    steps: list[dict[str, Any]]
+    source: str
+    engine: str
+    error: str | None
+    image_url: str
+
+
+@router.post("/scans", status_code=202, response_model=ScansAccepted, responses=AUTH_RESPONSES)
+def upload_scans(
+    services: ServicesDep,
+    file: Annotated[list[UploadFile], File(description="one or more scans: images or PDFs")],
+    user: Annotated[User, require(Action.UPLOAD_SCANS)],
+    collection: Annotated[str | None, Form(max_length=200)] = None,
+) -> ScansAccepted:
+    """Store scans and queue their OCR. Every file is checked first: if any cannot be read
+    as a scan, nothing is stored and the answer names it. The same bytes again come back
+    as the existing scan with ``duplicate: true``."""
+    if len(file) > MAX_FILES:
+        raise InvalidInputError(f"At most {MAX_FILES} files can be sent at once.")
+    ingester = services.ingester()
+    prepared: list[Prepared | IngestOutcome] = []
+    try:
+        for upload in file:
+            prepared.append(ingester.prepare(upload.file, upload.filename or "scan"))
+        failed = [item for item in prepared if isinstance(item, IngestOutcome) and item.status == "failed"]
+        if failed:
+            raise InvalidInputError(" ".join(item.error or item.name for item in failed))
+        outcomes = [ingester.record(item, collection=collection, uploaded_by=user.username)
+                    if isinstance(item, Prepared) else item for item in prepared]
+    finally:
+        for item in prepared:
+            if isinstance(item, Prepared):
+                ingester.discard(item)
+    services.publish_changes()
+    return ScansAccepted(scans=[
+        ScanAccepted(id=outcome.scan_id or 0, filename=outcome.name, duplicate=outcome.status == "duplicate",
+                     job_id=outcome.job_id) for outcome in outcomes])
+
+
+@router.get("/scans/{scan_id}", response_model=ScanPublic, responses=AUTH_RESPONSES)
+def get_scan(scan_id: int, services: ServicesDep,
+             _: Annotated[User, require(Action.READ_SCANS)]) -> ScanPublic:
+    """A scan with its pages and OCR progress."""
+    view = services.scan_view(scan_id)
+    if view is None:
+        raise NotFoundError(f"There is no scan {scan_id}.")
+    return ScanPublic.model_validate(view)
+
+
+@router.get("/scans/{scan_id}/pages/{number}", response_model=PagePublic, responses=AUTH_RESPONSES)
+def get_page(scan_id: int, number: int, request: Request, services: ServicesDep,
+             _: Annotated[User, require(Action.READ_SCANS)]) -> PagePublic:
+    """A recognised page; ``image_url`` serves the page image the boxes refer to."""
+    page = services.page(scan_id, number)
+    if page is None:
+        raise NotFoundError(f"Scan {scan_id} has no recognised page {number} (yet).")
+    return PagePublic(
+        scan_id=scan_id, number=page.number, text=page.text, confidence=page.confidence,
+        rotation=page.rotation, skew=page.skew, width=page.width, height=page.height, words=page.words,
+        entities=page.entities, steps=page.steps, source=page.source, engine=page.engine, error=page.error,
+        image_url=str(request.url_for("get_page_image", scan_id=scan_id, number=number)))
+
+
+@router.get("/scans/{scan_id}/pages/{number}/image", responses=AUTH_RESPONSES,
+            response_class=FileResponse)
+def get_page_image(scan_id: int, number: int, services: ServicesDep,
+                   _: Annotated[User, require(Action.READ_SCANS)]) -> FileResponse:
+    """The page image as loaded (the frame of the word boxes), checksum verified."""
+    page = services.page(scan_id, number)
+    if page is None or page.image_sha256 is None:
+        raise NotFoundError(f"Scan {scan_id} has no page image {number}.")
+    view = services.scan_view(scan_id)
+    single = view is not None and view["page_count"] == 1
+    media_type = view["media_type"] if single and view else "image/png"
+    return FileResponse(services.blobs.verified_path(page.image_sha256), media_type=media_type)
+
+
+@router.get("/jobs/{job_id}", response_model=JobPublic, responses=AUTH_RESPONSES)
+def get_job(job_id: int, services: ServicesDep,
+            _: Annotated[User, require(Action.READ_JOBS)]) -> JobPublic:
+    """``{"state": "queued|running|done|failed", "progress": 0..1, "error": null}``."""
+    statuses = services.job_statuses([job_id])
+    if not statuses:
+        raise NotFoundError(f"There is no job {job_id}.")
+    status = statuses[0]
+    return JobPublic(id=status.id, state=status.state, progress=status.progress, error=status.error)
+

@@ -1,0 +1,74 @@
+"""Staff accounts: names, roles and argon2 password hashes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from archive.audit import record_event
+from archive.errors import DuplicateUserError
+from archive.models import User
+from decoder.errors import InvalidInputError
+
+_HASHER = PasswordHasher()
+# Verified when the name is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = _HASHER.hash("not a password anyone has")
+MIN_PASSWORD_CHARS = 10
+
+
+class Role(StrEnum):
+    """What a staff member is."""
+
+    ARCHIVIST = "archivist"
+    OFFICER = "officer"
+    ADMIN = "admin"
+
+
+def validate_username(name: str) -> str:
+    """A user name: 3 to 100 letters, digits, dots, dashes or underscores.
+
+    Raises:
+        InvalidInputError: otherwise.
+    """
+    cleaned = name.strip()
+    if not 3 <= len(cleaned) <= 100 or not all(c.isalnum() or c in "._-" for c in cleaned):
+        raise InvalidInputError("A user name has 3 to 100 letters, digits, dots, dashes or underscores.")
+    return cleaned
+
+
+def create_user(session: Session, username: str, password: str, role: Role, *, actor: str) -> User:
+    """Add a staff account in the caller's transaction.
+
+    Raises:
+        InvalidInputError: a bad name or a password shorter than 10 characters.
+        DuplicateUserError: the name is taken.
+    """
+    name = validate_username(username)
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise InvalidInputError(f"A password has at least {MIN_PASSWORD_CHARS} characters.")
+    if session.scalar(select(User.id).where(User.username == name)) is not None:
+        raise DuplicateUserError(f"The user {name!r} exists already.")
+    user = User(username=name, password_hash=_HASHER.hash(password), role=role.value)
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:  # created meanwhile by another process
+        raise DuplicateUserError(f"The user {name!r} exists already.") from None
+    record_event(session, actor=actor, action="user.add", subject=f"user:{name}",
+                 details={"role": role.value})
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with this name and password, or None."""
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    try:
+        _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return user if user is not None and user.active else None
