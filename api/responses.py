@@ -7,6 +7,7 @@ from typing import Any
 from api.schemas import ErrorPublic
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorPublic, "description": "the body cannot be read (not UTF-8, or not the form)"},
     404: {"model": ErrorPublic, "description": "not found"},
     413: {"model": ErrorPublic, "description": "the request or a text in it is too large"},
     422: {"model": ErrorPublic, "description": "invalid input, with every problem located"},

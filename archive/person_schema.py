@@ -37,7 +37,8 @@ FACT_FIELDS = ("full_name", "birth_year", "birth_date", "hometown", "enlisted", 
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Strict: "1950" is not a year and false is not a number, whatever Python thinks.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Relative(_Strict):

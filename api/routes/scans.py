@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
@@ -18,6 +18,7 @@ from decoder.errors import InvalidInputError, NotFoundError
 
 router = APIRouter(prefix="/api/v1", tags=["scans"])
 MAX_FILES = 500
+RecordId = Annotated[int, Path(ge=1, le=2**31 - 1, description="a record's number")]
 
 
 class ScanAccepted(BaseModel):
@@ -122,7 +123,7 @@ def upload_scans(
 
 
 @router.get("/scans/{scan_id}", response_model=ScanPublic, responses=AUTH_RESPONSES)
-def get_scan(scan_id: int, services: ServicesDep,
+def get_scan(scan_id: RecordId, services: ServicesDep,
              _: Annotated[User, require(Action.READ_SCANS)]) -> ScanPublic:
     """A scan with its pages and OCR progress."""
     view = services.scan_view(scan_id)
@@ -132,7 +133,7 @@ def get_scan(scan_id: int, services: ServicesDep,
 
 
 @router.get("/scans/{scan_id}/pages/{number}", response_model=PagePublic, responses=AUTH_RESPONSES)
-def get_page(scan_id: int, number: int, request: Request, services: ServicesDep,
+def get_page(scan_id: RecordId, number: RecordId, request: Request, services: ServicesDep,
              _: Annotated[User, require(Action.READ_SCANS)]) -> PagePublic:
     """A recognised page; ``image_url`` serves the page image the boxes refer to."""
     page = services.page(scan_id, number)
@@ -147,7 +148,7 @@ def get_page(scan_id: int, number: int, request: Request, services: ServicesDep,
 
 @router.get("/scans/{scan_id}/pages/{number}/image", responses=AUTH_RESPONSES,
             response_class=FileResponse)
-def get_page_image(scan_id: int, number: int, services: ServicesDep,
+def get_page_image(scan_id: RecordId, number: RecordId, services: ServicesDep,
                    _: Annotated[User, require(Action.READ_SCANS)]) -> FileResponse:
     """The page image as loaded (the frame of the word boxes), checksum verified."""
     page = services.page(scan_id, number)
@@ -160,7 +161,7 @@ def get_page_image(scan_id: int, number: int, services: ServicesDep,
 
 
 @router.get("/jobs/{job_id}", response_model=JobPublic, responses=AUTH_RESPONSES)
-def get_job(job_id: int, services: ServicesDep,
+def get_job(job_id: RecordId, services: ServicesDep,
             _: Annotated[User, require(Action.READ_JOBS)]) -> JobPublic:
     """``{"state": "queued|running|done|failed", "progress": 0..1, "error": null}``."""
     statuses = services.job_statuses([job_id])

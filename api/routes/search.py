@@ -15,6 +15,16 @@ from decoder.errors import InvalidInputError
 from search.model import MAX_OFFSET, MAX_QUERY_CHARS, DocType, SearchRequest, SortOrder
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
+_ISO_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInputError(f"{text!r} is not a day that exists (YYYY-MM-DD).") from None
 
 
 class SearchHitPublic(BaseModel):
@@ -48,8 +58,8 @@ def search(
     collection: Annotated[str | None, Query(max_length=200)] = None,
     province: Annotated[str | None, Query(max_length=200)] = None,
     unit: Annotated[str | None, Query(max_length=64, description="a unit id")] = None,
-    date_from: Annotated[date | None, Query()] = None,
-    date_to: Annotated[date | None, Query()] = None,
+    date_from: Annotated[str | None, Query(pattern=_ISO_DAY, description="YYYY-MM-DD")] = None,
+    date_to: Annotated[str | None, Query(pattern=_ISO_DAY, description="YYYY-MM-DD")] = None,
     sort: Annotated[SortOrder, Query()] = "relevance",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
@@ -58,8 +68,8 @@ def search(
     says no record had every word, and those with some of them are shown."""
     try:
         request = SearchRequest(q=q, type=type, collection=collection, province=province, unit=unit,
-                                date_from=date_from, date_to=date_to, sort=sort, limit=limit,
-                                offset=offset)
+                                date_from=_day(date_from), date_to=_day(date_to), sort=sort,
+                                limit=limit, offset=offset)
     except ValidationError as error:
         reason = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
         raise InvalidInputError(f"Invalid search: {reason}.") from None
