@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from api.body_limit import BodyLimitMiddleware
 from api.errors import HTTP_STATUS
 from api.publisher import IndexPublisher
-from api.routes import auth, decode, health, records, scans, search
+from api.routes import auth, decode, health, records, requests, scans, search
 from api.services import Services
 from api.settings import Settings
 from decoder.errors import InvalidRegistryError, PhienhieuError
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(auth.router)
     app.include_router(scans.router)
     app.include_router(records.router)
+    app.include_router(requests.router)
     _install_error_handlers(app)
     return app
 

@@ -59,6 +59,7 @@ class Action(StrEnum):
     WRITE_PERSONS = "write person records"
     READ_PERSONS = "read person records"
     IMPORT_REGISTRY = "import the registry"
+    HANDLE_REQUESTS = "handle family requests"
 
 
 #: The one table of who may do what; the authorisation test tries every endpoint with
@@ -70,6 +71,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.WRITE_PERSONS: frozenset({Role.ARCHIVIST, Role.OFFICER, Role.ADMIN}),
     Action.READ_PERSONS: frozenset({Role.ARCHIVIST, Role.OFFICER, Role.ADMIN}),
     Action.IMPORT_REGISTRY: frozenset({Role.OFFICER, Role.ADMIN}),
+    Action.HANDLE_REQUESTS: frozenset({Role.OFFICER, Role.ADMIN}),
 }
 
 

@@ -17,6 +17,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorPublic, "description": "no valid staff token"},
     403: {"model": ErrorPublic, "description": "the role may not do this"},
+    409: {"model": ErrorPublic, "description": "the record is not in a state that allows this"},
     429: {"model": ErrorPublic, "description": "too many attempts"},
     **ERROR_RESPONSES,
 }

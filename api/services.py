@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from api.auth import RateLimiter, TokenSigner
     from archive.models import Page, User
     from archive.person_schema import PersonRecord
+    from archive.requests import Created, RequestCreate
     from archive.users import Role
     from search.model import SearchRequest, SearchResult
     from search.protocol import SearchIndex
@@ -364,3 +365,41 @@ class Services:
         with self.sessions() as session:
             person = session.get(Person, person_id)
             return person_json(person) if person else None
+
+    # -- family requests -----------------------------------------------------------------
+
+    @cached_property
+    def request_limiter(self) -> RateLimiter:
+        """Twenty requests an hour from one address: plenty for a family, little for a bot."""
+        from api.auth import RateLimiter
+
+        return RateLimiter(limit=20, window_s=3600)
+
+    def create_request(self, body: RequestCreate) -> Created:
+        """Record a family's request; the secret is shown once, in the answer."""
+        from archive.requests import create_request
+
+        with self.sessions.begin() as session:
+            return create_request(session, body)
+
+    def request_view(self, code: str, secret: str | None) -> dict[str, Any]:
+        """A request, for its family (with the secret) or for staff (``secret`` None)."""
+        from archive.requests import find_request, request_view
+
+        with self.sessions() as session:
+            return request_view(find_request(session, code, secret))
+
+    def list_requests(self, status: str | None, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+        """Requests for the staff queue, newest first."""
+        from archive.requests import list_requests, request_view
+
+        with self.sessions() as session:
+            total, rows = list_requests(session, status, limit, offset)
+            return total, [request_view(row) for row in rows]
+
+    def move_request(self, code: str, to: str, note: str, *, actor: str) -> dict[str, Any]:
+        """Move a request along its workflow."""
+        from archive.requests import move_request, request_view
+
+        with self.sessions.begin() as session:
+            return request_view(move_request(session, code, to, note, actor=actor))

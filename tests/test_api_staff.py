@@ -75,6 +75,12 @@ ENDPOINTS: list[tuple[str, str, Action | None, dict[str, Any]]] = [
     ("GET", "/api/v1/units/f308", None, {}),
     ("GET", "/api/v1/units/f308/history.geojson", None, {}),
     ("POST", "/api/v1/registry/import", Action.IMPORT_REGISTRY, {"content": b'{"units": []}'}),
+    ("POST", "/api/v1/requests", None, {"json": {
+        "requester": {"name": "Nguyễn Thị Hoa", "contact": "0912 345 678", "relation": "con"},
+        "person": {"full_name": "Nguyễn Văn Thành"}}}),
+    ("GET", "/api/v1/requests", Action.HANDLE_REQUESTS, {}),
+    ("GET", "/api/v1/requests/YC-NONE", Action.HANDLE_REQUESTS, {}),
+    ("POST", "/api/v1/requests/YC-NONE/transition", Action.HANDLE_REQUESTS, {"json": {"to": "in_review"}}),
 ]
 
 

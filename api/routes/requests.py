@@ -1,0 +1,96 @@
+"""Families' requests: a public form, a tracking page by code and secret, a staff queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.auth import PERMISSIONS, Action, CurrentUser, ForbiddenError, UnauthorizedError, require
+from api.deps import ServicesDep
+from api.responses import AUTH_RESPONSES
+from archive.models import User
+from archive.requests import RequestCreate
+from archive.users import Role
+
+router = APIRouter(prefix="/api/v1", tags=["requests"])
+Status = Literal["submitted", "in_review", "approved", "rejected", "issued"]
+Code = Annotated[str, Field(max_length=32)]
+
+
+class RequestCreated(BaseModel):
+    """Shown once: keep the secret, it is the only way to follow the request."""
+
+    tracking_code: str
+    secret: str
+
+
+class RequestPublic(BaseModel):
+    """A request and its status in plain words."""
+
+    tracking_code: str
+    status: Status
+    status_text: dict[str, str]
+    requester: dict[str, Any]
+    person: dict[str, Any]
+    note: str | None
+    person_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class RequestList(BaseModel):
+    """A page of the staff queue."""
+
+    total: int
+    requests: list[RequestPublic]
+
+
+class Transition(BaseModel):
+    """``{"to": "in_review|approved|rejected", "note": "…"}``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    to: Literal["in_review", "approved", "rejected"]
+    note: str = Field(default="", max_length=2000)
+
+
+@router.post("/requests", status_code=201, response_model=RequestCreated, responses=AUTH_RESPONSES)
+def submit_request(body: RequestCreate, request: Request, services: ServicesDep) -> RequestCreated:
+    """A family asks for an extract, without an account."""
+    address = request.client.host if request.client else "unknown"
+    services.request_limiter.hit(f"address:{address}")
+    created = services.create_request(body)
+    return RequestCreated(tracking_code=created.tracking_code, secret=created.secret)
+
+
+@router.get("/requests/{code}", response_model=RequestPublic, responses=AUTH_RESPONSES)
+def get_request(code: Code, services: ServicesDep, user: CurrentUser,
+                x_request_secret: Annotated[str | None, Header(max_length=200)] = None) -> RequestPublic:
+    """A request, for its family (header ``X-Request-Secret``) or for officers."""
+    if x_request_secret is not None:
+        return RequestPublic.model_validate(services.request_view(code, x_request_secret))
+    if user is None:
+        raise UnauthorizedError("Give the request's secret in the X-Request-Secret header.")
+    if Role(user.role) not in PERMISSIONS[Action.HANDLE_REQUESTS]:
+        raise ForbiddenError(f"A {user.role} may not {Action.HANDLE_REQUESTS.value}.")
+    return RequestPublic.model_validate(services.request_view(code, None))
+
+
+@router.get("/requests", response_model=RequestList, responses=AUTH_RESPONSES)
+def list_requests(services: ServicesDep, _: Annotated[User, require(Action.HANDLE_REQUESTS)],
+                  status: Status | None = None,
+                  limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                  offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> RequestList:
+    """The queue of requests, newest first."""
+    total, rows = services.list_requests(status, limit, offset)
+    return RequestList(total=total, requests=[RequestPublic.model_validate(row) for row in rows])
+
+
+@router.post("/requests/{code}/transition", response_model=RequestPublic, responses=AUTH_RESPONSES)
+def transition(code: Code, body: Transition, services: ServicesDep,
+               user: Annotated[User, require(Action.HANDLE_REQUESTS)]) -> RequestPublic:
+    """Move a request: ``submitted -> in_review -> approved`` or ``rejected`` (409 otherwise)."""
+    return RequestPublic.model_validate(services.move_request(code, body.to, body.note, actor=user.username))

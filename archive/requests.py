@@ -1,0 +1,160 @@
+"""Families' requests for an extract: tracking codes, secrets and the review workflow.
+
+A family gets a tracking code to quote and a secret to prove the request is theirs; only
+a hash of the secret is kept. Status moves ``submitted -> in_review -> approved`` (or
+``rejected``), then ``issued`` when the extract is made; every move is audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from archive.audit import record_event
+from archive.models import FamilyRequest, utc_now
+from archive.person_schema import PersonRecord
+from decoder.errors import ErrorKind, NotFoundError, PhienhieuError
+
+#: Letters and digits a family cannot misread on paper or over the phone.
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "submitted": frozenset({"in_review", "rejected"}),
+    "in_review": frozenset({"approved", "rejected"}),
+    "approved": frozenset({"issued", "rejected"}),
+    "rejected": frozenset({"in_review"}),
+    "issued": frozenset(),
+}
+#: What each status means, in the words a family reads (Vietnamese, English).
+STATUS_WORDS = {
+    "submitted": ("Đã nhận yêu cầu, đang chờ xem xét.", "Received; waiting to be reviewed."),
+    "in_review": ("Cán bộ đang xem xét hồ sơ.", "An officer is reviewing the request."),
+    "approved": ("Đã được duyệt; trích lục đang được lập.", "Approved; the extract is being prepared."),
+    "rejected": ("Chưa thể cấp trích lục; xem ghi chú của cán bộ.", "Not granted; see the officer's note."),
+    "issued": ("Trích lục đã cấp; có thể tải về.", "The extract is issued and can be downloaded."),
+}
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class TransitionError(PhienhieuError):
+    """A request cannot move to that status from where it is."""
+
+    kind = ErrorKind.CONFLICT
+    code = "invalid_transition"
+
+
+class Requester(BaseModel):
+    """Who asks: a name, a way to reach them, and their relation to the soldier."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: Short
+    contact: Short
+    relation: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+
+
+class RequestPerson(PersonRecord):
+    """The soldier as the family knows him (a person record without an id)."""
+
+    id: None = Field(default=None, description="not set by families")
+
+
+class RequestCreate(BaseModel):
+    """What a family sends."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    requester: Requester
+    person: RequestPerson
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+
+
+@dataclass(frozen=True)
+class Created:
+    """The tracking code and the secret, shown once."""
+
+    tracking_code: str
+    secret: str
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_tracking_code() -> str:
+    """``YC-`` and eight characters a family can read out."""
+    return "YC-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+
+
+def create_request(session: Session, body: RequestCreate) -> Created:
+    """Record a family's request in the caller's transaction."""
+    secret = secrets.token_urlsafe(24)
+    code = new_tracking_code()
+    session.add(FamilyRequest(
+        tracking_code=code, secret_hash=_hash(secret), status="submitted",
+        requester=body.requester.model_dump(), person=body.person.model_dump(mode="json", exclude_none=True),
+        note=body.note or None))
+    session.flush()
+    record_event(session, actor="family", action="request.submit", subject=f"request:{code}")
+    return Created(code, secret)
+
+
+def find_request(session: Session, code: str, secret: str | None) -> FamilyRequest:
+    """The request with this code; with a secret, only if the secret is its own.
+
+    Raises:
+        NotFoundError: no such request, or the secret does not match (the same answer,
+            so a guess learns nothing).
+    """
+    request = session.scalar(
+        select(FamilyRequest).where(FamilyRequest.tracking_code == code.strip().upper()[:32]))
+    wrong_secret = secret is not None and request is not None and not hmac.compare_digest(
+        request.secret_hash, _hash(secret))
+    if request is None or wrong_secret:
+        raise NotFoundError("No request has this tracking code and secret.")
+    return request
+
+
+def move_request(session: Session, code: str, to: str, note: str, *, actor: str) -> FamilyRequest:
+    """Move a request to another status, audited.
+
+    Raises:
+        NotFoundError, TransitionError.
+    """
+    request = find_request(session, code, None)
+    if to not in TRANSITIONS.get(request.status, frozenset()):
+        raise TransitionError(f"A request that is {request.status} cannot become {to}.")
+    record_event(session, actor=actor, action="request.transition",
+                 subject=f"request:{request.tracking_code}",
+                 details={"from": request.status, "to": to, "note": note})
+    request.status = to
+    request.note = note or request.note
+    request.updated_at = utc_now()
+    session.flush()
+    return request
+
+
+def list_requests(session: Session, status: str | None, limit: int, offset: int
+                  ) -> tuple[int, list[FamilyRequest]]:
+    """Requests, newest first, optionally of one status; and how many in all."""
+    query = select(FamilyRequest)
+    if status:
+        query = query.where(FamilyRequest.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(FamilyRequest.id.desc()).limit(limit).offset(offset)).all()
+    return total, list(rows)
+
+
+def request_view(request: FamilyRequest) -> dict[str, Any]:
+    """A request as the API shows it."""
+    vietnamese, english = STATUS_WORDS[request.status]
+    return {"tracking_code": request.tracking_code, "status": request.status,
+            "status_text": {"vi": vietnamese, "en": english}, "requester": request.requester,
+            "person": request.person, "note": request.note, "person_id": request.person_id,
+            "created_at": request.created_at, "updated_at": request.updated_at}
