@@ -19,8 +19,10 @@ router = APIRouter(prefix="/api/v1", tags=["decode"])
 
 
 @router.post("/decode", response_model=DecodePublic, responses=ERROR_RESPONSES)
-def decode_one(body: DecodeRequest, services: ServicesDep) -> DecodePublic:
+async def decode_one(body: DecodeRequest, services: ServicesDep) -> DecodePublic:
     """Decode the designations in one text at an optional date."""
+    # A decode takes a fraction of a millisecond: running it on the event loop is cheaper
+    # than handing it to a thread (bench/api.py: about 940 against 800 requests/s).
     return services.decode(body.text, body.date)
 
 
