@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from api.allow_header import AllowHeaderMiddleware
 from api.body_limit import BodyLimitMiddleware
 from api.errors import HTTP_STATUS
 from api.publisher import IndexPublisher
@@ -52,6 +53,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     app.state.services = services
+    app.add_middleware(AllowHeaderMiddleware, paths=lambda: {
+        path: {method.upper() for method in operations}
+        for path, operations in app.openapi()["paths"].items()})
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_JSON_BODY,
                        larger={"/api/v1/scans": services.settings.max_upload_bytes})
     app.include_router(health.router)

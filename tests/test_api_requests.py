@@ -107,3 +107,9 @@ def test_the_public_form_is_rate_limited(client: TestClient) -> None:
     statuses = [client.post("/api/v1/requests", json=request_body()).status_code for _ in range(21)]
     assert statuses[:20] == [201] * 20
     assert statuses[20] == 429
+
+
+def test_a_wrong_method_names_every_method_of_the_path(client: TestClient) -> None:
+    response = client.delete("/api/v1/requests")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
