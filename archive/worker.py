@@ -77,6 +77,7 @@ class Worker:
     def run(self, stop: threading.Event, *, exit_when_idle: bool = False,
             poll_s: float = 1.0) -> WorkerReport:
         """Work until ``stop`` is set (or, with ``exit_when_idle``, until no job is due)."""
+        log.info("worker %s is taking jobs", self.name)
         while not stop.is_set():
             try:
                 if self.run_one():

@@ -261,7 +261,11 @@ def test_audit_verify_reports_tampering(cli: Cli, engine: Engine, tmp_path: Path
 
 def test_the_worker_stops_cleanly_on_sigterm(cli: Cli) -> None:
     worker = cli.start("worker")
-    time.sleep(3)
+    assert worker.stderr is not None
+    for line in worker.stderr:  # started and listening for signals
+        if "is taking jobs" in line:
+            break
+    time.sleep(0.5)
     worker.send_signal(signal.SIGTERM)
     _, err = worker.communicate(timeout=30)
     assert worker.returncode == 0, err
