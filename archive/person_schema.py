@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from decoder.dates import PartialDate
 from decoder.registry_schema import PartialDateText
@@ -19,18 +19,26 @@ from decoder.text import to_nfc
 _FIRST_YEAR = 1850
 
 
-def _nfc(value: str) -> str:
+def clean_text(value: str) -> str:
+    """NFC, with runs of white space (non-breaking ones too) made one space."""
     return " ".join(to_nfc(value).split())
 
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-                 AfterValidator(_nfc)]
-Place = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_nfc)]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_nfc)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000),
-                     AfterValidator(to_nfc)]
-PersonId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
-                                            pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")]
+def not_blank(value: str) -> str:
+    """Refuse text that was only white space."""
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+# Lengths are checked on the text as sent (what the API documents), then it is cleaned:
+# NFC, runs of white space made one space.
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(clean_text),
+                 AfterValidator(not_blank)]
+Place = Annotated[str, Field(max_length=500), AfterValidator(clean_text)]
+Label = Annotated[str, Field(max_length=200), AfterValidator(clean_text)]
+LongText = Annotated[str, Field(max_length=10_000), AfterValidator(lambda value: to_nfc(value).strip())]
+PersonId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")]
 FACT_FIELDS = ("full_name", "birth_year", "birth_date", "hometown", "enlisted", "rank", "position",
                "unit_text", "death_date", "death_place", "circumstances", "burial_place", "grave",
                "relatives")
@@ -53,7 +61,8 @@ class SourceRef(_Strict):
     """Where facts of the record come from: a scan (its id or SHA-256), a page and, for a
     fact read by OCR, the box on the page and the field it supports."""
 
-    scan: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    scan: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(str.strip),
+                    AfterValidator(not_blank)]
     page: int | None = Field(default=None, ge=1, le=100_000)
     field: str | None = Field(default=None, description="one of the record's fields; null: all")
     box: list[Annotated[int, Field(ge=0, le=1_000_000)]] | None = Field(

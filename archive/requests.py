@@ -13,13 +13,13 @@ import secrets
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from archive.audit import record_event
 from archive.models import FamilyRequest, utc_now
-from archive.person_schema import PersonRecord
+from archive.person_schema import PersonRecord, clean_text, not_blank
 from decoder.errors import ErrorKind, NotFoundError, PhienhieuError
 
 #: Letters and digits a family cannot misread on paper or over the phone.
@@ -39,7 +39,8 @@ STATUS_WORDS = {
     "rejected": ("Chưa thể cấp trích lục; xem ghi chú của cán bộ.", "Not granted; see the officer's note."),
     "issued": ("Trích lục đã cấp; có thể tải về.", "The extract is issued and can be downloaded."),
 }
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Short = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(clean_text),
+                  AfterValidator(not_blank)]
 
 
 class TransitionError(PhienhieuError):
@@ -56,7 +57,7 @@ class Requester(BaseModel):
 
     name: Short
     contact: Short
-    relation: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    relation: Annotated[str, Field(max_length=100), AfterValidator(clean_text)] = ""
 
 
 class RequestPerson(PersonRecord):
@@ -72,7 +73,7 @@ class RequestCreate(BaseModel):
 
     requester: Requester
     person: RequestPerson
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+    note: Annotated[str, Field(max_length=2000), AfterValidator(str.strip)] = ""
 
 
 @dataclass(frozen=True)
