@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from decoder.grammar import parse
 from decoder.model import Level
@@ -85,6 +86,11 @@ def query_code_keys(text: str) -> set[str]:
     if len(words) <= 3 and any(c.isdigit() for c in text):
         keys.add(code_key(text))
     return {key for key in keys if key}
+
+
+def day_number(value: date) -> int:
+    """Days since 1970-01-01: how both backends index and filter dates."""
+    return (value - date(1970, 1, 1)).days
 
 
 def unique(values: Iterable[str]) -> list[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
@@ -20,12 +19,11 @@ from elasticsearch.dsl import Integer, Keyword, Long, Mapping, Q, Text, analyzer
 from elasticsearch.dsl.query import Query
 
 from decoder.text import fold
-from search.analysis import MAX_TOKEN_CHARS, Term, phrases, query_code_keys, terms
+from search.analysis import MAX_TOKEN_CHARS, Term, day_number, phrases, query_code_keys, terms
 from search.errors import SearchUnavailableError
 from search.model import IndexDocument, SearchHit, SearchRequest, SearchResult
-from search.snippets import snippet
+from search.snippets import hit_snippet
 
-_EPOCH = date(1970, 1, 1)
 _BULK_RETRIES = 3
 
 _LONG = token_filter("vn_long", "length", max=MAX_TOKEN_CHARS)
@@ -62,7 +60,7 @@ def index_mapping() -> dict[str, Any]:
 
 def document_source(document: IndexDocument) -> dict[str, Any]:
     """A document as stored in Elasticsearch."""
-    days = [(value - _EPOCH).days for value in document.dates]
+    days = [day_number(value) for value in document.dates]
     return {"key": document.key, "type": document.type, "id": document.id, "title": document.title,
             "names": document.names, "body": document.body, "codes": document.codes,
             "collection": document.collection, "provinces": [fold(p) for p in document.provinces],
@@ -108,9 +106,9 @@ def search_body(request: SearchRequest, *, relaxed: bool = False) -> dict[str, A
     if request.date_from or request.date_to:
         bounds = {}
         if request.date_from:
-            bounds["gte"] = (request.date_from - _EPOCH).days
+            bounds["gte"] = day_number(request.date_from)
         if request.date_to:
-            bounds["lte"] = (request.date_to - _EPOCH).days
+            bounds["lte"] = day_number(request.date_to)
         filters.append(Q("range", day=bounds))
     must = [Q("bool", should=matching, minimum_should_match=1)]
     must += [Q("match_phrase", body=" ".join(word.folded for word in phrase))
@@ -224,9 +222,7 @@ class ElasticIndex:
         hits = []
         for hit in response["hits"]["hits"]:
             source = hit["_source"]
-            text, highlights = snippet(source.get("body") or "", words)
-            if not highlights and source.get("summary"):
-                text = source["summary"]
+            text, highlights = hit_snippet(source.get("body") or "", source.get("summary"), words)
             hits.append(SearchHit(
                 type=source["type"], id=source["id"], score=round(hit.get("_score") or 0.0, 4),
                 title=source["title"], snippet=text, highlights=highlights,

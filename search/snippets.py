@@ -61,3 +61,12 @@ def snippet(text: str, query: Sequence[Term], size: int = SNIPPET_CHARS
     shift = len(prefix) - start
     kept = [(s + shift, e + shift) for s, e in spans if s >= start and e <= end]
     return prefix + piece + suffix, kept
+
+
+def hit_snippet(body: str, summary: str | None, query: Sequence[Term]) -> tuple[str, list[tuple[int, int]]]:
+    """The snippet of a hit: the best stretch of its text, or its summary (a person's
+    birth year, village and unit) when no word of the text matched."""
+    text, highlights = snippet(body, query)
+    if not highlights and summary:
+        return summary, []
+    return text, highlights

@@ -13,7 +13,6 @@ import shutil
 import threading
 import time
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +20,11 @@ import tantivy
 from tantivy import Filter, Occur, Query, TextAnalyzerBuilder, Tokenizer
 
 from decoder.text import fold
-from search.analysis import MAX_TOKEN_CHARS, Term, phrases, query_code_keys, terms
+from search.analysis import MAX_TOKEN_CHARS, Term, day_number, phrases, query_code_keys, terms
 from search.errors import IndexBusyError, SearchUnavailableError
 from search.model import IndexDocument, SearchHit, SearchRequest, SearchResult
-from search.snippets import snippet
+from search.snippets import hit_snippet
 
-_EPOCH = date(1970, 1, 1)
 _WRITER_HEAP = 128 * 1024 * 1024
 
 
@@ -55,10 +53,6 @@ def _schema() -> tantivy.Schema:
     builder.add_integer_field("scan_id", stored=True)
     builder.add_integer_field("page_number", stored=True)
     return builder.build()
-
-
-def _day(value: date) -> int:
-    return (value - _EPOCH).days
 
 
 class TantivyIndex:
@@ -184,7 +178,7 @@ class TantivyIndex:
             self._close_writer()
 
     def _to_tantivy(self, document: IndexDocument) -> tantivy.Document:
-        days = [_day(value) for value in document.dates]
+        days = [day_number(value) for value in document.dates]
         fields: dict[str, Any] = {
             "key": document.key, "type": document.type, "id": document.id,
             "title": document.title, "body": document.body, "body_exact": document.body,
@@ -274,8 +268,8 @@ class TantivyIndex:
         if request.date_from or request.date_to:
             filters.append(Query.range_query(
                 schema, "day", tantivy.FieldType.Integer,
-                _day(request.date_from) if request.date_from else None,
-                _day(request.date_to) if request.date_to else None))
+                day_number(request.date_from) if request.date_from else None,
+                day_number(request.date_to) if request.date_to else None))
         return filters
 
     def _hit(self, stored: Any, score: float, words: list[Term]) -> SearchHit:
@@ -283,10 +277,7 @@ class TantivyIndex:
             values = stored.get_all(name)
             return values[0] if values else None
 
-        body = first("body") or ""
-        text, highlights = snippet(body, words)
-        if not highlights and first("summary"):
-            text, highlights = first("summary"), []
+        text, highlights = hit_snippet(first("body") or "", first("summary"), words)
         return SearchHit(type=first("type"), id=first("id"), score=round(score, 4), title=first("title"),
                          snippet=text, highlights=highlights, scan_id=first("scan_id"),
                          page_number=first("page_number"))
