@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from pydantic import ValidationError
@@ -319,16 +320,15 @@ class Services:
 
     def scan_view(self, scan_id: int) -> dict[str, Any] | None:
         """A scan with its pages' state and its OCR job, for the API."""
-        from archive.jobs import SCAN_JOB, job_statuses
-        from archive.models import Collection, Job, Page, Scan
+        from archive.jobs import job_statuses, scan_job_id
+        from archive.models import Collection, Page, Scan
 
         with self.sessions() as session:
             scan = session.get(Scan, scan_id)
             if scan is None:
                 return None
             collection = session.get(Collection, scan.collection_id) if scan.collection_id else None
-            job_id = session.scalar(select(Job.id).where(Job.scan_id == scan_id, Job.kind == SCAN_JOB)
-                                    .order_by(Job.id.desc()).limit(1))
+            job_id = scan_job_id(session, scan_id)
             pages = session.execute(select(Page.number, Page.confidence, Page.error)
                                     .where(Page.scan_id == scan_id).order_by(Page.number)).all()
             job = job_statuses(session, [job_id])[0] if job_id else None
@@ -346,6 +346,20 @@ class Services:
 
         with self.sessions() as session:
             return session.scalar(select(Page).where(Page.scan_id == scan_id, Page.number == number))
+
+    def page_image(self, scan_id: int, number: int) -> tuple[Path, str] | None:
+        """A page's image, checksum verified, and its media type: the scan itself for a
+        one-page image, a PNG rendered from it otherwise."""
+        from archive.models import Page, Scan
+
+        with self.sessions() as session:
+            row = session.execute(
+                select(Page.image_sha256, Scan.sha256, Scan.media_type).join(Scan, Page.scan_id == Scan.id)
+                .where(Page.scan_id == scan_id, Page.number == number)).one_or_none()
+        if row is None or row.image_sha256 is None:
+            return None
+        media_type = row.media_type if row.image_sha256 == row.sha256 else "image/png"
+        return self.blobs.verified_path(row.image_sha256), media_type
 
     def store_person(self, record: PersonRecord, *, actor: str) -> tuple[str, bool]:
         """Create or replace a person record; returns (id, created)."""

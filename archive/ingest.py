@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive.audit import record_event
 from archive.blobs import BlobStore, StagedBlob, safe_filename
-from archive.jobs import SCAN_JOB, JobPolicy, enqueue_scan
-from archive.models import Collection, Job, Page, Scan
+from archive.jobs import JobPolicy, enqueue_scan, scan_job_id
+from archive.models import Collection, Page, Scan
 from decoder.errors import InvalidInputError, PhienhieuError
 from ocr.loading import count_pages, sniff_kind
 from ocr.options import OcrOptions
@@ -171,9 +171,7 @@ class Ingester:
             scan = session.scalar(select(Scan).where(Scan.sha256 == sha256))
             if scan is None:
                 return None
-            job = session.scalar(select(Job.id).where(Job.scan_id == scan.id, Job.kind == SCAN_JOB)
-                                 .order_by(Job.id.desc()).limit(1))
-            return scan.id, job, scan.page_count
+            return scan.id, scan_job_id(session, scan.id), scan.page_count
 
     def _record(self, staged: StagedBlob, name: str, media_type: str, pages: int,
                 collection: str | None, uploaded_by: str | None) -> IngestOutcome:

@@ -167,6 +167,12 @@ def job_status(session: Session, job_id: int) -> JobStatus | None:
     return found[0] if found else None
 
 
+def scan_job_id(session: Session, scan_id: int) -> int | None:
+    """The latest OCR job of a scan (the one that gathers its pages)."""
+    return session.scalar(select(Job.id).where(Job.scan_id == scan_id, Job.kind == SCAN_JOB)
+                          .order_by(Job.id.desc()).limit(1))
+
+
 def job_statuses(session: Session, job_ids: Sequence[int]) -> list[JobStatus]:
     """The states of the jobs among ``job_ids`` that exist, in id order."""
     statuses = []

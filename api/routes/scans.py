@@ -151,13 +151,11 @@ def get_page(scan_id: RecordId, number: RecordId, request: Request, services: Se
 def get_page_image(scan_id: RecordId, number: RecordId, services: ServicesDep,
                    _: Annotated[User, require(Action.READ_SCANS)]) -> FileResponse:
     """The page image as loaded (the frame of the word boxes), checksum verified."""
-    page = services.page(scan_id, number)
-    if page is None or page.image_sha256 is None:
+    image = services.page_image(scan_id, number)
+    if image is None:
         raise NotFoundError(f"Scan {scan_id} has no page image {number}.")
-    view = services.scan_view(scan_id)
-    single = view is not None and view["page_count"] == 1
-    media_type = view["media_type"] if single and view else "image/png"
-    return FileResponse(services.blobs.verified_path(page.image_sha256), media_type=media_type)
+    path, media_type = image
+    return FileResponse(path, media_type=media_type)
 
 
 @router.get("/jobs/{job_id}", response_model=JobPublic, responses=AUTH_RESPONSES)
