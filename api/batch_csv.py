@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from api.files import write_atomically
 from decoder.errors import InvalidInputError, PhienhieuError
@@ -21,31 +21,48 @@ if TYPE_CHECKING:
 RESULT_COLUMNS = ("best_unit_id", "best_name", "best_score", "result_json", "error")
 
 
-def _rows(path: Path) -> tuple[list[str], Iterator[dict[str, str]]]:
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as error:
-        raise InvalidInputError(f"Cannot read {path}: {error.strerror or error}.") from None
+def _rows(handle: TextIO, label: str) -> tuple[list[str], Iterator[dict[str, str]]]:
     reader = csv.DictReader(handle)
     try:
         fields = list(reader.fieldnames or [])
     except (UnicodeDecodeError, csv.Error) as error:
-        handle.close()
-        raise InvalidInputError(f"{path} is not a UTF-8 CSV file ({error}).") from None
+        raise InvalidInputError(f"{label} is not a UTF-8 CSV file ({error}).") from None
     if "text" not in fields:
-        handle.close()
-        raise InvalidInputError(f"{path} has no 'text' column; its header is {fields}.")
+        raise InvalidInputError(f"{label} has no 'text' column; its header is {fields}.")
 
     def rows() -> Iterator[dict[str, str]]:
-        with handle:
-            try:
-                yield from reader
-            except (UnicodeDecodeError, csv.Error) as error:
-                raise InvalidInputError(
-                    f"{path} line {reader.line_num}: not readable CSV ({error})."
-                ) from None
+        try:
+            yield from reader
+        except (UnicodeDecodeError, csv.Error) as error:
+            raise InvalidInputError(f"{label} line {reader.line_num}: not readable CSV ({error}).") from None
 
     return fields, rows()
+
+
+def decode_rows(handle: TextIO, label: str, services: Services) -> tuple[str, int]:
+    """Decode every row of the CSV text in ``handle``.
+
+    Returns:
+        The rows with their results as CSV text, and how many rows could not be decoded
+        (their ``error`` column says why).
+
+    Raises:
+        InvalidInputError: not CSV, no ``text`` column, or more rows than the settings
+            allow; ``label`` names the file in the message.
+    """
+    fields, rows = _rows(handle, label)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=[*fields, *RESULT_COLUMNS], extrasaction="ignore")
+    writer.writeheader()
+    failed = 0
+    for count, row in enumerate(rows, start=1):
+        if count > services.settings.max_batch_rows:
+            limit = services.settings.max_batch_rows
+            raise InvalidInputError(f"{label} has more than {limit:,} rows; split it.")
+        row.update(_decode_row(row, services))
+        failed += bool(row["error"])
+        writer.writerow(row)
+    return buffer.getvalue(), failed
 
 
 def decode_csv(path: Path, out: Path | None, services: Services) -> int:
@@ -55,26 +72,18 @@ def decode_csv(path: Path, out: Path | None, services: Services) -> int:
     half-written result behind.
 
     Returns:
-        How many rows could not be decoded (their ``error`` column says why).
+        How many rows could not be decoded.
 
     Raises:
-        InvalidInputError: the file is missing, not CSV, lacks a ``text`` column or has
-            more rows than the settings allow.
+        InvalidInputError: as ``decode_rows``, or the file cannot be read.
     """
-    fields, rows = _rows(path)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[*fields, *RESULT_COLUMNS], extrasaction="ignore")
-    writer.writeheader()
-    failed = 0
-    for count, row in enumerate(rows, start=1):
-        if count > services.settings.max_batch_rows:
-            raise InvalidInputError(
-                f"{path} has more than {services.settings.max_batch_rows:,} rows; split it."
-            )
-        row.update(_decode_row(row, services))
-        failed += bool(row["error"])
-        writer.writerow(row)
-    _emit(buffer.getvalue(), out)
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as error:
+        raise InvalidInputError(f"Cannot read {path}: {error.strerror or error}.") from None
+    with handle:
+        data, failed = decode_rows(handle, str(path), services)
+    _emit(data, out)
     return failed
 
 

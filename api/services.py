@@ -24,7 +24,7 @@ from api.settings import Settings
 from archive.audit import AuditReport, record_event, verify_audit_log
 from archive.blobs import BlobStore
 from archive.db import make_engine, make_session_factory
-from archive.ingest import Ingester, recover_interrupted_ingests
+from archive.ingest import Ingester, IngestOutcome, recover_interrupted_ingests
 from archive.jobs import JobPolicy, JobStatus, job_statuses
 from archive.migrate import upgrade_database
 from archive.persons import PersonsImport, import_persons
@@ -36,7 +36,7 @@ from archive.registry_store import (
     registry_revision,
 )
 from decoder.decode import decode
-from decoder.errors import InvalidRegistryError, RegistryProblem
+from decoder.errors import InvalidInputError, InvalidRegistryError, RegistryProblem
 from decoder.registry import Registry
 from decoder.registry_schema import RegistryDocument
 from decoder.result import DecodeResult
@@ -44,6 +44,7 @@ from ocr.options import OcrOptions
 
 if TYPE_CHECKING:
     from api.auth import RateLimiter, TokenSigner
+    from archive.browse import CollectionRow, ScanRow
     from archive.models import Page, User
     from archive.person_schema import PersonRecord
     from archive.requests import Created, RequestCreate
@@ -53,6 +54,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("phienhieu.services")
 
+#: Where ``phienhieu demo --samples`` files its scans.
+SAMPLE_COLLECTION = "Hồ sơ mẫu (dữ liệu minh hoạ)"
 #: How long a loaded registry is trusted before the revision is checked again.
 _REGISTRY_RECHECK_SECONDS = 1.0
 
@@ -162,6 +165,21 @@ class Services:
         """Load the demonstration registry (idempotent)."""
         raw = resources.files("archive").joinpath("demo", "registry.json").read_bytes()
         return self.import_registry(parse_registry_json(raw))
+
+    def load_samples(self) -> tuple[list[IngestOutcome], PersonsImport]:
+        """Add the demonstration scans (queued for OCR) and person records (idempotent:
+        the scans come back as duplicates, the records are updated in place)."""
+        ingester = self.ingester()
+        outcomes = []
+        with resources.as_file(resources.files("archive").joinpath("demo")) as demo:
+            for sample in sorted((demo / "scans").iterdir()):
+                with sample.open("rb") as handle:
+                    outcomes.append(ingester.ingest_stream(handle, sample.name, collection=SAMPLE_COLLECTION,
+                                                           uploaded_by="demo"))
+            with (demo / "persons.jsonl").open("rb") as handle:
+                persons = self.import_persons(handle, actor="demo")
+        self.publish_changes()
+        return outcomes, persons
 
     def ingester(self, options: OcrOptions | None = None) -> Ingester:
         """Stores files into the archive and queues their OCR."""
@@ -380,6 +398,70 @@ class Services:
             person = session.get(Person, person_id)
             return person_json(person) if person else None
 
+    def upload_scans(self, files: Sequence[tuple[BinaryIO, str]], *, collection: str | None,
+                     actor: str) -> list[IngestOutcome]:
+        """Store uploaded scans and queue their OCR, all or nothing: every file is checked
+        first, and if any cannot be read as a scan nothing is stored.
+
+        Raises:
+            InvalidInputError: naming every file that cannot be read.
+        """
+        from archive.ingest import Prepared
+
+        ingester = self.ingester()
+        prepared: list[Prepared | IngestOutcome] = []
+        try:
+            for handle, name in files:
+                prepared.append(ingester.prepare(handle, name))
+            failed = [item.error or item.name for item in prepared
+                      if isinstance(item, IngestOutcome) and item.status == "failed"]
+            if failed:
+                raise InvalidInputError(" ".join(failed))
+            outcomes = [ingester.record(item, collection=collection, uploaded_by=actor)
+                        if isinstance(item, Prepared) else item for item in prepared]
+        finally:
+            for item in prepared:
+                if isinstance(item, Prepared):
+                    ingester.discard(item)
+        self.publish_changes()
+        return outcomes
+
+    def list_scans(self, collection_id: int | None, limit: int, offset: int) -> tuple[int, list[ScanRow]]:
+        """Scans, newest first, with their OCR state."""
+        from archive.browse import list_scans
+
+        with self.sessions() as session:
+            return list_scans(session, collection_id, limit, offset)
+
+    def list_collections(self) -> list[CollectionRow]:
+        """Collections with their number of scans."""
+        from archive.browse import list_collections
+
+        with self.sessions() as session:
+            return list_collections(session)
+
+    def correct_page(self, scan_id: int, number: int, text: str, *, actor: str) -> None:
+        """Replace a page's text with a correction (audited, re-indexed)."""
+        from archive.pages import correct_page
+
+        with self.sessions.begin() as session:
+            correct_page(session, scan_id, number, text, actor=actor)
+        self.publish_changes()
+
+    def list_users(self) -> list[User]:
+        """Every staff account."""
+        from archive.users import list_users
+
+        with self.sessions() as session:
+            return list_users(session)
+
+    def set_user_active(self, username: str, active: bool, *, actor: str) -> None:
+        """Enable or disable a staff account."""
+        from archive.users import set_active
+
+        with self.sessions.begin() as session:
+            set_active(session, username, active, actor=actor)
+
     # -- family requests -----------------------------------------------------------------
 
     @cached_property
@@ -389,19 +471,52 @@ class Services:
 
         return RateLimiter(limit=20, window_s=3600)
 
-    def create_request(self, body: RequestCreate) -> Created:
-        """Record a family's request; the secret is shown once, in the answer."""
+    def create_request(self, body: RequestCreate, photos: Sequence[tuple[BinaryIO, str]] = ()) -> Created:
+        """Record a family's request with any photos of documents; the secret is shown
+        once, in the answer. A photo that cannot be read refuses the whole request.
+
+        Raises:
+            InvalidInputError: too many photos, or one that is not an image or PDF.
+        """
+        from archive.attachments import (
+            discard_attachments,
+            placing_attachments,
+            record_attachments,
+            stage_attachments,
+        )
         from archive.requests import create_request
 
-        with self.sessions.begin() as session:
-            return create_request(session, body)
+        staged = stage_attachments(self.blobs, photos, OcrOptions())
+        try:
+            with placing_attachments(self.blobs, staged), self.sessions.begin() as session:
+                created = create_request(session, body)
+                record_attachments(session, self.blobs, created.request_id, staged)
+            return created
+        finally:
+            discard_attachments(self.blobs, staged)
+
+    def request_attachment(self, code: str, number: int) -> tuple[Path, str, str] | None:
+        """The path, media type and file name of a request's ``number``-th attachment."""
+        from archive.requests import find_request, request_attachments
+
+        with self.sessions() as session:
+            attachments = request_attachments(session, find_request(session, code, None))
+        if not 1 <= number <= len(attachments):
+            return None
+        item = attachments[number - 1]
+        return self.blobs.verified_path(item.sha256), item.media_type, item.filename
 
     def request_view(self, code: str, secret: str | None) -> dict[str, Any]:
         """A request, for its family (with the secret) or for staff (``secret`` None)."""
-        from archive.requests import find_request, request_view
+        from archive.requests import find_request, request_attachments, request_view
 
         with self.sessions() as session:
-            return request_view(find_request(session, code, secret))
+            request = find_request(session, code, secret)
+            view = request_view(request)
+            view["attachments"] = [
+                {"filename": item.filename, "media_type": item.media_type, "size": item.size}
+                for item in request_attachments(session, request)]
+            return view
 
     def list_requests(self, status: str | None, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
         """Requests for the staff queue, newest first."""

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive.audit import record_event
 from archive.blobs import BlobStore, StagedBlob, safe_filename
 from archive.jobs import JobPolicy, enqueue_scan, scan_job_id
-from archive.models import Collection, Page, Scan
+from archive.models import Collection, Page, RequestAttachment, Scan
 from decoder.errors import InvalidInputError, PhienhieuError
 from ocr.loading import count_pages, sniff_kind
 from ocr.options import OcrOptions
@@ -218,6 +218,8 @@ def recover_interrupted_ingests(sessions: sessionmaker[Session], blobs: BlobStor
                 referenced = session.scalar(select(Scan.id).where(Scan.sha256 == checksum).limit(1))
                 referenced = referenced or session.scalar(
                     select(Page.id).where(Page.image_sha256 == checksum).limit(1))
+                referenced = referenced or session.scalar(
+                    select(RequestAttachment.id).where(RequestAttachment.sha256 == checksum).limit(1))
             if referenced is None and blobs.exists(checksum):
                 blobs.remove(checksum)
                 removed += 1

@@ -339,6 +339,20 @@ class FamilyRequest(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 
+class RequestAttachment(Base):
+    """A photo or scan of a document that a family sent with its request (in the blob store)."""
+
+    __tablename__ = "request_attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("family_requests.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
 class Extract(Base):
     """A certified extract as issued: its serial, its signed PDF, and any revocation."""
 

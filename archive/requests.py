@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from archive.audit import record_event
-from archive.models import FamilyRequest, utc_now
+from archive.models import FamilyRequest, RequestAttachment, utc_now
 from archive.person_schema import PersonRecord, clean_text, not_blank
 from decoder.errors import ErrorKind, NotFoundError, PhienhieuError
 
@@ -82,6 +82,7 @@ class Created:
 
     tracking_code: str
     secret: str
+    request_id: int
 
 
 def _hash(secret: str) -> str:
@@ -97,13 +98,14 @@ def create_request(session: Session, body: RequestCreate) -> Created:
     """Record a family's request in the caller's transaction."""
     secret = secrets.token_urlsafe(24)
     code = new_tracking_code()
-    session.add(FamilyRequest(
+    request = FamilyRequest(
         tracking_code=code, secret_hash=_hash(secret), status="submitted",
         requester=body.requester.model_dump(), person=body.person.model_dump(mode="json", exclude_none=True),
-        note=body.note or None))
+        note=body.note or None)
+    session.add(request)
     session.flush()
     record_event(session, actor="family", action="request.submit", subject=f"request:{code}")
-    return Created(code, secret)
+    return Created(code, secret, request.id)
 
 
 def find_request(session: Session, code: str, secret: str | None) -> FamilyRequest:
@@ -159,3 +161,9 @@ def request_view(request: FamilyRequest) -> dict[str, Any]:
             "status_text": {"vi": vietnamese, "en": english}, "requester": request.requester,
             "person": request.person, "note": request.note, "person_id": request.person_id,
             "created_at": request.created_at, "updated_at": request.updated_at}
+
+
+def request_attachments(session: Session, request: FamilyRequest) -> list[RequestAttachment]:
+    """The files a family sent with its request, in the order sent."""
+    return list(session.scalars(select(RequestAttachment).where(RequestAttachment.request_id == request.id)
+                                .order_by(RequestAttachment.id)))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from archive.audit import record_event
 from archive.errors import DuplicateUserError
 from archive.models import User
-from decoder.errors import InvalidInputError
+from decoder.errors import InvalidInputError, NotFoundError
 
 _HASHER = PasswordHasher()
 # Verified when the name is unknown, so a wrong name costs as long as a wrong password.
@@ -72,3 +72,28 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     except (VerificationError, InvalidHashError):
         return None
     return user if user is not None and user.active else None
+
+
+def list_users(session: Session) -> list[User]:
+    """Every staff account, by name."""
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def set_active(session: Session, username: str, active: bool, *, actor: str) -> User:
+    """Enable or disable an account (a disabled account's sessions and tokens stop working).
+
+    Raises:
+        NotFoundError: no such account. InvalidInputError: an administrator disabling
+            their own account (someone must be left to turn it back on).
+    """
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        raise NotFoundError(f"There is no user {username.strip()[:100]!r}.")
+    if not active and user.username == actor:
+        raise InvalidInputError("You cannot disable your own account.")
+    if user.active != active:
+        user.active = active
+        session.flush()
+        record_event(session, actor=actor, action="user.enable" if active else "user.disable",
+                     subject=f"user:{user.username}")
+    return user

@@ -27,6 +27,14 @@ class RequestCreated(BaseModel):
     secret: str
 
 
+class Attachment(BaseModel):
+    """A photo of a document sent with the request."""
+
+    filename: str
+    media_type: str
+    size: int
+
+
 class RequestPublic(BaseModel):
     """A request and its status in plain words."""
 
@@ -37,6 +45,7 @@ class RequestPublic(BaseModel):
     person: dict[str, Any]
     note: str | None
     person_id: str | None
+    attachments: list[Attachment] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
 

@@ -12,7 +12,6 @@ from pydantic import BaseModel
 from api.auth import Action, require
 from api.deps import ServicesDep
 from api.responses import AUTH_RESPONSES
-from archive.ingest import IngestOutcome, Prepared
 from archive.models import User
 from decoder.errors import InvalidInputError, NotFoundError
 
@@ -102,21 +101,8 @@ def upload_scans(
     as the existing scan with ``duplicate: true``."""
     if len(file) > MAX_FILES:
         raise InvalidInputError(f"At most {MAX_FILES} files can be sent at once.")
-    ingester = services.ingester()
-    prepared: list[Prepared | IngestOutcome] = []
-    try:
-        for upload in file:
-            prepared.append(ingester.prepare(upload.file, upload.filename or "scan"))
-        failed = [item for item in prepared if isinstance(item, IngestOutcome) and item.status == "failed"]
-        if failed:
-            raise InvalidInputError(" ".join(item.error or item.name for item in failed))
-        outcomes = [ingester.record(item, collection=collection, uploaded_by=user.username)
-                    if isinstance(item, Prepared) else item for item in prepared]
-    finally:
-        for item in prepared:
-            if isinstance(item, Prepared):
-                ingester.discard(item)
-    services.publish_changes()
+    outcomes = services.upload_scans([(upload.file, upload.filename or "scan") for upload in file],
+                                     collection=collection, actor=user.username)
     return ScansAccepted(scans=[
         ScanAccepted(id=outcome.scan_id or 0, filename=outcome.name, duplicate=outcome.status == "duplicate",
                      job_id=outcome.job_id) for outcome in outcomes])
