@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.allow_header import AllowHeaderMiddleware
 from api.body_limit import BodyLimitMiddleware
@@ -17,12 +20,21 @@ from api.publisher import IndexPublisher
 from api.routes import auth, decode, health, records, requests, scans, search
 from api.services import Services
 from api.settings import Settings
+from api.web import pages_archive, pages_family, pages_public, pages_staff
+from api.web.errors import error_page
+from api.web.headers import SecurityHeadersMiddleware
+from api.web.pages_public import login_redirect
+from api.web.session import LoginRequiredError
+from archive.attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from decoder.errors import InvalidRegistryError, PhienhieuError
 
 logger = logging.getLogger(__name__)
 
-#: Largest JSON body accepted; uploads will have their own streaming limit.
+#: Largest JSON body accepted; uploads have their own limit.
 MAX_JSON_BODY = 8 * 1024 * 1024
+#: A family's request form: the text fields and up to five photos.
+REQUEST_FORM_BODY = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 1024 * 1024
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None, *,
@@ -56,8 +68,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(AllowHeaderMiddleware, paths=lambda: {
         path: {method.upper() for method in operations}
         for path, operations in app.openapi()["paths"].items()})
+    upload_limit = services.settings.max_upload_bytes
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_JSON_BODY,
-                       larger={"/api/v1/scans": services.settings.max_upload_bytes})
+                       larger={"/api/v1/scans": upload_limit, "/upload": upload_limit,
+                               "/request": REQUEST_FORM_BODY})
+    app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health.router)
     app.include_router(decode.router)
     app.include_router(search.router)
@@ -65,33 +80,55 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(scans.router)
     app.include_router(records.router)
     app.include_router(requests.router)
+    for router in (pages_public.router, pages_archive.router, pages_family.router, pages_staff.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_handlers(app)
     return app
 
 
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/healthz", "/openapi.json", "/docs", "/redoc"))
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PhienhieuError)
-    async def domain_error(_: Request, error: PhienhieuError) -> JSONResponse:
+    async def domain_error(request: Request, error: PhienhieuError) -> Response:
+        if not _is_api(request):
+            if isinstance(error, LoginRequiredError):
+                return login_redirect(request, error)
+            return error_page(request, HTTP_STATUS[error.kind], error.message)
         content: dict[str, object] = {"detail": error.message}
         if isinstance(error, InvalidRegistryError):
             content["problems"] = [p.as_dict() for p in error.problems]
         return JSONResponse(content, status_code=HTTP_STATUS[error.kind])
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
         problems = [
             {"path": ".".join(str(part) for part in item.get("loc", ())),
              "message": str(item.get("msg", "invalid"))}
             for item in error.errors()
         ]
         first = problems[0] if problems else {"path": "body", "message": "invalid"}
+        if not _is_api(request):
+            return error_page(request, 422, f"{first['path']}: {first['message']}")
         return JSONResponse(
             {"detail": f"Invalid request: {first['path']}: {first['message']}.",
              "problems": problems},
             status_code=422,
         )
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if not _is_api(request):
+            return error_page(request, error.status_code, str(error.detail))
+        return JSONResponse({"detail": error.detail}, status_code=error.status_code,
+                            headers=getattr(error, "headers", None))
+
     @app.exception_handler(Exception)
-    async def unexpected(_: Request, error: Exception) -> JSONResponse:
+    async def unexpected(request: Request, error: Exception) -> Response:
         logger.exception("unexpected error", exc_info=error)
+        if not _is_api(request):
+            return error_page(request, 500, "")
         return JSONResponse({"detail": "An internal error occurred."}, status_code=500)

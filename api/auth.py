@@ -21,12 +21,17 @@ from fastapi import Depends, Request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from api.deps import ServicesDep
+from api.services import Services
 from archive.models import User
 from archive.users import Role
 from decoder.errors import ErrorKind, PhienhieuError
 
 TOKEN_SECONDS = 12 * 3600
 _SALT = "phienhieu-api-token"
+#: The web UI's cookies: the signed session token, the CSRF token, the language.
+SESSION_COOKIE = "phienhieu_session"
+CSRF_COOKIE = "phienhieu_csrf"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class UnauthorizedError(PhienhieuError):
@@ -60,6 +65,8 @@ class Action(StrEnum):
     READ_PERSONS = "read person records"
     IMPORT_REGISTRY = "import the registry"
     HANDLE_REQUESTS = "handle family requests"
+    EDIT_PAGES = "correct page text"
+    MANAGE_USERS = "manage staff accounts"
 
 
 #: The one table of who may do what; the authorisation test tries every endpoint with
@@ -72,6 +79,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ_PERSONS: frozenset({Role.ARCHIVIST, Role.OFFICER, Role.ADMIN}),
     Action.IMPORT_REGISTRY: frozenset({Role.OFFICER, Role.ADMIN}),
     Action.HANDLE_REQUESTS: frozenset({Role.OFFICER, Role.ADMIN}),
+    Action.EDIT_PAGES: frozenset({Role.ARCHIVIST, Role.ADMIN}),
+    Action.MANAGE_USERS: frozenset({Role.ADMIN}),
 }
 
 
@@ -144,22 +153,60 @@ class RateLimiter:
                 events.append(now)
 
 
-def current_user(request: Request, services: ServicesDep) -> User | None:
-    """The staff member the request's bearer token names, or None without a token.
+def user_for_token(services: Services, token: str) -> User:
+    """The active staff member a token names.
 
     Raises:
-        UnauthorizedError: a token was given and is not valid.
+        UnauthorizedError: forged, expired, or the account changed since it was issued.
     """
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if not header:
-        return None
-    if scheme.lower() != "bearer" or not token:
-        raise UnauthorizedError("Send the token as 'Authorization: Bearer <token>'.")
-    user_id, fingerprint = services.token_signer.user_id(token.strip())
+    user_id, fingerprint = services.token_signer.user_id(token)
     user = services.get_user(user_id)
     if user is None or not user.active or user.password_hash[-16:] != fingerprint:
         raise UnauthorizedError("The token is no longer valid.")
+    return user
+
+
+def check_csrf(request: Request, sent: str | None) -> None:
+    """Refuse a state-changing request whose CSRF token is not the visitor's cookie.
+
+    The token is a random value in a SameSite cookie, repeated in the form or in the
+    ``X-CSRF-Token`` header: another site can make a browser send the cookie, but it
+    cannot read it to repeat it.
+
+    Raises:
+        ForbiddenError: the token is missing or differs.
+    """
+    expected = request.cookies.get(CSRF_COOKIE, "")
+    if not expected or not sent or not secrets.compare_digest(expected.encode(), sent.encode()):
+        raise ForbiddenError("The form has expired or did not come from this site; "
+                             "reload the page and try again.")
+
+
+def current_user(request: Request, services: ServicesDep) -> User | None:
+    """The staff member the request comes from, or None.
+
+    API clients send a bearer token; the web UI's own scripts send the session cookie,
+    and then any method that changes something must carry the CSRF token too.
+
+    Raises:
+        UnauthorizedError: a token was given and is not valid.
+        ForbiddenError: a cookie-authenticated change without its CSRF token.
+    """
+    header = request.headers.get("authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise UnauthorizedError("Send the token as 'Authorization: Bearer <token>'.")
+        return user_for_token(services, token.strip())
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    try:
+        user = user_for_token(services, cookie)
+    except UnauthorizedError:
+        return None
+    if request.method not in SAFE_METHODS:
+        check_csrf(request, request.headers.get("x-csrf-token"))
     return user
 
 
@@ -177,3 +224,8 @@ def require(action: Action) -> object:
         return user
 
     return Depends(check)
+
+
+def may(user: User | None, action: Action) -> bool:
+    """Whether ``user`` (None: nobody signed in) may do ``action``."""
+    return user is not None and Role(user.role) in PERMISSIONS[action]

@@ -1,0 +1,108 @@
+"""Pages for officers and administrators: the request queue and staff accounts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from api.auth import Action
+from api.deps import ServicesDep
+from api.routes.scans import RecordId
+from api.web.render import gettext, locale_of, render
+from api.web.session import CsrfChecked, require_page
+from archive.models import User
+from archive.requests import STATUS_WORDS, TRANSITIONS
+from archive.users import Role
+from decoder.errors import NotFoundError, PhienhieuError
+
+router = APIRouter(include_in_schema=False)
+Officer = Annotated[User, require_page(Action.HANDLE_REQUESTS)]
+Admin = Annotated[User, require_page(Action.MANAGE_USERS)]
+Status = Literal["", "submitted", "in_review", "approved", "rejected", "issued"]
+Code = Annotated[str, Form(max_length=32)]
+PAGE_SIZE = 25
+
+
+def _status_words(request: Request) -> dict[str, str]:
+    column = 0 if locale_of(request) == "vi" else 1
+    return {status: words[column] for status, words in STATUS_WORDS.items()}
+
+
+@router.get("/queue")
+def queue(request: Request, services: ServicesDep, user: Officer, status: Status = "",
+          page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
+    """Families' requests, newest first, by status."""
+    total, rows = services.list_requests(status or None, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    return render(request, "web/queue.html", {
+        "rows": rows, "total": total, "status": status, "page": page, "limit": PAGE_SIZE,
+        "words": _status_words(request)}, user=user)
+
+
+def _queue_item(request: Request, services: ServicesDep, user: User, code: str,
+                error: str | None) -> Response:
+    view = services.request_view(code[:32], None)
+    moves = sorted(TRANSITIONS[view["status"]] - {"issued"})  # issuing is the extract's own step
+    return render(request, "web/queue_item.html", {
+        "view": view, "words": _status_words(request), "moves": moves, "error": error},
+        user=user, status_code=409 if error else 200)
+
+
+@router.get("/queue/{code}")
+def queue_item(code: str, request: Request, services: ServicesDep, user: Officer) -> Response:
+    """One request: what the family wrote, their photos, and the moves it can make."""
+    return _queue_item(request, services, user, code, None)
+
+
+@router.post("/queue/{code}/transition", dependencies=[CsrfChecked])
+def move(code: str, request: Request, services: ServicesDep, user: Officer,
+         to: Annotated[Literal["in_review", "approved", "rejected"], Form()],
+         note: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """Move the request along its workflow (audited)."""
+    try:
+        services.move_request(code[:32], to, note.strip(), actor=user.username)
+    except PhienhieuError as failure:
+        return _queue_item(request, services, user, code, failure.message)
+    return RedirectResponse(f"/queue/{code[:32]}", status_code=303)
+
+
+@router.get("/queue/{code}/attachments/{number}")
+def attachment(code: str, number: RecordId, request: Request, services: ServicesDep,
+               user: Officer) -> FileResponse:
+    """A photo the family sent, checksum verified."""
+    found = services.request_attachment(code[:32], number)
+    if found is None:
+        raise NotFoundError(gettext(request, "The request has no such photo."))
+    path, media_type, filename = found
+    return FileResponse(path, media_type=media_type, filename=filename, content_disposition_type="inline")
+
+
+@router.get("/admin/users")
+def users(request: Request, services: ServicesDep, user: Admin) -> Response:
+    """Staff accounts, and a form to add one."""
+    return render(request, "web/users.html", {"users": services.list_users(), "roles": list(Role),
+                                              "error": None, "added": None}, user=user)
+
+
+@router.post("/admin/users", dependencies=[CsrfChecked])
+def add_user(request: Request, services: ServicesDep, user: Admin,
+             username: Annotated[str, Form(max_length=100)], password: Annotated[str, Form(max_length=1000)],
+             role: Annotated[Role, Form()]) -> Response:
+    """Add a staff account."""
+    error, added = None, None
+    try:
+        added = services.create_user(username, password, role, actor=user.username).username
+    except PhienhieuError as failure:
+        error = failure.message
+    return render(request, "web/users.html", {"users": services.list_users(), "roles": list(Role),
+                                              "error": error, "added": added},
+                  user=user, status_code=422 if error else 201)
+
+
+@router.post("/admin/users/{username}/active", dependencies=[CsrfChecked])
+def set_active(username: str, request: Request, services: ServicesDep, user: Admin,
+               active: Annotated[bool, Form()]) -> Response:
+    """Enable or disable an account; a disabled account is signed out everywhere."""
+    services.set_user_active(username[:100], active, actor=user.username)
+    return RedirectResponse("/admin/users", status_code=303)
