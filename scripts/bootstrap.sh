@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 profile=${1:-app}
 
 apt_packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-dejavu-core fonts-freefont-ttf)
+# The browser tests drive Debian's chromium through Playwright; it is never downloaded by Playwright itself.
+[ "$profile" = "test" ] && apt_packages+=(chromium)
 
 missing=()
 for package in "${apt_packages[@]}"; do

@@ -1,4 +1,5 @@
-"""Shared fixtures: a real database per test, on SQLite and on PostgreSQL when reachable."""
+"""Shared fixtures: a real database per test, on SQLite and on PostgreSQL when reachable;
+a live server and a headless chromium page for the browser tests."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive.blobs import BlobStore
 from archive.db import make_engine, make_session_factory
 from archive.migrate import upgrade_database
+from tests.browser import browser_page, chromium_path, live_server
 
 POSTGRES_URL = os.environ.get(
     "PHIENHIEU_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -76,3 +79,19 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 @pytest.fixture
 def blobs(tmp_path: Path) -> BlobStore:
     return BlobStore(tmp_path / "blobs")
+
+
+@pytest.fixture
+def live_url(tmp_path: Path) -> Iterator[str]:
+    """A real ``phienhieu serve`` with the demo registry, for the browser tests."""
+    if chromium_path() is None:
+        pytest.skip("Debian's chromium is not installed (scripts/bootstrap.sh test installs it)")
+    with live_server(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def browser(live_url: str) -> Iterator[Page]:
+    """A headless chromium page whose relative URLs go to the live server."""
+    with browser_page(live_url) as page:
+        yield page

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -14,13 +13,7 @@ import httpx
 from PIL import Image
 
 from bench.synth import make_page
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from tests.browser import free_port
 
 
 def test_serve_answers_and_its_workers_read_queued_pages(tmp_path: Path) -> None:

@@ -1,0 +1,173 @@
+"""The web UI in a real browser: an archivist, an officer and a family each do their job.
+
+One live server (``phienhieu serve`` with the demo registry and one OCR worker) serves
+every test of this module; each test signs in or stays anonymous on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from bench.synth import make_page
+from tests.browser import browser_page, chromium_path, live_server
+from tests.cli_runner import Cli
+
+pytestmark = pytest.mark.browser
+PASSWORD = "mật khẩu đủ dài 2026"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if chromium_path() is None:
+        pytest.skip("Debian's chromium is not installed (scripts/bootstrap.sh test installs it)")
+    data_dir = tmp_path_factory.mktemp("site")
+    with live_server(data_dir) as url:
+        cli = Cli(data_dir, f"sqlite:///{data_dir / 'phienhieu.sqlite3'}")
+        for name, role in (("luutru", "archivist"), ("canbo", "officer")):
+            added = cli("user", "add", name, "--role", role, stdin=f"{PASSWORD}\n")
+            assert added.returncode == 0, added.stderr
+        yield url
+
+
+@pytest.fixture
+def page(site: str) -> Iterator[Page]:
+    with browser_page(site) as opened:
+        yield opened
+
+
+@contextmanager
+def second_person(page: Page, site: str) -> Iterator[Page]:
+    """Another person at another computer: a fresh context of the same browser."""
+    browser = page.context.browser
+    assert browser is not None
+    context = browser.new_context(base_url=site, locale="vi-VN")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def sign_in(page: Page, name: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Tên").fill(name)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_text(f"Đang đăng nhập: {name}")).to_be_visible()
+
+
+def test_an_archivist_uploads_a_scan_and_reads_its_text(page: Page, tmp_path: Path) -> None:
+    synthetic = make_page(5, dpi=150)
+    scan = tmp_path / "giay-bao-tu.png"
+    Image.fromarray(synthetic.image).save(scan, dpi=(synthetic.dpi, synthetic.dpi))
+    sign_in(page, "luutru")
+    page.get_by_role("link", name="Tải bản quét lên").click()
+    page.get_by_label("Phông lưu trữ").fill("Phông thử nghiệm")
+    page.set_input_files("#files", str(scan))
+    page.get_by_role("button", name="Tải lên").click()
+    # The script sends the file, then follows its OCR job until every page is read.
+    opened = page.locator("#file-list").get_by_role("link", name="mở")
+    expect(opened).to_be_visible(timeout=90_000)
+    expect(page.locator("#file-list")).to_contain_text("đã đọc")
+    opened.click()
+    expect(page.get_by_role("heading", name="giay-bao-tu.png")).to_be_visible()
+    expect(page.get_by_text("Đã đọc xong tất cả các trang.")).to_be_visible()
+    page.get_by_role("link", name="Trang 1").click()
+    text = page.get_by_label("Sửa văn bản đã nhận dạng").input_value().lower()
+    assert "giấy báo tử" in text
+    # The words are drawn over the image; a search marks the matching ones.
+    page.get_by_label("Tìm trên trang này").fill("báo tử")
+    page.get_by_role("button", name="Tìm", exact=True).click()
+    assert page.locator(".viewer .word.hit").count() >= 2
+    assert page.locator(".viewer .word").count() > 20
+    # A correction is saved and kept.
+    page.get_by_label("Sửa văn bản đã nhận dạng").fill("GIẤY BÁO TỬ\nĐã hiệu đính.")
+    page.get_by_role("button", name="Lưu bản hiệu đính").click()
+    expect(page.get_by_text("Đã lưu bản hiệu đính")).to_be_visible()
+    expect(page.get_by_text("Đã được luutru hiệu đính.")).to_be_visible()
+
+
+def test_an_officer_decodes_a_chain_and_opens_the_unit(page: Page) -> None:
+    sign_in(page, "canbo")
+    page.get_by_role("link", name="Giải mã phiên hiệu").first.click()
+    page.get_by_label("Phiên hiệu, mật danh hoặc một đoạn văn bản").fill("c2 d5 e88 f308")
+    page.get_by_label("Ngày ghi trên giấy tờ").fill("1972-07")
+    page.get_by_role("button", name="Giải mã", exact=True).click()
+    candidate = page.locator("article.candidate").first
+    expect(candidate).to_contain_text("Sư đoàn 308 › Trung đoàn 88")
+    expect(candidate).to_contain_text("Chiến dịch Trị Thiên")
+    candidate.get_by_role("link", name="Trung đoàn 88").click()
+    expect(page.get_by_role("heading", name="Trung đoàn 88", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Sư đoàn 308")).to_be_visible()
+    # Every event with coordinates is a numbered point on the bundled map.
+    assert page.locator(".map .event circle").count() >= 1
+    page.get_by_role("link", name="Lịch sử dạng GeoJSON").click()
+    assert '"FeatureCollection"' in page.content()
+
+
+def test_a_family_requests_an_extract_and_follows_it(page: Page, site: str) -> None:
+    page.goto("/")
+    page.get_by_label("Họ tên liệt sĩ").fill("Nguyễn Văn Không Có")
+    page.locator("#family-title ~ form").get_by_role("button", name="Tìm kiếm").click()
+    expect(page.get_by_role("heading", name="Không tìm thấy kết quả")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Gửi yêu cầu về")).click()
+    expect(page.get_by_label("Họ và tên")).to_have_value("Nguyễn Văn Không Có")
+    page.get_by_label("Năm sinh").fill("1950")
+    page.get_by_label("Đơn vị hoặc hòm thư, như ghi trên giấy tờ").fill("Hòm thư 47120 HN")
+    page.get_by_label("Ngày hy sinh, nếu biết").fill("1972-07")
+    page.get_by_label("Họ tên người gửi").fill("Nguyễn Thị Hoa")
+    page.get_by_label("Số điện thoại hoặc địa chỉ liên hệ").fill("0912 345 678")
+    page.get_by_role("button", name="Gửi yêu cầu").click()
+    expect(page.get_by_role("heading", name="Yêu cầu đã được tiếp nhận")).to_be_visible()
+    code = page.locator("#tracking-code").inner_text()
+    secret = page.locator("#secret").inner_text()
+    assert code.startswith("YC-")
+    page.get_by_role("button", name="Xem tình trạng yêu cầu").click()
+    expect(page.locator("#status-text")).to_have_text("Đã nhận yêu cầu, đang chờ xem xét.")
+
+    # An officer takes it up from the queue; the family sees the new status.
+    with second_person(page, site) as officer:
+        sign_in(officer, "canbo")
+        officer.goto("/queue")
+        officer.get_by_role("link", name=code).click()
+        officer.get_by_label("Cán bộ đang xem xét hồ sơ.").check()
+        officer.get_by_label("Ghi chú cho gia đình").fill("Đang đối chiếu hòm thư 47120.")
+        officer.get_by_role("button", name="Lưu quyết định").click()
+        expect(officer.locator("#status")).to_have_text("Cán bộ đang xem xét hồ sơ.")
+    page.goto("/track")
+    page.get_by_label("Mã tra cứu").fill(code)
+    page.get_by_label("Mã bí mật").fill(secret)
+    page.get_by_role("button", name="Xem tình trạng").click()
+    expect(page.locator("#status-text")).to_have_text("Cán bộ đang xem xét hồ sơ.")
+    expect(page.get_by_text("Đang đối chiếu hòm thư 47120.")).to_be_visible()
+
+
+def test_a_script_in_a_request_stays_text_on_the_officers_page(page: Page, site: str) -> None:
+    attack = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>'
+    page.goto("/request")
+    page.get_by_label("Họ và tên").fill(attack[:200])
+    page.get_by_label("Họ tên người gửi").fill(attack[:200])
+    page.get_by_label("Số điện thoại hoặc địa chỉ liên hệ").fill("0912 345 678")
+    page.get_by_role("button", name="Gửi yêu cầu").click()
+    code = page.locator("#tracking-code").inner_text()
+    with second_person(page, site) as officer:
+        sign_in(officer, "canbo")
+        officer.goto(f"/queue/{code}")
+        expect(officer.get_by_text(attack[:60]).first).to_be_visible()
+        assert officer.evaluate("window.pwned") is None
+
+
+def test_the_interface_speaks_english_on_request(page: Page) -> None:
+    page.goto("/decode")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="Decode a designation")).to_be_visible()
+    page.get_by_role("link", name="Tiếng Việt").click()
+    expect(page.get_by_role("heading", name="Giải mã phiên hiệu")).to_be_visible()
