@@ -82,12 +82,21 @@ def serve(
 
 
 @app.command()
-def demo(as_json: JsonFlag = False) -> None:
+def demo(as_json: JsonFlag = False,
+         samples: Annotated[bool, typer.Option(
+             "--samples", help="Also add three sample scans (read by the server's workers) and six "
+                               "invented martyr records.")] = False) -> None:
     """Load the demonstration registry (idempotent: running it twice changes nothing)."""
     with open_services() as services:
         report = services.load_demo()
         services.publish_changes()
+        if samples:
+            outcomes, persons = services.load_samples()
     _print_report(report, "Demo registry loaded", as_json)
+    if samples and not as_json:
+        added = sum(outcome.status == "added" for outcome in outcomes)
+        stored = persons.created + persons.updated
+        typer.echo(f"Samples: {added} scan(s) queued for reading, {stored} person record(s) stored.")
 
 
 @app.command()

@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh app
-.venv/bin/phienhieu demo
+.venv/bin/phienhieu demo --samples
 exec .venv/bin/phienhieu serve --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}"

@@ -37,6 +37,16 @@ def test_demo_is_idempotent(cli: Cli) -> None:
     assert second["revision"] == json.loads(first.stdout)["revision"]
 
 
+def test_demo_samples_queue_scans_and_store_records_once(local_cli: Cli) -> None:
+    first = local_cli("demo", "--samples")
+    assert first.returncode == 0, first.stderr
+    assert "Samples: 3 scan(s) queued for reading, 6 person record(s) stored." in first.stdout
+    again = local_cli("demo", "--samples")
+    assert "Samples: 0 scan(s) queued" in again.stdout
+    found = json.loads(local_cli("search", "bui quang quy", "--type", "person", "--json").stdout)
+    assert found["hits"][0]["id"] == "demo-0001"
+
+
 def test_decode_json_follows_the_contract(demo_cli: Cli) -> None:
     run = demo_cli("decode", "c2 d5 e88 f308", "--date", "1972-07", "--json")
     assert run.returncode == 0, run.stderr
