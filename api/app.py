@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,14 +18,16 @@ from api.allow_header import AllowHeaderMiddleware
 from api.body_limit import BodyLimitMiddleware
 from api.errors import HTTP_STATUS
 from api.publisher import IndexPublisher
-from api.routes import auth, decode, health, records, requests, scans, search
+from api.routes import auth, decode, extracts, health, records, requests, scans, search
+from api.routes.extracts import MAX_VERIFY_BYTES
 from api.services import Services
 from api.settings import Settings
-from api.web import pages_archive, pages_family, pages_public, pages_staff
+from api.web import pages_archive, pages_family, pages_public, pages_staff, pages_verify
 from api.web.errors import error_page
 from api.web.headers import SecurityHeadersMiddleware
 from api.web.pages_public import login_redirect
 from api.web.session import LoginRequiredError
+from api.worker_pool import WorkerPool
 from archive.attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from decoder.errors import InvalidRegistryError, PhienhieuError
 
@@ -38,13 +41,15 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None, *,
-               publish_index: bool = True) -> FastAPI:
+               publish_index: bool = True, workers: WorkerPool | None = None) -> FastAPI:
     """Build the application.
 
     Args:
         settings: configuration; read from the environment when omitted.
         services: ready services (tests pass their own); built from settings otherwise.
         publish_index: apply the search outbox to the index in the background.
+        workers: OCR worker processes that live and stop with the application (stopped
+            in its shutdown, which runs even when the server is ended by a signal).
     """
     services = services or Services(settings or Settings())
 
@@ -53,7 +58,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         publisher = IndexPublisher(services) if publish_index else None
         if publisher:
             publisher.start()
+        if workers:
+            workers.start()
         yield
+        if workers:
+            await asyncio.to_thread(workers.stop)
         if publisher:
             publisher.stop()
         services.close()
@@ -71,6 +80,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     upload_limit = services.settings.max_upload_bytes
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_JSON_BODY,
                        larger={"/api/v1/scans": upload_limit, "/upload": upload_limit,
+                               "/api/v1/verify": MAX_VERIFY_BYTES + 1024 * 1024,
+                               "/verify": MAX_VERIFY_BYTES + 1024 * 1024,
                                "/request": REQUEST_FORM_BODY})
     app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health.router)
@@ -80,7 +91,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(scans.router)
     app.include_router(records.router)
     app.include_router(requests.router)
-    for router in (pages_public.router, pages_archive.router, pages_family.router, pages_staff.router):
+    app.include_router(extracts.router)
+    for router in (pages_public.router, pages_archive.router, pages_family.router, pages_staff.router,
+                   pages_verify.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_handlers(app)

@@ -66,6 +66,8 @@ class Action(StrEnum):
     IMPORT_REGISTRY = "import the registry"
     HANDLE_REQUESTS = "handle family requests"
     EDIT_PAGES = "correct page text"
+    ISSUE_EXTRACTS = "issue certified extracts"
+    REVOKE_EXTRACTS = "revoke certified extracts"
     MANAGE_USERS = "manage staff accounts"
 
 
@@ -80,6 +82,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.IMPORT_REGISTRY: frozenset({Role.OFFICER, Role.ADMIN}),
     Action.HANDLE_REQUESTS: frozenset({Role.OFFICER, Role.ADMIN}),
     Action.EDIT_PAGES: frozenset({Role.ARCHIVIST, Role.ADMIN}),
+    Action.ISSUE_EXTRACTS: frozenset({Role.OFFICER, Role.ADMIN}),
+    Action.REVOKE_EXTRACTS: frozenset({Role.OFFICER, Role.ADMIN}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
 }
 

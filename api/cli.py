@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from api.cli_archive import audit_verify, ingest, persons_import, user_add, worker
+from api.cli_office import office_app
 from api.cli_search import reindex, search
 from api.cli_support import JsonFlag, open_services, print_json, read_file
 from api.errors import EXIT_CODE, ExitCode
@@ -45,6 +46,7 @@ app.add_typer(audit_app, name="audit")
 user_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 user_app.command("add")(user_add)
+app.add_typer(office_app, name="office")
 app.command()(ingest)
 app.command()(worker)
 app.command()(search)
@@ -72,13 +74,11 @@ def serve(
     from api.worker_pool import WorkerPool
 
     settings = load_settings()
-    application = create_app(settings)  # migrates the database before any worker starts
-    pool = WorkerPool(settings.ocr_workers)
-    pool.start()
-    try:
-        uvicorn.run(application, host=host, port=port, log_level="info")
-    finally:
-        pool.stop()
+    # The app migrates the database before its lifespan starts the workers, and stops
+    # them in its shutdown: uvicorn re-raises SIGTERM once it has shut down, so code
+    # after uvicorn.run would never run.
+    application = create_app(settings, workers=WorkerPool(settings.ocr_workers))
+    uvicorn.run(application, host=host, port=port, log_level="info")
 
 
 @app.command()

@@ -44,6 +44,7 @@ from ocr.options import OcrOptions
 
 if TYPE_CHECKING:
     from api.auth import RateLimiter, TokenSigner
+    from api.extracting import ExtractDesk
     from archive.browse import CollectionRow, ScanRow
     from archive.models import Page, User
     from archive.person_schema import PersonRecord
@@ -461,6 +462,15 @@ class Services:
 
         with self.sessions.begin() as session:
             set_active(session, username, active, actor=actor)
+
+    # -- extracts --------------------------------------------------------------------------
+
+    @cached_property
+    def extracts(self) -> ExtractDesk:
+        """Compose, issue, verify and revoke certified extracts."""
+        from api.extracting import ExtractDesk
+
+        return ExtractDesk(self)
 
     # -- family requests -----------------------------------------------------------------
 

@@ -59,6 +59,18 @@ class Settings(BaseSettings):
         default=10_000, ge=1, le=1_000_000,
         description="most rows one batch decode accepts",
     )
+    office_name: str = Field(
+        default="Phòng Chính sách người có công", min_length=1, max_length=200,
+        description="the office that issues and signs extracts, as printed on them",
+    )
+    office_place: str = Field(
+        default="Hà Nội", min_length=1, max_length=100,
+        description="the place written before the date of an extract",
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", min_length=1, max_length=300, pattern=r"^https?://\S+$",
+        description="the address the public reaches this service at; extracts' QR codes point there",
+    )
 
     @model_validator(mode="before")
     @classmethod

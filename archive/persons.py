@@ -58,7 +58,7 @@ def store_person(session: Session, record: PersonRecord) -> tuple[str, bool]:
     person.updated_at = utc_now()
     person.sources = [
         PersonSource(position=position, scan=source.scan, page=source.page, field=source.field,
-                     box=source.box, page_id=_page_id(session, source.scan, source.page))
+                     box=source.box, page_id=resolve_page(session, source.scan, source.page))
         for position, source in enumerate(record.sources)]
     session.flush()
     record_change(session, "person", [person.id])
@@ -76,7 +76,7 @@ def person_json(person: Person) -> dict[str, object]:
     return data
 
 
-def _page_id(session: Session, scan_ref: str, number: int | None) -> int | None:
+def resolve_page(session: Session, scan_ref: str, number: int | None) -> int | None:
     """The archived page a citation names, when its scan is given by id or checksum."""
     if number is None:
         return None

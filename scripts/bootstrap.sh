@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${1:-app}
 
-apt_packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-dejavu-core fonts-freefont-ttf)
+apt_packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-dejavu-core fonts-freefont-ttf
+              libpango-1.0-0 libpangoft2-1.0-0)
 # The browser tests drive Debian's chromium through Playwright; it is never downloaded by Playwright itself.
-[ "$profile" = "test" ] && apt_packages+=(chromium)
+[ "$profile" = "test" ] && apt_packages+=(chromium poppler-utils)
 
 missing=()
 for package in "${apt_packages[@]}"; do

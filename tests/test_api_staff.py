@@ -81,6 +81,11 @@ ENDPOINTS: list[tuple[str, str, Action | None, dict[str, Any]]] = [
     ("GET", "/api/v1/requests", Action.HANDLE_REQUESTS, {}),
     ("GET", "/api/v1/requests/YC-NONE", Action.HANDLE_REQUESTS, {}),
     ("POST", "/api/v1/requests/YC-NONE/transition", Action.HANDLE_REQUESTS, {"json": {"to": "in_review"}}),
+    ("POST", "/api/v1/requests/YC-NONE/extract", Action.ISSUE_EXTRACTS, {"json": {"person_id": "p-1"}}),
+    ("GET", "/api/v1/extracts/TL-NONE.pdf", Action.HANDLE_REQUESTS, {}),
+    ("POST", "/api/v1/extracts/TL-NONE/revoke", Action.REVOKE_EXTRACTS, {"json": {"reason": "nhầm"}}),
+    ("GET", "/api/v1/verify/TL-NONE", None, {}),
+    ("POST", "/api/v1/verify", None, {"files": {"file": ("x.pdf", b"%PDF-1.7 junk")}}),
 ]
 
 

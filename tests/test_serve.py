@@ -54,9 +54,27 @@ def test_serve_answers_and_its_workers_read_queued_pages(tmp_path: Path) -> None
                             ).json()["total"]:
             assert time.monotonic() < deadline + 90, "the page did not reach the search index"
             time.sleep(0.2)
+        workers = _children(server.pid)
+        assert len(workers) == 1
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # Ending the server by a signal ends its workers too (none is left behind).
+    for pid in workers:
+        alive = Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid)
+        assert not alive, f"worker {pid} outlived the server"
+
+
+def _children(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
+    return [int(line) for line in found.stdout.split()]
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().lower()
+    except FileNotFoundError:
+        return "zombie"
 
 
 def _pages_read(database: Path) -> int:

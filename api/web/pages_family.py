@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 from pydantic import ValidationError
 
 from api.deps import ServicesDep
@@ -109,4 +109,20 @@ def track(request: Request, services: ServicesDep, user: SessionUser,
                                                     "Check both, letter by letter.")},
             user=user, status_code=404)
     status_text = view["status_text"]["vi" if locale_of(request) == "vi" else "en"]
-    return render(request, "web/request_status.html", {"view": view, "status_text": status_text}, user=user)
+    return render(request, "web/request_status.html", {
+        "view": view, "status_text": status_text, "secret": secret.strip(),
+        "extract": services.extracts.for_request(code, secret.strip())}, user=user)
+
+
+@router.post("/track/extract", dependencies=[CsrfChecked])
+def download_extract(request: Request, services: ServicesDep,
+                     code: Annotated[str, Form(max_length=32)],
+                     secret: Annotated[str, Form(max_length=200)]) -> Response:
+    """The family's signed extract, downloaded with the request's code and secret."""
+    address = request.client.host if request.client else "unknown"
+    services.login_limiter.hit(f"track:{address}")
+    extract = services.extracts.for_request(code, secret.strip())
+    if extract is None:
+        raise NotFoundError(gettext(request, "No extract has been issued for this request yet."))
+    path, name = services.extracts.pdf(extract["serial"], secret=secret.strip(), actor="family")
+    return FileResponse(path, media_type="application/pdf", filename=name)

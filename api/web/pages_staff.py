@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from api.auth import Action
 from api.deps import ServicesDep
@@ -41,11 +41,12 @@ def queue(request: Request, services: ServicesDep, user: Officer, status: Status
 
 
 def _queue_item(request: Request, services: ServicesDep, user: User, code: str,
-                error: str | None) -> Response:
+                error: str | None, person_id: str = "") -> Response:
     view = services.request_view(code[:32], None)
     moves = sorted(TRANSITIONS[view["status"]] - {"issued"})  # issuing is the extract's own step
     return render(request, "web/queue_item.html", {
-        "view": view, "words": _status_words(request), "moves": moves, "error": error},
+        "view": view, "words": _status_words(request), "moves": moves, "error": error,
+        "extract": services.extracts.for_request(code[:32], None), "person_id": person_id},
         user=user, status_code=409 if error else 200)
 
 
@@ -65,6 +66,39 @@ def move(code: str, request: Request, services: ServicesDep, user: Officer,
     except PhienhieuError as failure:
         return _queue_item(request, services, user, code, failure.message)
     return RedirectResponse(f"/queue/{code[:32]}", status_code=303)
+
+
+@router.get("/queue/{code}/extract/preview")
+def preview_extract(code: str, request: Request, services: ServicesDep,
+                    user: Annotated[User, require_page(Action.ISSUE_EXTRACTS)],
+                    person_id: Annotated[str, Query(min_length=1, max_length=64)],
+                    unit_id: Annotated[str, Query(max_length=64)] = "") -> Response:
+    """The extract as it would be issued, in the browser, before anything is signed."""
+    return HTMLResponse(services.extracts.preview(code[:32], person_id.strip(), unit_id.strip() or None,
+                                                  actor=user.username))
+
+
+@router.post("/queue/{code}/extract", dependencies=[CsrfChecked])
+def issue_extract(code: str, request: Request, services: ServicesDep,
+                  user: Annotated[User, require_page(Action.ISSUE_EXTRACTS)],
+                  person_id: Annotated[str, Form(min_length=1, max_length=64)],
+                  unit_id: Annotated[str, Form(max_length=64)] = "") -> Response:
+    """Issue the signed extract; the family can download it from their tracking page."""
+    try:
+        services.extracts.issue(code[:32], person_id.strip(), unit_id.strip() or None, actor=user.username)
+    except PhienhieuError as failure:
+        return _queue_item(request, services, user, code, failure.message, person_id)
+    return RedirectResponse(f"/queue/{code[:32]}", status_code=303)
+
+
+@router.post("/extracts/{serial}/revoke", dependencies=[CsrfChecked])
+def revoke_extract(serial: str, request: Request, services: ServicesDep,
+                   user: Annotated[User, require_page(Action.REVOKE_EXTRACTS)],
+                   reason: Annotated[str, Form(min_length=3, max_length=2000)],
+                   code: Annotated[str, Form(max_length=32)] = "") -> Response:
+    """Revoke an extract; its verification page says so from then on."""
+    services.extracts.revoke(serial[:40], reason.strip(), actor=user.username)
+    return RedirectResponse(f"/queue/{code}" if code else f"/verify/{serial[:40]}", status_code=303)
 
 
 @router.get("/queue/{code}/attachments/{number}")

@@ -1,0 +1,1 @@
+"""Certified extracts (trích lục): compose from evidence, render PDF/A, sign (PAdES), verify."""
