@@ -11,11 +11,11 @@ import pytest
 from api.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("decoder", "archive", "ocr", "search", "api")
+PACKAGES = ("decoder", "archive", "ocr", "search", "extracts", "api")
 #: What each package may import from the project (imports flow one way).
 ALLOWED = {"decoder": {"decoder"}, "ocr": {"ocr", "decoder"}, "search": {"search", "decoder"},
-           "archive": {"archive", "ocr", "search", "decoder"},
-           "api": {"api", "archive", "ocr", "search", "decoder"}}
+           "archive": {"archive", "ocr", "search", "decoder"}, "extracts": {"extracts", "decoder"},
+           "api": {"api", "archive", "ocr", "search", "extracts", "decoder"}}
 #: Only the API speaks HTTP.
 HTTP_FRAMEWORKS = {"fastapi", "starlette", "uvicorn", "httpx"}
 #: Third-party packages the pure domain may use: validation and text repair, no I/O.
