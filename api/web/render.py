@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from api.auth import CSRF_COOKIE, Action, may
 from api.web.i18n import LOCALES, pick_locale, translations
+from api.web.reasons import vietnamese_reason
 from api.web.session import LANG_COOKIE, csrf_token, secure_cookies
 from archive.models import User
 
@@ -47,7 +48,12 @@ def _highlight(snippet: str, spans: list[tuple[int, int]]) -> Markup:
     return out + escape(snippet[last:])
 
 
+def _reason(reason: str) -> str:
+    return vietnamese_reason(reason) if _locale.get() == "vi" else reason
+
+
 templates.env.filters["when"] = _when
+templates.env.filters["reason"] = _reason
 templates.env.filters["highlight"] = _highlight
 templates.env.globals["Action"] = Action
 templates.env.globals["may"] = may
