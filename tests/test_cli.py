@@ -16,6 +16,16 @@ def cli(tmp_path: Path, database_url: str) -> Cli:
     return Cli(tmp_path / "data", database_url)
 
 
+@pytest.fixture(scope="module")
+def shared_demo_cli(tmp_path_factory: pytest.TempPathFactory) -> Cli:
+    """One SQLite archive with the demo registry for the commands that only read it (the
+    backends are compared by the tests that write)."""
+    folder = tmp_path_factory.mktemp("shared")
+    runner = Cli(folder / "data", f"sqlite:///{folder / 'shared.sqlite3'}")
+    assert runner("demo").returncode == 0
+    return runner
+
+
 @pytest.fixture
 def local_cli(tmp_path: Path) -> Cli:
     """For commands that do not depend on the database backend."""
@@ -47,20 +57,20 @@ def test_demo_samples_queue_scans_and_store_records_once(local_cli: Cli) -> None
     assert found["hits"][0]["id"] == "demo-0001"
 
 
-def test_decode_json_follows_the_contract(demo_cli: Cli) -> None:
-    run = demo_cli("decode", "c2 d5 e88 f308", "--date", "1972-07", "--json")
+def test_decode_json_follows_the_contract(shared_demo_cli: Cli) -> None:
+    run = shared_demo_cli("decode", "c2 d5 e88 f308", "--date", "1972-07", "--json")
     assert run.returncode == 0, run.stderr
     body = json.loads(run.stdout)
     assert set(body) == {"text", "date", "designations", "candidates"}
     assert body["candidates"][0]["unit_id"] == "f308-e88"
 
 
-def test_decode_text_output(demo_cli: Cli) -> None:
-    run = demo_cli("decode", "Hòm thư 47120 HN", "--date", "1974")
+def test_decode_text_output(shared_demo_cli: Cli) -> None:
+    run = shared_demo_cli("decode", "Hòm thư 47120 HN", "--date", "1974")
     assert run.returncode == 0, run.stderr
     assert "mailbox: Hòm thư 47120 HN" in run.stdout
     assert "f304-e66" in run.stdout
-    nothing = demo_cli("decode", "ngày 12 tháng 3 năm 1972")
+    nothing = shared_demo_cli("decode", "ngày 12 tháng 3 năm 1972")
     assert nothing.stdout.strip() == "No unit designation found."
 
 
@@ -75,21 +85,21 @@ def test_decode_text_output(demo_cli: Cli) -> None:
     (("frobnicate",), 2, "No such command"),
 ])
 def test_errors_are_one_sentence_and_an_exit_code(
-    demo_cli: Cli, args: tuple[str, ...], code: int, needle: str
+    shared_demo_cli: Cli, args: tuple[str, ...], code: int, needle: str
 ) -> None:
-    run = demo_cli(*args)
+    run = shared_demo_cli(*args)
     assert run.returncode == code, run.stderr
     assert needle in run.stderr
     assert "Traceback" not in run.stderr
     assert run.stdout == ""
 
 
-def test_batch_csv(demo_cli: Cli, tmp_path: Path) -> None:
+def test_batch_csv(shared_demo_cli: Cli, tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     source.write_text("id,text,date\n1,c2 d5 e88 f308,1972-07\n2,Hòm thư 47120 HN,1974\n"
                       "3,c2,1972-99\n4,không có gì,\n", encoding="utf-8")
     out = tmp_path / "out.csv"
-    run = demo_cli("decode", "--batch", str(source), "--out", str(out))
+    run = shared_demo_cli("decode", "--batch", str(source), "--out", str(out))
     assert run.returncode == 1  # row 3 failed, and the others were still written
     assert "1 row(s)" in run.stderr
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
@@ -104,10 +114,10 @@ def test_batch_csv(demo_cli: Cli, tmp_path: Path) -> None:
     assert json.loads(rows[0]["result_json"])["candidates"][0]["name"] == "Trung đoàn 88"
 
 
-def test_batch_csv_without_text_column(demo_cli: Cli, tmp_path: Path) -> None:
+def test_batch_csv_without_text_column(shared_demo_cli: Cli, tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     source.write_text("unit\nc2\n", encoding="utf-8")
-    run = demo_cli("decode", "--batch", str(source))
+    run = shared_demo_cli("decode", "--batch", str(source))
     assert run.returncode == 3
     assert "no 'text' column" in run.stderr
 

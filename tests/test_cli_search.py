@@ -53,8 +53,10 @@ def test_reindex_rebuilds_the_same_answers(cli: Cli) -> None:
     (["search", "nguyen", "--from", "1972-13-01"], "--from"),
     (["search", "nguyen", "--sort", "random"], "sort"),
 ])
-def test_bad_searches_are_one_sentence(cli: Cli, args: list[str], message: str) -> None:
-    run = cli(*args)
+def test_bad_searches_are_one_sentence(tmp_path_factory: pytest.TempPathFactory, args: list[str],
+                                       message: str) -> None:
+    folder = tmp_path_factory.mktemp("bad-search")
+    run = Cli(folder / "data", f"sqlite:///{folder / 'empty.sqlite3'}")(*args)  # refused before any lookup
     assert run.returncode == 3
     assert message in run.stderr
     assert "Traceback" not in run.stderr
