@@ -157,6 +157,11 @@ class RateLimiter:
                 events.append(now)
 
 
+def client_address(request: Request) -> str:
+    """The address rate limits count against ("unknown" when the server cannot tell)."""
+    return request.client.host if request.client else "unknown"
+
+
 def user_for_token(services: Services, token: str) -> User:
     """The active staff member a token names.
 

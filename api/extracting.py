@@ -127,12 +127,11 @@ class ExtractDesk:
         """
         with self._services.sessions.begin() as session:
             extract = find_extract(session, serial)
-            request = session.get(FamilyRequest, extract.request_id)
-            if request is None or secret is not None:
-                # The same answer for a wrong secret and a missing extract.
+            if secret is not None:
+                request = session.get(FamilyRequest, extract.request_id)
                 try:
                     find_request(session, request.tracking_code if request else "", secret)
-                except NotFoundError:
+                except NotFoundError:  # the same answer as for a missing extract
                     raise NotFoundError("No extract has this serial number.") from None
             record_event(session, actor=actor, action="extract.download", subject=f"extract:{extract.serial}")
             serial, digest = extract.serial, extract.pdf_sha256

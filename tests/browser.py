@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from bench.api import free_port
+
 CHROMIUM_ARGS = [
     "--no-sandbox",  # the tests run as root, where chromium's sandbox refuses to start
     "--disable-gpu",
@@ -29,13 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def chromium_path() -> str | None:

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 from PIL import Image
 
+from bench.api import free_port
 from bench.synth import make_page
-from tests.browser import free_port
 
 
 def test_serve_answers_and_its_workers_read_queued_pages(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from api.auth import UnauthorizedError
+from api.auth import UnauthorizedError, client_address
 from api.deps import ServicesDep
 from api.responses import AUTH_RESPONSES
 
@@ -25,7 +25,7 @@ class TokenPublic(BaseModel):
 def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request,
           services: ServicesDep) -> TokenPublic:
     """Exchange a staff name and password for a bearer token (valid 12 hours)."""
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     services.login_limiter.hit(f"address:{address}", f"user:{form.username.strip().lower()[:100]}")
     user = services.authenticate(form.username[:100], form.password[:1000])
     if user is None:

@@ -8,7 +8,15 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.auth import PERMISSIONS, Action, CurrentUser, ForbiddenError, UnauthorizedError, require
+from api.auth import (
+    PERMISSIONS,
+    Action,
+    CurrentUser,
+    ForbiddenError,
+    UnauthorizedError,
+    client_address,
+    require,
+)
 from api.deps import ServicesDep
 from api.responses import AUTH_RESPONSES
 from archive.models import User
@@ -69,7 +77,7 @@ class Transition(BaseModel):
 @router.post("/requests", status_code=201, response_model=RequestCreated, responses=AUTH_RESPONSES)
 def submit_request(body: RequestCreate, request: Request, services: ServicesDep) -> RequestCreated:
     """A family asks for an extract, without an account."""
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     services.request_limiter.hit(f"address:{address}")
     created = services.create_request(body)
     return RequestCreated(tracking_code=created.tracking_code, secret=created.secret)

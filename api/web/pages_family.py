@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 from pydantic import ValidationError
 
+from api.auth import client_address
 from api.deps import ServicesDep
 from api.web.render import gettext, locale_of, render
 from api.web.session import CsrfChecked, SessionUser
@@ -75,7 +76,7 @@ def submit_request(request: Request, services: ServicesDep, user: SessionUser,
         context["errors"] = _field_errors(request, error)
         return render(request, "web/request_form.html", context, user=user, status_code=422)
     files = [(photo.file, photo.filename or "photo") for photo in photos or [] if photo.filename]
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     try:
         services.request_limiter.hit(f"address:{address}")
         created = services.create_request(body, files)
@@ -99,7 +100,7 @@ def track(request: Request, services: ServicesDep, user: SessionUser,
           secret: Annotated[str, Form(max_length=200)]) -> Response:
     """The request's status in plain words (code and secret travel in the form, never in
     the address, so they stay out of logs and browser history)."""
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     try:
         services.login_limiter.hit(f"track:{address}")
         view = services.request_view(code, secret.strip())
@@ -119,7 +120,7 @@ def download_extract(request: Request, services: ServicesDep,
                      code: Annotated[str, Form(max_length=32)],
                      secret: Annotated[str, Form(max_length=200)]) -> Response:
     """The family's signed extract, downloaded with the request's code and secret."""
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     services.login_limiter.hit(f"track:{address}")
     extract = services.extracts.for_request(code, secret.strip())
     if extract is None:

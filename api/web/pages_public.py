@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from api.auth import SESSION_COOKIE, UnauthorizedError
+from api.auth import SESSION_COOKIE, UnauthorizedError, client_address
 from api.batch_csv import decode_rows
 from api.deps import ServicesDep
 from api.web.i18n import N_, pick_locale
@@ -52,7 +52,7 @@ def login(request: Request, services: ServicesDep,
           username: Annotated[str, Form(max_length=100)], password: Annotated[str, Form(max_length=1000)],
           next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
     """Check the name and password; on success the browser keeps a signed session cookie."""
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     services.login_limiter.hit(f"address:{address}", f"user:{username.strip().lower()}")
     user = services.authenticate(username, password)
     if user is None:
