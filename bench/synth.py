@@ -1,7 +1,7 @@
 """Synthetic wartime documents with known text, degraded in controlled ways.
 
 Renders invented Vietnamese death notices, letters and roster lines in several fonts
-(a monospaced one standing in for the typewriter), then skews, turns, blurs, stains,
+(two monospaced ones standing in for the typewriter), then skews, turns, blurs, stains,
 fades and compresses them. The ground truth is the text as rendered, line by line.
 Every name, date and unit in them is invented.
 """
@@ -18,8 +18,13 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont
 
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/freefont"))
-FONTS = ("DejaVuSerif.ttf", "DejaVuSans.ttf", "DejaVuSansMono.ttf", "FreeMono.ttf", "FreeSerif.ttf")
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/freefont"),
+             Path("/usr/share/fonts/truetype/liberation2"))
+# Every one carries the whole Vietnamese alphabet: a font without ``ễ`` has HarfBuzz put
+# the tilde beside the letter, and the page no longer shows its ground truth. The two
+# monospaced ones stand in for the typewriter (Liberation Mono has Courier's metrics).
+FONTS = ("DejaVuSerif.ttf", "DejaVuSans.ttf", "LiberationMono-Regular.ttf", "FreeMono.ttf",
+         "FreeSerif.ttf")
 
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương")
 MIDDLE = ("Văn", "Thị", "Hữu", "Đình", "Quang", "Minh", "Xuân", "Đức")

@@ -8,7 +8,8 @@ profile=${1:-app}
 apt_packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-dejavu-core fonts-freefont-ttf
               libpango-1.0-0 libpangoft2-1.0-0)
 # The browser tests drive Debian's chromium through Playwright; it is never downloaded by Playwright itself.
-[ "$profile" = "test" ] && apt_packages+=(chromium poppler-utils)
+# Liberation Mono is one of the generated documents' typewriter faces.
+[ "$profile" = "test" ] && apt_packages+=(chromium poppler-utils fonts-liberation2)
 
 missing=()
 for package in "${apt_packages[@]}"; do
