@@ -31,6 +31,8 @@ class OcrOptions(BaseModel):
     binarize: bool = True
     clean_borders: bool = True
     remove_rules: bool = True
+    rethreshold: bool = Field(default=True, description=(
+        "binarise a page that reads badly again with thinner strokes, keeping the surer reading"))
 
     @field_validator("lang")
     @classmethod

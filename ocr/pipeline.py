@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Protocol
 
@@ -30,6 +31,11 @@ from ocr.tesseract import RawWord, detect_orientation, engine_version, recognise
 _MIN_ORIENTATION_CONFIDENCE = 1.5
 # Below this mean word confidence the other orientations are tried as well.
 _RETRY_BELOW_CONFIDENCE = 0.6
+# Below this mean word confidence the page is binarised again with thinner strokes.
+_THINNER_BELOW_CONFIDENCE = 0.85
+# Grey levels under Otsu's threshold tried then: Otsu's threshold sits nearer the paper
+# than the ink when ink is scarce, and blurred letters then run together in bold blobs.
+_THINNER_OFFSETS = (-15, -30)
 # Lines read with less mean confidence than this are stains and specks, not text.
 _MIN_LINE_CONFIDENCE = 0.35
 _MIN_SCRAP_CONFIDENCE = 0.2
@@ -54,12 +60,16 @@ def preprocess_page(page: SourcePage, options: OcrOptions) -> PageContext:
             # Lines that ran down the page could not be measured: measure them now.
             run_stage(context, "deskew-again", correct_skew)
     if options.binarize:
-        run_stage(context, "binarize", partial(binarize_page, adaptive=not options.flatten))
-        if options.clean_borders:
-            run_stage(context, "borders", clean_borders)
-        if options.remove_rules:
-            run_stage(context, "rules", remove_rules)
+        _binarize(context, options)
     return context
+
+
+def _binarize(context: PageContext, options: OcrOptions, offset: int = 0) -> None:
+    run_stage(context, "binarize", partial(binarize_page, adaptive=not options.flatten, offset=offset))
+    if options.clean_borders:
+        run_stage(context, "borders", clean_borders)
+    if options.remove_rules:
+        run_stage(context, "rules", remove_rules)
 
 
 def _orient(context: PageContext, timeout_s: float) -> str:
@@ -80,6 +90,8 @@ def ocr_page(page: SourcePage, options: OcrOptions) -> OcrPage:
         context = preprocess_page(page, options)
         psm = _psm(context, options)
         raw = recognise_words(context.image, options.lang, options.page_timeout_s, psm)
+        if _may_rethreshold(options) and _confidence(raw) < _THINNER_BELOW_CONFIDENCE:
+            raw = _thinner_ink(context, raw, options)
         if options.orientation and _confidence(raw) < _RETRY_BELOW_CONFIDENCE:
             raw = _best_orientation(context, raw, options)
     except OcrError as error:
@@ -151,6 +163,31 @@ def _best_orientation(context: PageContext, raw: list[RawWord], options: OcrOpti
     context.steps.append(StepRecord(
         name="orientation-retry", ms=0.0,
         detail=f"low confidence; kept {best_turn}° (confidence {best_confidence:.2f})"))
+    return best
+
+
+def _may_rethreshold(options: OcrOptions) -> bool:
+    # Only a global threshold on a flattened page can be moved; the adaptive one is local.
+    return options.rethreshold and options.binarize and options.flatten
+
+
+def _thinner_ink(context: PageContext, raw: list[RawWord], options: OcrOptions) -> list[RawWord]:
+    """When the text reads badly, its letters may have run together: binarise the grey
+    page again under lower thresholds and keep whichever reading Tesseract is surest of
+    (on a faded page that is still the first)."""
+    best, best_confidence, best_offset = raw, _confidence(raw), 0
+    for offset in _THINNER_OFFSETS:
+        trial = replace(context, steps=[])
+        _binarize(trial, options, offset)
+        words = recognise_words(trial.image, options.lang, options.page_timeout_s,
+                                _psm(trial, options))
+        confidence = _confidence(words)
+        if confidence > best_confidence + 0.02:
+            best, best_confidence, best_offset = words, confidence, offset
+            context.image, context.ruled = trial.image, trial.ruled
+    context.steps.append(StepRecord(
+        name="rethreshold", ms=0.0,
+        detail=f"low confidence; kept Otsu {best_offset:+d} (confidence {best_confidence:.2f})"))
     return best
 
 

@@ -33,6 +33,7 @@ class PageContext:
     rotation: int = 0
     skew: float = 0.0
     ruled: bool = False  # the page carries table ruling
+    grey: GreyImage | None = None  # the page just before binarisation
     steps: list[StepRecord] = field(default_factory=list)
 
     def apply(self, matrix: Matrix, image: GreyImage) -> None:
@@ -118,16 +119,20 @@ def remove_noise(context: PageContext, threshold: float = 6.0) -> str:
     return f"noise σ={sigma:.1f}, denoised"
 
 
-def binarize_page(context: PageContext, adaptive: bool) -> str:
-    """Black ink on white: Otsu on a flattened page, a local threshold otherwise."""
-    image = cv2.GaussianBlur(context.image, (3, 3), 0)
+def binarize_page(context: PageContext, adaptive: bool, offset: int = 0) -> str:
+    """Black ink on white: Otsu on a flattened page (moved by ``offset`` grey levels;
+    below it, blurred strokes come out thinner), a local threshold otherwise."""
+    if context.grey is None:
+        context.grey = context.image
+    image = cv2.GaussianBlur(context.grey, (3, 3), 0)
     if adaptive:
         block = max(15, int(context.dpi / 6) | 1)
         context.image = cv2.adaptiveThreshold(image, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
                                               cv2.THRESH_BINARY, block, 15)
         return f"adaptive threshold, block {block}px"
-    threshold, context.image = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return f"Otsu threshold {threshold:.0f}"
+    otsu, _ = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    _, context.image = cv2.threshold(image, otsu + offset, 255, cv2.THRESH_BINARY)
+    return f"Otsu threshold {otsu:.0f}" + (f", used {otsu + offset:.0f}" if offset else "")
 
 
 def _ink_mask(image: GreyImage) -> GreyImage:
@@ -205,23 +210,68 @@ def remove_rules(context: PageContext) -> str:
     """Whiten the ruling of tables and forms: straight ink runs far longer than any letter.
 
     Tesseract reads a table's vertical rules as ``|`` and lets horizontal ones cut
-    through the letters' marks; the text between them is what matters.
+    through the letters' marks; the text between them is what matters. A thin faded rule
+    breaks into dashes when binarised, so rules are looked for in the grey page, with
+    every pixel darker than the paper counted as ink.
     """
-    ink = 255 - context.image
+    faint = _faint_ink(context.grey) if context.grey is not None else 255 - context.image
     length = max(20, round(context.dpi * 0.5))
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(
-        cv2.MORPH_RECT, (length, 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(
-        cv2.MORPH_RECT, (1, round(length * 0.6))))
-    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
-    found = int(np.count_nonzero(rules))
-    context.image[rules > 0] = 255
+    horizontal = _straight_runs(faint, (length, 1), thickest=context.dpi // 20)
+    vertical = _straight_runs(faint, (1, round(length * 0.6)), thickest=context.dpi // 20)
+    rules = cv2.bitwise_or(horizontal, vertical)
     # A table has several long rules; an underline, a fold or a run of noise is not one.
     _, _, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
-    long_rules = int(np.count_nonzero(stats[1:, cv2.CC_STAT_WIDTH] >= ink.shape[1] * 0.3))
+    long_rules = int(np.count_nonzero(stats[1:, cv2.CC_STAT_WIDTH] >= faint.shape[1] * 0.3))
     context.ruled = long_rules >= 3
+    if context.ruled:
+        # Where even the grey rule was broken, dashes stay behind, and Tesseract may skip
+        # a whole row beside them: every rule is drawn on across the whole table.
+        rules = _extend_rules(horizontal, vertical, rules)
+    rules = cv2.dilate(rules, np.ones((3, 3), np.uint8))
+    found = int(np.count_nonzero(rules))
+    context.image[rules > 0] = 255
     return f"whitened {found} ruling pixels, {long_rules} long rules" + (
         " (a table)" if context.ruled else "")
+
+
+def _faint_ink(grey: GreyImage) -> GreyImage:
+    """Everything darker than the paper beyond its own grain: the paper's grey less four
+    times its spread (read from the brighter half of the page, which is all paper), and
+    at least 12 levels."""
+    paper, upper = np.percentile(grey, [50, 75])
+    spread = (upper - paper) / 0.674
+    _, mask = cv2.threshold(grey, paper - max(12.0, 4 * spread), 255, cv2.THRESH_BINARY_INV)
+    return np.asarray(mask, dtype=np.uint8)
+
+
+def _extend_rules(horizontal: GreyImage, vertical: GreyImage, rules: GreyImage) -> GreyImage:
+    """The rules with every horizontal one carried across the table's width and every
+    vertical one down its height (the table: the box around all the rules found)."""
+    ys, xs = np.nonzero(rules)
+    left, right, top, bottom = int(xs.min()), int(xs.max()) + 1, int(ys.min()), int(ys.max()) + 1
+    extended = rules.copy()
+    for runs, axis in ((horizontal, 0), (vertical, 1)):
+        count, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+        for label in range(1, count):
+            x, y, w, h = (int(v) for v in stats[label, :4])
+            if axis == 0:
+                extended[y:y + h, left:right] = 255
+            else:
+                extended[top:bottom, x:x + w] = 255
+    return extended
+
+
+def _straight_runs(ink: GreyImage, shape: tuple[int, int], thickest: int) -> GreyImage:
+    """Ink runs at least ``shape`` long in its direction, left out where thicker than
+    ``thickest`` across it (a dark band or a stain, not a rule)."""
+    runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, shape))
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    across = stats[:, cv2.CC_STAT_HEIGHT] if shape[0] > shape[1] else stats[:, cv2.CC_STAT_WIDTH]
+    thick = np.flatnonzero(across > max(3, thickest))
+    thick = thick[thick > 0]
+    if thick.size:
+        runs[np.isin(labels, thick)] = 0
+    return np.asarray(runs, dtype=np.uint8)
 
 
 def clean_borders(context: PageContext) -> str:
@@ -241,7 +291,15 @@ def clean_borders(context: PageContext) -> str:
 
 def _is_border(x: int, y: int, w: int, h: int, width: int, height: int) -> bool:
     touches = x == 0 or y == 0 or x + w >= width or y + h >= height
-    return touches and (w > width * 0.25 or h > height * 0.25)
+    if touches and (w > width * 0.25 or h > height * 0.25):
+        return True
+    # The paper's own edge, once deskewed, lies a little inside the canvas: a long band
+    # wholly within the outer margin. Tesseract takes it for a tall letter on every line
+    # it passes and runs those lines' words together.
+    band_x, band_y = width * 0.06, height * 0.06
+    along_side = (x + w <= band_x or x >= width - band_x) and h > height * 0.2
+    along_top = (y + h <= band_y or y >= height - band_y) and w > width * 0.2
+    return along_side or along_top
 
 
 def _is_punch_hole(x: int, y: int, w: int, h: int, area: int, width: int, height: int,

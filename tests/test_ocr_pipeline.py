@@ -153,6 +153,20 @@ def test_ruled_tables_are_read_row_by_row(kind: str) -> None:
     assert cer(page.text, result.text) <= 0.05, result.text
 
 
+def test_blurred_letters_run_together_are_binarised_again_thinner() -> None:
+    # A blurred 150 dpi serif roster: under Otsu's threshold the letters merge into
+    # blobs and the words run together.
+    page = make_page(2014, kind="roster", font="FreeSerif.ttf", dpi=150,
+                     degradation=Degradation(skew=-2.2, blur=1.0))
+    once = ocr_page(SourcePage(1, page.image, page.dpi), OcrOptions(rethreshold=False))
+    again = ocr_page(SourcePage(1, page.image, page.dpi), OPTIONS)
+    retry = next(step for step in again.steps if step.name == "rethreshold")
+    assert "kept Otsu -" in retry.detail
+    assert "rethreshold" not in [step.name for step in once.steps]
+    assert again.confidence > once.confidence
+    assert cer(page.text, again.text) < cer(page.text, once.text) - 0.05, again.text
+
+
 def test_a_noisy_letter_is_not_taken_for_a_table() -> None:
     page = make_page(4, kind="letter", degradation=Degradation(noise=15, jpeg_quality=50,
                                                                  uneven_light=0.7, stains=3))

@@ -18,6 +18,7 @@ from ocr.preprocess import (
     estimate_skew,
     flatten_illumination,
     remove_noise,
+    remove_rules,
     rotate_page,
     turn_upright,
 )
@@ -98,6 +99,35 @@ def test_borders_and_punch_holes_are_whitened() -> None:
     assert context.image[:, :25].min() == 255
     assert context.image[330, 70] == 255
     assert context.image[620, 500] == 0
+
+
+def test_the_paper_edge_inside_the_margin_is_whitened_and_a_margin_note_kept() -> None:
+    # Deskewing leaves the paper's dark edge a little inside the canvas, touching nothing.
+    image = np.full((1200, 900), 255, np.uint8)
+    image[100:900, 860:880] = 0
+    image[1100:1130, 20:60] = 0  # a page number in the bottom margin
+    context = PageContext(image=image, dpi=300)
+    clean_borders(context)
+    assert context.image[:, 860:880].min() == 255
+    assert context.image[1115, 40] == 0
+
+
+def test_faint_broken_rules_are_found_in_the_grey_page_and_drawn_on_across_the_table() -> None:
+    grey = np.full((900, 1500), 245, np.uint8)
+    for y in (100, 250, 400, 550, 700):
+        grey[y:y + 3, 100:1400] = 215  # faint: lighter than the ink's threshold
+    for x in (100, 500, 1400):
+        grey[100:703, x:x + 3] = 215
+    grey[150:200, 200:240] = 20  # a letter
+    binary = np.where(grey < 100, 0, 255).astype(np.uint8)
+    for y in (100, 250, 400, 550, 700):
+        binary[y:y + 3, 300:320] = 0  # what binarising left of the rules: dashes
+        binary[y:y + 3, 1000:1010] = 0
+    context = PageContext(image=binary, dpi=300, grey=grey)
+    detail = remove_rules(context)
+    assert "(a table)" in detail
+    assert context.image[100:703, 100:1403].min() == 0  # the letter
+    assert np.count_nonzero(context.image == 0) == 50 * 40
 
 
 def test_every_stage_is_recorded_and_switchable() -> None:
