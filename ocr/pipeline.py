@@ -8,13 +8,16 @@ from dataclasses import replace
 from functools import partial
 from typing import Protocol
 
+import numpy as np
+
 from ocr.entities import extract_entities
 from ocr.errors import OcrError
-from ocr.loading import SourcePage
+from ocr.loading import GreyImage, SourcePage
 from ocr.model import OcrPage, OcrWord, StepRecord
 from ocr.options import OcrOptions
 from ocr.preprocess import (
     PageContext,
+    TableGrid,
     binarize_page,
     clean_borders,
     correct_skew,
@@ -88,8 +91,7 @@ def ocr_page(page: SourcePage, options: OcrOptions) -> OcrPage:
                        engine="pdf text layer", entities=extract_entities(page.text_layer))
     try:
         context = preprocess_page(page, options)
-        psm = _psm(context, options)
-        raw = recognise_words(context.image, options.lang, options.page_timeout_s, psm)
+        raw = _recognise(context, options)
         if _may_rethreshold(options) and _confidence(raw) < _THINNER_BELOW_CONFIDENCE:
             raw = _thinner_ink(context, raw, options)
         if options.orientation and _confidence(raw) < _RETRY_BELOW_CONFIDENCE:
@@ -117,6 +119,42 @@ def _drop_noise_words(raw: list[RawWord], context: PageContext) -> list[RawWord]
     context.steps.append(StepRecord(name="filter", ms=0.0,
                                     detail=f"left out {len(raw) - len(kept)} noise words"))
     return kept
+
+
+def _recognise(context: PageContext, options: OcrOptions) -> list[RawWord]:
+    """Tesseract's words on the cleaned page, on the page's own pixels."""
+    table = context.table
+    if options.psm is None and context.ruled and table is not None and len(table.columns) >= 2:
+        return _read_by_columns(context.image, table, options)
+    return recognise_words(context.image, options.lang, options.page_timeout_s, _psm(context, options))
+
+
+_STACK_GAP = 40
+
+
+def _read_by_columns(image: GreyImage, table: TableGrid, options: OcrOptions) -> list[RawWord]:
+    """A ruled table read column by column: the page without the table, then each column
+    under it, in one image read as one column of text. Within a column the word spaces
+    are measured against each other, not against the gaps between columns."""
+    left, top, right, bottom = table.box
+    rest = image.copy()
+    rest[top:bottom, left:right] = 255
+    pieces = [(rest, 0, 0)] + [(image[top:bottom, x0:x1], x0, top) for x0, x1 in table.columns]
+    width = max(piece.shape[1] for piece, _, _ in pieces)
+    height = sum(piece.shape[0] for piece, _, _ in pieces) + _STACK_GAP * (len(pieces) - 1)
+    stacked = np.full((height, width), 255, np.uint8)
+    shifts: list[tuple[int, int, int]] = []  # where a piece ends on the stack, and its shift back
+    y = 0
+    for piece, x0, y0 in pieces:
+        stacked[y:y + piece.shape[0], :piece.shape[1]] = piece
+        shifts.append((y + piece.shape[0] + _STACK_GAP // 2, x0, y0 - y))
+        y += piece.shape[0] + _STACK_GAP
+    placed = []
+    for word in recognise_words(stacked, options.lang, options.page_timeout_s, 6):
+        x, y, w, h = word.box
+        _, dx, dy = next((shift for shift in shifts if y + h / 2 < shift[0]), shifts[-1])
+        placed.append(replace(word, box=(x + dx, y + dy, w, h)))
+    return placed
 
 
 def _psm(context: PageContext, options: OcrOptions) -> int:
@@ -201,12 +239,11 @@ def _thinner_ink(context: PageContext, raw: list[RawWord], options: OcrOptions) 
     for offset in _THINNER_OFFSETS:
         trial = replace(context, steps=[])
         _binarize(trial, options, offset)
-        words = recognise_words(trial.image, options.lang, options.page_timeout_s,
-                                _psm(trial, options))
+        words = _recognise(trial, options)
         confidence = _confidence(words)
         if confidence > best_confidence + 0.02:
             best, best_confidence, best_offset = words, confidence, offset
-            context.image, context.ruled = trial.image, trial.ruled
+            context.image, context.ruled, context.table = trial.image, trial.ruled, trial.table
     context.steps.append(StepRecord(
         name="rethreshold", ms=0.0,
         detail=f"low confidence; kept Otsu {best_offset:+d} (confidence {best_confidence:.2f})"))

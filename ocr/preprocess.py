@@ -8,6 +8,7 @@ page can be mapped back to the page as loaded.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable
@@ -23,6 +24,14 @@ from ocr.model import StepRecord
 Matrix = NDArray[np.float64]
 
 
+@dataclass(frozen=True)
+class TableGrid:
+    """Where a ruled table lies on the page, and the spans between its vertical rules."""
+
+    box: tuple[int, int, int, int]  # left, top, right, bottom
+    columns: list[tuple[int, int]]  # left and right of every column
+
+
 @dataclass
 class PageContext:
     """A page on its way through the stages."""
@@ -33,6 +42,7 @@ class PageContext:
     rotation: int = 0
     skew: float = 0.0
     ruled: bool = False  # the page carries table ruling
+    table: TableGrid | None = None
     grey: GreyImage | None = None  # the page just before binarisation
     steps: list[StepRecord] = field(default_factory=list)
 
@@ -226,7 +236,7 @@ def remove_rules(context: PageContext) -> str:
     if context.ruled:
         # Where even the grey rule was broken, dashes stay behind, and Tesseract may skip
         # a whole row beside them: every rule is drawn on across the whole table.
-        rules = _extend_rules(horizontal, vertical, rules)
+        rules, context.table = _extend_rules(horizontal, vertical, rules, context.dpi)
     rules = cv2.dilate(rules, np.ones((3, 3), np.uint8))
     found = int(np.count_nonzero(rules))
     context.image[rules > 0] = 255
@@ -244,21 +254,33 @@ def _faint_ink(grey: GreyImage) -> GreyImage:
     return np.asarray(mask, dtype=np.uint8)
 
 
-def _extend_rules(horizontal: GreyImage, vertical: GreyImage, rules: GreyImage) -> GreyImage:
-    """The rules with every horizontal one carried across the table's width and every
-    vertical one down its height (the table: the box around all the rules found)."""
-    ys, xs = np.nonzero(rules)
-    left, right, top, bottom = int(xs.min()), int(xs.max()) + 1, int(ys.min()), int(ys.max()) + 1
+def _extend_rules(horizontal: GreyImage, vertical: GreyImage, rules: GreyImage, dpi: int
+                  ) -> tuple[GreyImage, TableGrid]:
+    """The rules with every long horizontal one carried across the table and every long
+    vertical one down it, and the table's grid. The table is the box around the long
+    horizontal rules; a short run (a stain's edge, a smudge) is whitened where it is
+    but never carried through the text."""
+    _, _, across, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    _, _, down, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
+    across = across[1:][across[1:, cv2.CC_STAT_WIDTH] >= horizontal.shape[1] * 0.3]
+    left, top = int(across[:, 0].min()), int(across[:, 1].min())
+    right = int((across[:, 0] + across[:, 2]).max())
+    bottom = int((across[:, 1] + across[:, 3]).max())
     extended = rules.copy()
-    for runs, axis in ((horizontal, 0), (vertical, 1)):
-        count, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
-        for label in range(1, count):
-            x, y, w, h = (int(v) for v in stats[label, :4])
-            if axis == 0:
-                extended[y:y + h, left:right] = 255
-            else:
-                extended[top:bottom, x:x + w] = 255
-    return extended
+    for _, y, _, h, _ in across:
+        extended[y:y + h, left:right] = 255
+    edges = [left, right]
+    for x, _, w, h, _ in down[1:]:
+        if left - w <= x <= right and h >= (bottom - top) * 0.5:
+            extended[top:bottom, x:x + w] = 255
+            edges.append(int(x + w // 2))
+    # One rule broken in two gives two edges a few pixels apart: they are one.
+    merged: list[int] = []
+    for edge in sorted(edges):
+        if merged and edge - merged[-1] < dpi // 10:
+            continue
+        merged.append(edge)
+    return extended, TableGrid(box=(left, top, right, bottom), columns=list(itertools.pairwise(merged)))
 
 
 def _straight_runs(ink: GreyImage, shape: tuple[int, int], thickest: int) -> GreyImage:
