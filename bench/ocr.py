@@ -6,7 +6,7 @@ white space made single spaces. Every system gets the same number of parallel
 processes; pages per minute is pages over wall time.
 
 Set-up: ``bench/setup-ocr.sh`` (OCRmyPDF in ``.venv-ocrmypdf``, unpaper, Ghostscript).
-Run: ``.venv/bin/python -m bench.ocr [--pages 24] [--workers 2] [--json]``
+Run: ``.venv/bin/python -m bench.ocr [--pages 24] [--seed 1] [--workers 2] [--json]``
 """
 
 from __future__ import annotations
@@ -114,9 +114,9 @@ def measure(name: str, system: Callable[[list[Path], int], list[str]], paths: li
     }
 
 
-def run(count: int, workers: int) -> dict[str, Any]:
+def run(count: int, workers: int, seed: int = 1) -> dict[str, Any]:
     """Generate the set, then measure every system available here."""
-    pages = degraded_set(count)
+    pages = degraded_set(count, seed)
     with tempfile.TemporaryDirectory() as folder:
         paths = []
         for index, page in enumerate(pages):
@@ -128,7 +128,7 @@ def run(count: int, workers: int) -> dict[str, Any]:
         if OCRMYPDF.exists():
             systems.append(("ocrmypdf --deskew --clean", run_ocrmypdf))
         results = [measure(name, system, paths, pages, workers) for name, system in systems]
-    return {"pages": count, "workers": workers, "fonts": available_fonts(), "results": results,
+    return {"pages": count, "seed": seed, "workers": workers, "fonts": available_fonts(), "results": results,
             "ocrmypdf": OCRMYPDF.exists()}
 
 
@@ -136,14 +136,15 @@ def main() -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--pages", type=int, default=24)
+    parser.add_argument("--seed", type=int, default=1, help="another seed, another set of pages")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
-    report = run(args.pages, args.workers)
+    report = run(args.pages, args.workers, args.seed)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    print(f"{report['pages']} generated pages, {report['workers']} processes, fonts: "
+    print(f"{report['pages']} generated pages (seed {report['seed']}), {report['workers']} processes, fonts: "
           f"{', '.join(report['fonts'])}")
     if not report["ocrmypdf"]:
         print("(OCRmyPDF not installed: run bench/setup-ocr.sh to compare with it)")

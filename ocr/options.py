@@ -23,7 +23,8 @@ class OcrOptions(BaseModel):
     page_timeout_s: float = Field(default=180.0, gt=0)
     psm: int | None = Field(default=None, ge=3, le=13, description=(
         "Tesseract page segmentation; by default 4 (one column: wide typewriter gaps do not "
-        "split lines into columns), or 6 (row by row) on pages ruled as tables"))
+        "split lines into columns), and on ruled tables each column read on its own (or "
+        "11, sparse text, when the table has no vertical rules); given, it is used as is"))
     orientation: bool = True
     deskew: bool = True
     flatten: bool = True

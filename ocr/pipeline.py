@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -151,15 +152,15 @@ def _read_by_columns(image: GreyImage, table: TableGrid, options: OcrOptions) ->
         y += piece.shape[0] + _STACK_GAP
     placed = []
     for word in recognise_words(stacked, options.lang, options.page_timeout_s, 6):
-        x, y, w, h = word.box
-        _, dx, dy = next((shift for shift in shifts if y + h / 2 < shift[0]), shifts[-1])
-        placed.append(replace(word, box=(x + dx, y + dy, w, h)))
+        x, top_on_stack, w, h = word.box
+        _, dx, dy = next((shift for shift in shifts if top_on_stack + h / 2 < shift[0]), shifts[-1])
+        placed.append(replace(word, box=(x + dx, top_on_stack + dy, w, h)))
     return placed
 
 
 def _psm(context: PageContext, options: OcrOptions) -> int:
-    """One column for running text; on ruled tables, every cell on its own (sparse text),
-    the rows put back together afterwards (both measured on bench.ocr)."""
+    """One column for running text; sparse text (every cell on its own) on a ruled table
+    without vertical rules to read it by (both measured on bench.ocr)."""
     if options.psm is not None:
         return options.psm
     return 11 if context.ruled else 4
@@ -168,10 +169,8 @@ def _psm(context: PageContext, options: OcrOptions) -> int:
 def _table_rows(raw: list[RawWord]) -> list[RawWord]:
     """The words of a table, row by row and left to right within a row.
 
-    Read a whole row at once, Tesseract measures the word spaces against the wide gaps
-    between columns and runs a cell's words together; read cell by cell, it does not,
-    but it gives the cells in no useful order. A word joins a row when its middle lies
-    within half a row's height of the row's middle."""
+    Read column by column or cell by cell, a table's words come in no useful order. A
+    word joins a row when its middle lies within half a row's height of the row's middle."""
     rows: list[tuple[float, float, list[RawWord]]] = []
     for word in sorted(raw, key=lambda w: w.box[1] + w.box[3] / 2):
         middle = word.box[1] + word.box[3] / 2
@@ -209,6 +208,7 @@ def _best_orientation(context: PageContext, raw: list[RawWord], options: OcrOpti
                       ) -> list[RawWord]:
     """When the text reads badly, OSD may have been wrong: read the page in the other
     three orientations and keep whichever Tesseract is surest of."""
+    started = time.perf_counter()
     best, best_confidence, best_turn = raw, _confidence(raw), 0
     for turn in (180, 90, 270):
         trial = PageContext(image=context.image, dpi=context.dpi)
@@ -221,7 +221,7 @@ def _best_orientation(context: PageContext, raw: list[RawWord], options: OcrOpti
     if best_turn:
         turn_upright(context, best_turn)
     context.steps.append(StepRecord(
-        name="orientation-retry", ms=0.0,
+        name="orientation-retry", ms=round((time.perf_counter() - started) * 1000, 1),
         detail=f"low confidence; kept {best_turn}° (confidence {best_confidence:.2f})"))
     return best
 
@@ -235,6 +235,7 @@ def _thinner_ink(context: PageContext, raw: list[RawWord], options: OcrOptions) 
     """When the text reads badly, its letters may have run together: binarise the grey
     page again under lower thresholds and keep whichever reading Tesseract is surest of
     (on a faded page that is still the first)."""
+    started = time.perf_counter()
     best, best_confidence, best_offset = raw, _confidence(raw), 0
     for offset in _THINNER_OFFSETS:
         trial = replace(context, steps=[])
@@ -245,7 +246,7 @@ def _thinner_ink(context: PageContext, raw: list[RawWord], options: OcrOptions) 
             best, best_confidence, best_offset = words, confidence, offset
             context.image, context.ruled, context.table = trial.image, trial.ruled, trial.table
     context.steps.append(StepRecord(
-        name="rethreshold", ms=0.0,
+        name="rethreshold", ms=round((time.perf_counter() - started) * 1000, 1),
         detail=f"low confidence; kept Otsu {best_offset:+d} (confidence {best_confidence:.2f})"))
     return best
 

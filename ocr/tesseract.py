@@ -100,13 +100,6 @@ def detect_orientation(image: GreyImage, timeout_s: float) -> tuple[int, float]:
     return int(result.get("rotate", 0)), float(result.get("orientation_conf", 0.0))
 
 
-def render_hocr(image: GreyImage, lang: str, timeout_s: float, kind: str = "hocr") -> bytes:
-    """The page as hOCR (``kind="hocr"``) or ALTO XML (``kind="alto"``)."""
-    output: bytes = _call(pytesseract.image_to_pdf_or_hocr, image, lang=lang, extension=kind,
-                          config="--oem 1 --psm 3", timeout=timeout_s)
-    return output
-
-
 def _call(function: Any, image: GreyImage, **kwargs: Any) -> Any:
     try:
         return function(image, **kwargs)

@@ -128,6 +128,24 @@ def test_faint_broken_rules_are_found_in_the_grey_page_and_drawn_on_across_the_t
     assert "(a table)" in detail
     assert context.image[100:703, 100:1403].min() == 0  # the letter
     assert np.count_nonzero(context.image == 0) == 50 * 40
+    assert context.table is not None
+    assert np.abs(np.subtract(context.table.box, (100, 100, 1403, 703))).max() <= 3
+    edges = [edge for column in context.table.columns for edge in column]
+    assert np.abs(np.subtract(edges, (100, 500, 500, 1400))).max() <= 3
+
+
+def test_a_stains_short_edge_is_never_drawn_through_the_table() -> None:
+    grey = np.full((900, 1500), 245, np.uint8)
+    for y in (100, 250, 400, 550, 700):
+        grey[y:y + 3, 100:1400] = 215
+    grey[20:140, 900:903] = 215  # a short upright streak by the table's top: not a rule
+    binary = np.where(grey < 100, 0, 255).astype(np.uint8)
+    binary[300:350, 890:910] = 0  # a letter where the streak would run on
+    context = PageContext(image=binary, dpi=300, grey=grey)
+    remove_rules(context)
+    assert context.table is not None
+    assert len(context.table.columns) == 1
+    assert context.image[300:350, 890:910].max() == 0
 
 
 def test_every_stage_is_recorded_and_switchable() -> None:
