@@ -113,6 +113,9 @@ def request_extract(session: Session, request: FamilyRequest) -> Extract | None:
 def revoke_extract(session: Session, serial: str, reason: str, *, actor: str) -> Extract:
     """Revoke an extract with a reason (audited); it then verifies as revoked.
 
+    When it was its request's standing extract, the request goes back to ``approved``
+    (audited too), so that a corrected extract can be issued under a new serial.
+
     Raises:
         NotFoundError. TransitionError: already revoked.
     """
@@ -124,4 +127,13 @@ def revoke_extract(session: Session, serial: str, reason: str, *, actor: str) ->
     session.flush()
     record_event(session, actor=actor, action="extract.revoke", subject=f"extract:{extract.serial}",
                  details={"reason": reason})
+    request = session.get(FamilyRequest, extract.request_id, with_for_update=True)
+    if request is not None and request.status == "issued" and request_extract(session, request) is extract:
+        request.status = "approved"
+        request.updated_at = utc_now()
+        session.flush()
+        record_event(session, actor=actor, action="request.transition",
+                     subject=f"request:{request.tracking_code}",
+                     details={"from": "issued", "to": "approved",
+                              "note": f"{extract.serial} revoked: {reason}"})
     return extract

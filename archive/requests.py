@@ -2,7 +2,8 @@
 
 A family gets a tracking code to quote and a secret to prove the request is theirs; only
 a hash of the secret is kept. Status moves ``submitted -> in_review -> approved`` (or
-``rejected``), then ``issued`` when the extract is made; every move is audited.
+``rejected``), then ``issued`` when the extract is made, and back to ``approved`` when
+that extract is revoked, for a corrected one; every move is audited.
 """
 
 from __future__ import annotations

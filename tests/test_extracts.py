@@ -198,6 +198,30 @@ def test_a_revoked_extract_verifies_as_revoked(client: TestClient) -> None:
     assert client.get("/api/v1/verify/TL-2026-NOSUCH00").status_code == 404
 
 
+def test_a_revoked_extract_is_replaced_by_a_corrected_one(client: TestClient) -> None:
+    code, secret = approved_request(client)
+    first = issue(client, code)
+    officer = as_role(client, Role.OFFICER)
+    assert client.post(f"/api/v1/requests/{code}/extract", json={"person_id": PERSON["id"]},
+                       headers=officer).status_code == 409  # issued: one standing extract
+    client.post(f"/api/v1/extracts/{first}/revoke", json={"reason": "sai năm sinh"}, headers=officer)
+    family = {"X-Request-Secret": secret}
+    assert client.get(f"/api/v1/requests/{code}", headers=family).json()["status"] == "approved"
+    second = issue(client, code)
+    assert second != first
+    assert client.get(f"/api/v1/requests/{code}", headers=family).json()["status"] == "issued"
+    assert verify(client, download(client, second, secret))["valid"] is True
+    assert client.get(f"/api/v1/verify/{first}").json()["revoked"] is True
+    # Revoking the superseded one again changes nothing; the standing one is untouched.
+    assert client.post(f"/api/v1/extracts/{first}/revoke", json={"reason": "once more"},
+                       headers=officer).status_code == 409
+    assert client.get(f"/api/v1/requests/{code}", headers=family).json()["status"] == "issued"
+    with services_of(client).sessions() as session:
+        moves = [json.loads(entry.details) for entry in session.query(AuditEntry).filter(
+            AuditEntry.subject == f"request:{code}", AuditEntry.action == "request.transition")]
+    assert {"from": "issued", "to": "approved", "note": f"{first} revoked: sai năm sinh"} in moves
+
+
 def test_an_unverified_mapping_blocks_the_extract(client: TestClient) -> None:
     officer = as_role(client, Role.OFFICER)
     record = PERSON | {"id": "hn-1974-0001", "unit_text": "Hòm thư 47120 HN", "death_date": "1974-05"}
@@ -295,6 +319,17 @@ def test_the_pages_issue_deliver_and_verify_an_extract(client: TestClient) -> No
                          files={"file": ("x.pdf", pdf.content + b"%", "application/pdf")})
     assert "Không thể tin tệp PDF này" in forged.text
     assert client.get("/verify/TL-0000-NONE").status_code == 404
+    # Revoked from the request's page, the extract gives way to a corrected one.
+    sign_in(client, Role.OFFICER)
+    assert "Ký số và cấp" not in client.get(f"/queue/{code}").text
+    client.post(f"/extracts/{serial}/revoke", data={"reason": "sai quê quán", "code": code,
+                                                    "csrf_token": csrf(client)})
+    item = client.get(f"/queue/{code}").text
+    assert "Ký số và cấp" in item
+    client.cookies.clear()
+    status = client.post("/track", data={"code": code, "secret": secret, "csrf_token": csrf(client)})
+    assert "sai quê quán" in status.text
+    assert "Tải trích lục (PDF)" not in status.text
 
 
 def test_office_commands_show_and_import_the_signing_identity(tmp_path: Path) -> None:
