@@ -22,7 +22,7 @@ from api.cli_support import JsonFlag, open_services, print_json, read_file
 from api.errors import EXIT_CODE, ExitCode
 from api.files import write_atomically
 from api.settings import load_settings
-from decoder.errors import InvalidInputError, InvalidRegistryError, PhienhieuError
+from decoder.errors import InvalidInputError, InvalidRegistryError, PhienhieuError, first_problem
 from decoder.normalize import normalize as normalize_text
 
 if TYPE_CHECKING:
@@ -184,8 +184,7 @@ def ocr(
     try:
         options = OcrOptions(lang=lang)
     except ValidationError as error:
-        reason = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
-        raise InvalidInputError(f"--lang: {reason}.") from None
+        raise InvalidInputError(f"--lang: {first_problem(error, 'lang')[1]}.") from None
     result = ocr_files(paths, options, workers=workers)
     _write_exports(result, hocr, alto)
     if as_json:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from api.cli_support import JsonFlag, open_services, print_json
-from decoder.errors import InvalidInputError
+from decoder.errors import InvalidInputError, first_problem
 
 
 def search(
@@ -37,9 +37,8 @@ def search(
             "date_to": date.fromisoformat(date_to) if date_to else None,
             "sort": sort, "limit": limit, "offset": offset})
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "query"
-        raise InvalidInputError(f"{where}: {str(first['msg']).removeprefix('Value error, ')}.") from None
+        where, message = first_problem(error, "query")
+        raise InvalidInputError(f"{where}: {message}.") from None
     except ValueError as error:
         raise InvalidInputError(f"--from/--to: {error}.") from None
     with open_services() as services:

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from decoder.errors import InvalidInputError
+from decoder.errors import InvalidInputError, first_problem
 
 
 class Settings(BaseSettings):
@@ -114,7 +114,5 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "environment"
-        message = str(first["msg"]).removeprefix("Value error, ")
+        where, message = first_problem(error, "environment")
         raise SettingsError(f"Invalid setting ({where}): {message}.") from None

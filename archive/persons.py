@@ -22,6 +22,7 @@ from archive.audit import record_event
 from archive.models import Page, Person, PersonSource, Scan, utc_now
 from archive.outbox import record_change
 from archive.person_schema import PersonRecord
+from decoder.errors import first_problem
 
 #: A longer line is refused unread: no martyr record needs a megabyte.
 MAX_LINE_BYTES = 1_000_000
@@ -160,9 +161,8 @@ def _import_line(session: Session, line: bytes | int) -> bool | str | None:
     try:
         record = PersonRecord.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "record"
+        where, message = first_problem(error, "record")
         more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-        return f"{where}: {str(first['msg']).removeprefix('Value error, ')}{more}"
+        return f"{where}: {message}{more}"
     _, created = store_person(session, record)
     return created

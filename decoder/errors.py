@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from pydantic import ValidationError
+
 
 class ErrorKind(StrEnum):
     """What went wrong, independent of how it is reported."""
@@ -108,3 +110,12 @@ class UnknownUnitError(PhienhieuError):
 
     kind = ErrorKind.NOT_FOUND
     code = "unknown_unit"
+
+
+def first_problem(error: ValidationError, default_place: str) -> tuple[str, str]:
+    """Where the first problem of a pydantic ``error`` lies (its dotted location, or
+    ``default_place`` for the whole value) and what it is, without pydantic's
+    ``Value error,`` prefix."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or default_place
+    return where, str(first["msg"]).removeprefix("Value error, ")

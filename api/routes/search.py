@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from api.deps import ServicesDep
 from api.responses import ERROR_RESPONSES
-from decoder.errors import InvalidInputError
+from decoder.errors import InvalidInputError, first_problem
 from search.model import MAX_OFFSET, MAX_QUERY_CHARS, DocType, SearchRequest, SortOrder
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
@@ -71,7 +71,6 @@ def search(
                                 date_from=_day(date_from), date_to=_day(date_to), sort=sort,
                                 limit=limit, offset=offset)
     except ValidationError as error:
-        reason = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
-        raise InvalidInputError(f"Invalid search: {reason}.") from None
+        raise InvalidInputError(f"Invalid search: {first_problem(error, 'query')[1]}.") from None
     result = services.search(request)
     return SearchResultPublic.model_validate(result, from_attributes=True)
