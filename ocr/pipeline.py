@@ -5,14 +5,14 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Protocol
 
 import numpy as np
 
 from ocr.entities import extract_entities
-from ocr.errors import OcrError
+from ocr.errors import OcrError, PageTimeoutError
 from ocr.loading import GreyImage, SourcePage
 from ocr.model import OcrPage, OcrWord, StepRecord
 from ocr.options import OcrOptions
@@ -45,8 +45,33 @@ _MIN_LINE_CONFIDENCE = 0.35
 _MIN_SCRAP_CONFIDENCE = 0.2
 
 
-def preprocess_page(page: SourcePage, options: OcrOptions) -> PageContext:
+@dataclass(frozen=True)
+class _Deadline:
+    """A page's time limit, shared by every Tesseract call made for it."""
+
+    limit_s: float
+    end: float
+
+    @classmethod
+    def start(cls, limit_s: float) -> _Deadline:
+        return cls(limit_s, time.monotonic() + limit_s)
+
+    def left(self) -> float:
+        """Seconds left.
+
+        Raises:
+            PageTimeoutError: none.
+        """
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise PageTimeoutError(f"The page took longer than its limit of {self.limit_s:g} s.")
+        return left
+
+
+def preprocess_page(page: SourcePage, options: OcrOptions, deadline: _Deadline | None = None
+                    ) -> PageContext:
     """Clean a loaded page for recognition, recording every stage."""
+    deadline = deadline or _Deadline.start(options.page_timeout_s)
     context = PageContext(image=page.image, dpi=page.dpi)
     # Flattening comes first because dividing by a shadow multiplies its noise; noise is
     # then measured and removed at the scan's own resolution, before upscaling smooths it
@@ -59,7 +84,7 @@ def preprocess_page(page: SourcePage, options: OcrOptions) -> PageContext:
     if options.deskew:
         run_stage(context, "deskew", correct_skew)
     if options.orientation:
-        run_stage(context, "orientation", partial(_orient, timeout_s=options.page_timeout_s))
+        run_stage(context, "orientation", partial(_orient, deadline=deadline))
         if options.deskew and context.rotation in (90, 270):
             # Lines that ran down the page could not be measured: measure them now.
             run_stage(context, "deskew-again", correct_skew)
@@ -76,8 +101,8 @@ def _binarize(context: PageContext, options: OcrOptions, offset: int = 0) -> Non
         run_stage(context, "rules", remove_rules)
 
 
-def _orient(context: PageContext, timeout_s: float) -> str:
-    clockwise, confidence = detect_orientation(context.image, timeout_s)
+def _orient(context: PageContext, deadline: _Deadline) -> str:
+    clockwise, confidence = detect_orientation(context.image, deadline.left())
     if confidence < _MIN_ORIENTATION_CONFIDENCE:
         return f"kept (OSD said {clockwise}° at confidence {confidence:.1f})"
     return f"{turn_upright(context, clockwise)} (confidence {confidence:.1f})"
@@ -90,16 +115,20 @@ def ocr_page(page: SourcePage, options: OcrOptions) -> OcrPage:
         return OcrPage(number=page.number, text=page.text_layer, confidence=1.0, rotation=0,
                        skew=0.0, words=[], source="text_layer", width=width, height=height,
                        engine="pdf text layer", entities=extract_entities(page.text_layer))
+    # One limit for the page, retries included: a page never holds a worker for longer.
+    deadline = _Deadline.start(options.page_timeout_s)
     try:
-        context = preprocess_page(page, options)
-        raw = _recognise(context, options)
+        context = preprocess_page(page, options, deadline)
+        raw = _recognise(context, options, deadline)
         if _may_rethreshold(options) and _confidence(raw) < _THINNER_BELOW_CONFIDENCE:
-            raw = _thinner_ink(context, raw, options)
+            raw = _thinner_ink(context, raw, options, deadline)
         if options.orientation and _confidence(raw) < _RETRY_BELOW_CONFIDENCE:
-            raw = _best_orientation(context, raw, options)
+            raw = _best_orientation(context, raw, options, deadline)
     except OcrError as error:
+        message = (f"The page took longer than its limit of {options.page_timeout_s:g} s."
+                   if isinstance(error, PageTimeoutError) else error.message)
         return OcrPage(number=page.number, text="", confidence=0.0, rotation=0, skew=0.0,
-                       words=[], width=width, height=height, error=error.message)
+                       words=[], width=width, height=height, error=message)
     # A table's rows are its lines: a cell alone ("4") is not a line to be judged alone.
     words, text = _assemble(_drop_noise_words(_table_rows(raw) if context.ruled else raw, context),
                             context)
@@ -122,18 +151,19 @@ def _drop_noise_words(raw: list[RawWord], context: PageContext) -> list[RawWord]
     return kept
 
 
-def _recognise(context: PageContext, options: OcrOptions) -> list[RawWord]:
+def _recognise(context: PageContext, options: OcrOptions, deadline: _Deadline) -> list[RawWord]:
     """Tesseract's words on the cleaned page, on the page's own pixels."""
     table = context.table
     if options.psm is None and context.ruled and table is not None and len(table.columns) >= 2:
-        return _read_by_columns(context.image, table, options)
-    return recognise_words(context.image, options.lang, options.page_timeout_s, _psm(context, options))
+        return _read_by_columns(context.image, table, options, deadline)
+    return recognise_words(context.image, options.lang, deadline.left(), _psm(context, options))
 
 
 _STACK_GAP = 40
 
 
-def _read_by_columns(image: GreyImage, table: TableGrid, options: OcrOptions) -> list[RawWord]:
+def _read_by_columns(image: GreyImage, table: TableGrid, options: OcrOptions, deadline: _Deadline
+                     ) -> list[RawWord]:
     """A ruled table read column by column: the page without the table, then each column
     under it, in one image read as one column of text. Within a column the word spaces
     are measured against each other, not against the gaps between columns."""
@@ -151,7 +181,7 @@ def _read_by_columns(image: GreyImage, table: TableGrid, options: OcrOptions) ->
         shifts.append((y + piece.shape[0] + _STACK_GAP // 2, x0, y0 - y))
         y += piece.shape[0] + _STACK_GAP
     placed = []
-    for word in recognise_words(stacked, options.lang, options.page_timeout_s, 6):
+    for word in recognise_words(stacked, options.lang, deadline.left(), 6):
         x, top_on_stack, w, h = word.box
         _, dx, dy = next((shift for shift in shifts if top_on_stack + h / 2 < shift[0]), shifts[-1])
         placed.append(replace(word, box=(x + dx, top_on_stack + dy, w, h)))
@@ -204,17 +234,21 @@ def _group_lines(raw: list[RawWord]) -> dict[tuple[int, int, int], list[RawWord]
     return lines
 
 
-def _best_orientation(context: PageContext, raw: list[RawWord], options: OcrOptions
-                      ) -> list[RawWord]:
+def _best_orientation(context: PageContext, raw: list[RawWord], options: OcrOptions,
+                      deadline: _Deadline) -> list[RawWord]:
     """When the text reads badly, OSD may have been wrong: read the page in the other
-    three orientations and keep whichever Tesseract is surest of."""
+    three orientations and keep whichever Tesseract is surest of (what was read when
+    the page's time runs out)."""
     started = time.perf_counter()
-    best, best_confidence, best_turn = raw, _confidence(raw), 0
+    best, best_confidence, best_turn, stopped = raw, _confidence(raw), 0, ""
     for turn in (180, 90, 270):
         trial = PageContext(image=context.image, dpi=context.dpi)
         turn_upright(trial, turn)
-        words = recognise_words(trial.image, options.lang, options.page_timeout_s,
-                                _psm(context, options))
+        try:
+            words = recognise_words(trial.image, options.lang, deadline.left(), _psm(context, options))
+        except PageTimeoutError:
+            stopped = "; stopped at the page's time limit"
+            break
         confidence = _confidence(words)
         if confidence > best_confidence + 0.05:
             best, best_confidence, best_turn = words, confidence, turn
@@ -222,7 +256,7 @@ def _best_orientation(context: PageContext, raw: list[RawWord], options: OcrOpti
         turn_upright(context, best_turn)
     context.steps.append(StepRecord(
         name="orientation-retry", ms=round((time.perf_counter() - started) * 1000, 1),
-        detail=f"low confidence; kept {best_turn}° (confidence {best_confidence:.2f})"))
+        detail=f"low confidence; kept {best_turn}° (confidence {best_confidence:.2f}){stopped}"))
     return best
 
 
@@ -231,23 +265,28 @@ def _may_rethreshold(options: OcrOptions) -> bool:
     return options.rethreshold and options.binarize and options.flatten
 
 
-def _thinner_ink(context: PageContext, raw: list[RawWord], options: OcrOptions) -> list[RawWord]:
+def _thinner_ink(context: PageContext, raw: list[RawWord], options: OcrOptions,
+                 deadline: _Deadline) -> list[RawWord]:
     """When the text reads badly, its letters may have run together: binarise the grey
     page again under lower thresholds and keep whichever reading Tesseract is surest of
-    (on a faded page that is still the first)."""
+    (on a faded page that is still the first; what was read when the page's time runs out)."""
     started = time.perf_counter()
-    best, best_confidence, best_offset = raw, _confidence(raw), 0
+    best, best_confidence, best_offset, stopped = raw, _confidence(raw), 0, ""
     for offset in _THINNER_OFFSETS:
         trial = replace(context, steps=[])
         _binarize(trial, options, offset)
-        words = _recognise(trial, options)
+        try:
+            words = _recognise(trial, options, deadline)
+        except PageTimeoutError:
+            stopped = "; stopped at the page's time limit"
+            break
         confidence = _confidence(words)
         if confidence > best_confidence + 0.02:
             best, best_confidence, best_offset = words, confidence, offset
             context.image, context.ruled, context.table = trial.image, trial.ruled, trial.table
     context.steps.append(StepRecord(
         name="rethreshold", ms=round((time.perf_counter() - started) * 1000, 1),
-        detail=f"low confidence; kept Otsu {best_offset:+d} (confidence {best_confidence:.2f})"))
+        detail=f"low confidence; kept Otsu {best_offset:+d} (confidence {best_confidence:.2f}){stopped}"))
     return best
 
 

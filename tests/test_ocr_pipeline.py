@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +15,9 @@ from bench.synth import FONTS, Degradation, find_font, make_page
 from ocr.errors import EngineError
 from ocr.loading import SourcePage
 from ocr.options import OcrOptions
-from ocr.pipeline import ocr_page
+from ocr.pipeline import _best_orientation, _Deadline, _thinner_ink, ocr_page, preprocess_page
 from ocr.runner import ocr_files
+from ocr.tesseract import RawWord
 from tests.vietnamese import ALL_LETTERS
 
 OPTIONS = OcrOptions()
@@ -94,8 +96,20 @@ def test_a_failing_page_does_not_fail_the_document(tmp_path: Path) -> None:
     page = make_page(50)
     result = ocr_page(SourcePage(1, page.image, page.dpi), OcrOptions(page_timeout_s=0.001))
     assert result.error is not None
-    assert "longer than" in result.error
+    assert result.error == "The page took longer than its limit of 0.001 s."
     assert result.text == ""
+
+
+def test_retries_stop_at_the_pages_time_limit_and_keep_what_was_read() -> None:
+    page = make_page(51)
+    context = preprocess_page(SourcePage(1, page.image, page.dpi), OPTIONS)
+    first = [RawWord("Giấy", 0.5, (0, 0, 10, 10), (1, 1, 1))]
+    spent = _Deadline(limit_s=60, end=time.monotonic())
+    assert _thinner_ink(context, first, OPTIONS, spent) == first
+    assert _best_orientation(context, first, OPTIONS, spent) == first
+    assert [step.detail.endswith("stopped at the page's time limit") for step in context.steps[-2:]] == [
+        True, True]
+    assert context.rotation == 0
 
 
 def test_missing_language_is_refused_before_any_work(tmp_path: Path) -> None:
