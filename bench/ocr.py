@@ -6,7 +6,7 @@ white space made single spaces. Every system gets the same number of parallel
 processes; pages per minute is pages over wall time.
 
 Set-up: ``bench/setup-ocr.sh`` (OCRmyPDF in ``.venv-ocrmypdf``, unpaper, Ghostscript).
-Run: ``.venv/bin/python -m bench.ocr [--pages 24] [--seed 1] [--workers 2] [--json]``
+Run: ``.venv/bin/python -m bench.ocr [--pages 24] [--seed 1] [--kinds K,K…] [--workers 2] [--json]``
 """
 
 from __future__ import annotations
@@ -32,8 +32,11 @@ from ocr.runner import ocr_files
 OCRMYPDF = Path(__file__).resolve().parent.parent / ".venv-ocrmypdf" / "bin" / "ocrmypdf"
 
 
-def degraded_set(count: int, seed: int = 1) -> list[SyntheticPage]:
-    """``count`` pages: every font, the four kinds in turn, 150–300 dpi, every kind of damage."""
+KINDS = ("death_notice", "letter", "roster", "register")
+
+
+def degraded_set(count: int, seed: int = 1, kinds: tuple[str, ...] = KINDS) -> list[SyntheticPage]:
+    """``count`` pages: every font, the kinds in turn, 150–300 dpi, every kind of damage."""
     rng = random.Random(seed)
     fonts = available_fonts()
     pages = []
@@ -48,7 +51,7 @@ def degraded_set(count: int, seed: int = 1) -> list[SyntheticPage]:
             stains=rng.choice([0, 1, 3]),
             jpeg_quality=rng.choice([None, 70, 50]),
         )
-        kind = ("death_notice", "letter", "roster", "register")[index % 4]
+        kind = kinds[index % len(kinds)]
         pages.append(make_page(seed * 1000 + index, kind=kind,
                                font=fonts[index % len(fonts)], dpi=rng.choice([150, 200, 300]),
                                degradation=how))
@@ -114,9 +117,9 @@ def measure(name: str, system: Callable[[list[Path], int], list[str]], paths: li
     }
 
 
-def run(count: int, workers: int, seed: int = 1) -> dict[str, Any]:
+def run(count: int, workers: int, seed: int = 1, kinds: tuple[str, ...] = KINDS) -> dict[str, Any]:
     """Generate the set, then measure every system available here."""
-    pages = degraded_set(count, seed)
+    pages = degraded_set(count, seed, kinds)
     with tempfile.TemporaryDirectory() as folder:
         paths = []
         for index, page in enumerate(pages):
@@ -128,8 +131,8 @@ def run(count: int, workers: int, seed: int = 1) -> dict[str, Any]:
         if OCRMYPDF.exists():
             systems.append(("ocrmypdf --deskew --clean", run_ocrmypdf))
         results = [measure(name, system, paths, pages, workers) for name, system in systems]
-    return {"pages": count, "seed": seed, "workers": workers, "fonts": available_fonts(), "results": results,
-            "ocrmypdf": OCRMYPDF.exists()}
+    return {"pages": count, "seed": seed, "kinds": list(kinds), "workers": workers,
+            "fonts": available_fonts(), "results": results, "ocrmypdf": OCRMYPDF.exists()}
 
 
 def main() -> None:
@@ -137,14 +140,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--pages", type=int, default=24)
     parser.add_argument("--seed", type=int, default=1, help="another seed, another set of pages")
+    parser.add_argument("--kinds", default=",".join(KINDS), help=(
+        "documents, in turn: death_notice, letter, roster, register, typed_list (a roster "
+        "with no rules)"))
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
-    report = run(args.pages, args.workers, args.seed)
+    kinds = tuple(args.kinds.split(","))
+    if unknown := sorted(set(kinds) - {*KINDS, "typed_list"}):
+        parser.error(f"unknown kind {unknown[0]!r}")
+    report = run(args.pages, args.workers, args.seed, kinds)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    print(f"{report['pages']} generated pages (seed {report['seed']}), {report['workers']} processes, fonts: "
+    print(f"{report['pages']} generated pages (seed {report['seed']}: {', '.join(report['kinds'])}), "
+          f"{report['workers']} processes, fonts: "
           f"{', '.join(report['fonts'])}")
     if not report["ocrmypdf"]:
         print("(OCRmyPDF not installed: run bench/setup-ocr.sh to compare with it)")

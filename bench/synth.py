@@ -32,6 +32,7 @@ GIVEN = ("Thành", "Hùng", "Lợi", "Tuấn", "Sơn", "Hải", "Bình", "Dũng"
 COMMUNES = ("Yên Phong", "Tiên Du", "Quỳnh Lưu", "Hải Hậu", "Thanh Oai", "Kim Sơn", "Đông Anh")
 PROVINCES = ("Hà Bắc", "Nghệ Tĩnh", "Hà Nam Ninh", "Hà Sơn Bình", "Thái Bình", "Hải Hưng", "Vĩnh Phú")
 PLACES = ("Quảng Trị", "Khe Sanh", "Kon Tum", "Tây Ninh", "Bình Long", "Đắk Tô")
+TYPED_LIST_TITLE = "DANH SÁCH QUÂN NHÂN HY SINH"
 RANKS = ("Binh nhất", "Hạ sĩ", "Trung sĩ", "Thượng sĩ", "Chuẩn úy")
 
 
@@ -147,8 +148,9 @@ def register_rows(rng: random.Random) -> list[list[str]]:
 
 
 def render_table(rows: list[list[str]], *, font: str = "DejaVuSerif.ttf", dpi: int = 200,
-                 point_size: float = 11) -> NDArray[np.uint8]:
-    """A ruled table, as rosters and registers were typed and drawn."""
+                 point_size: float = 11, ruled: bool = True, title: str = "") -> NDArray[np.uint8]:
+    """A table, as rosters and registers were typed: ruled by hand, or (``ruled=False``)
+    columns set by the typewriter's tab stops under a title."""
     path = find_font(font)
     size = round(point_size * dpi / 72)
     typeface = ImageFont.truetype(str(path), size) if path else ImageFont.load_default(size)
@@ -158,20 +160,26 @@ def render_table(rows: list[list[str]], *, font: str = "DejaVuSerif.ttf", dpi: i
     row_height = round(size * 1.9)
     width = margin * 2 + sum(widths)
     height = margin * 2 + row_height * len(rows)
-    page = Image.new("L", (width, height), 255)
+    page = Image.new("L", (width, height + (row_height * 2 if title else 0)), 255)
     draw = ImageDraw.Draw(page)
+    top = margin
+    if title:
+        draw.text((margin + pad, margin), title, fill=0, font=typeface)
+        top += row_height * 2
     for r, row in enumerate(rows):
         x = margin
         for c, cell in enumerate(row):
-            draw.text((x + pad, margin + r * row_height + round(size * 0.35)), cell, fill=0, font=typeface)
+            draw.text((x + pad, top + r * row_height + round(size * 0.35)), cell, fill=0, font=typeface)
             x += widths[c]
+    if not ruled:
+        return np.asarray(page, dtype=np.uint8).copy()
     line = max(1, round(dpi / 150))
     for r in range(len(rows) + 1):
-        y = margin + r * row_height
+        y = top + r * row_height
         draw.line([(margin, y), (width - margin, y)], fill=0, width=line)
     x = margin
     for c in range(len(rows[0]) + 1):
-        draw.line([(x, margin), (x, height - margin)], fill=0, width=line)
+        draw.line([(x, top), (x, top + row_height * len(rows))], fill=0, width=line)
         x += widths[c] if c < len(widths) else 0
     return np.asarray(page, dtype=np.uint8).copy()
 
@@ -241,7 +249,8 @@ def make_page(seed: int, *, kind: str = "death_notice", font: str = "DejaVuSerif
               degradation: Degradation | None = None) -> SyntheticPage:
     """A complete synthetic page, reproducible from its seed.
 
-    ``kind`` is ``death_notice``, ``letter``, ``roster`` or ``register``; the ground truth
+    ``kind`` is ``death_notice``, ``letter``, ``roster``, ``register`` or ``typed_list``
+    (a roster under its title, with no rules); the ground truth
     of a table row is its cells joined by single spaces.
     """
     rng = random.Random(seed)
@@ -250,6 +259,10 @@ def make_page(seed: int, *, kind: str = "death_notice", font: str = "DejaVuSerif
         rows = roster_rows(rng) if kind == "roster" else register_rows(rng)
         lines = [" ".join(row) for row in rows]
         clean = render_table(rows, font=font, dpi=dpi)
+    elif kind == "typed_list":
+        rows = roster_rows(rng)
+        lines = [TYPED_LIST_TITLE] + [" ".join(row) for row in rows]
+        clean = render_table(rows, font=font, dpi=dpi, ruled=False, title=TYPED_LIST_TITLE)
     else:
         lines = death_notice_lines(rng) if kind == "death_notice" else letter_lines(rng)
         clean = render_page(lines, font=font, dpi=dpi)

@@ -14,7 +14,7 @@ import numpy as np
 from ocr.entities import extract_entities
 from ocr.errors import OcrError, PageTimeoutError
 from ocr.loading import GreyImage, SourcePage
-from ocr.model import OcrPage, OcrWord, StepRecord
+from ocr.model import OcrPage, OcrWord, StepRecord, union_box
 from ocr.options import OcrOptions
 from ocr.preprocess import (
     PageContext,
@@ -130,8 +130,8 @@ def ocr_page(page: SourcePage, options: OcrOptions) -> OcrPage:
         return OcrPage(number=page.number, text="", confidence=0.0, rotation=0, skew=0.0,
                        words=[], width=width, height=height, error=message)
     # A table's rows are its lines: a cell alone ("4") is not a line to be judged alone.
-    words, text = _assemble(_drop_noise_words(_table_rows(raw) if context.ruled else raw, context),
-                            context)
+    tabular = context.ruled or _side_by_side_columns(raw)
+    words, text = _assemble(_drop_noise_words(_table_rows(raw) if tabular else raw, context), context)
     confidence = round(_confidence(words), 3)
     return OcrPage(number=page.number, text=text, confidence=confidence,
                    rotation=context.rotation, skew=context.skew, words=words, width=width,
@@ -194,6 +194,32 @@ def _psm(context: PageContext, options: OcrOptions) -> int:
     if options.psm is not None:
         return options.psm
     return 11 if context.ruled else 4
+
+
+# A block of an unruled table read as columns holds a few cells a line; prose, more.
+_MOST_WORDS_PER_CELL_LINE = 8
+
+
+def _side_by_side_columns(raw: list[RawWord]) -> bool:
+    """Whether Tesseract read an unruled table (a list typed to tab stops) as blocks side
+    by side, one per column: blocks level with each other whose lines hold a few words
+    each. Prose set in columns has long lines and is left in its order."""
+    blocks: dict[int, list[RawWord]] = defaultdict(list)
+    for word in raw:
+        blocks[word.line_key[0]].append(word)
+    spans = []
+    for members in blocks.values():
+        left, top, width, height = union_box([list(w.box) for w in members])
+        lines = len({w.line_key for w in members})
+        spans.append((left, top, left + width, top + height, len(members) / lines))
+    for index, (left, top, right, bottom, per_line) in enumerate(spans):
+        for other_left, other_top, other_right, other_bottom, other_per_line in spans[index + 1:]:
+            level = min(bottom, other_bottom) - max(top, other_top)
+            apart = right <= other_left or other_right <= left
+            if (apart and level > 0.5 * min(bottom - top, other_bottom - other_top)
+                    and max(per_line, other_per_line) <= _MOST_WORDS_PER_CELL_LINE):
+                return True
+    return False
 
 
 def _table_rows(raw: list[RawWord]) -> list[RawWord]:

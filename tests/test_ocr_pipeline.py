@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,15 @@ from bench.synth import FONTS, Degradation, find_font, make_page
 from ocr.errors import EngineError
 from ocr.loading import SourcePage
 from ocr.options import OcrOptions
-from ocr.pipeline import _best_orientation, _Deadline, _thinner_ink, ocr_page, preprocess_page
+from ocr.pipeline import (
+    _best_orientation,
+    _Deadline,
+    _recognise,
+    _side_by_side_columns,
+    _thinner_ink,
+    ocr_page,
+    preprocess_page,
+)
 from ocr.runner import ocr_files
 from ocr.tesseract import RawWord
 from tests.vietnamese import ALL_LETTERS
@@ -194,6 +203,36 @@ def test_a_tables_cells_keep_their_word_spaces_and_its_rows_their_order() -> Non
     by_row = OcrOptions(psm=6)
     assert cer(page.text, result.text) < cer(page.text, ocr_page(SourcePage(1, page.image, page.dpi),
                                                                  by_row).text)
+
+
+def test_an_unruled_list_read_as_side_by_side_columns_is_put_back_in_rows() -> None:
+    # A list typed to tab stops under a title: Tesseract reads its columns as blocks side
+    # by side, names in one, units in another.
+    page = make_page(1012, kind="typed_list", font="LiberationMono-Regular.ttf", dpi=200,
+                     degradation=Degradation(skew=-4.4, noise=15.0, uneven_light=0.7, stains=1,
+                                             jpeg_quality=50))
+    context = preprocess_page(SourcePage(1, page.image, page.dpi), OPTIONS)
+    assert _side_by_side_columns(_recognise(context, OPTIONS, _Deadline.start(60)))
+    result = ocr_page(SourcePage(1, page.image, page.dpi), OPTIONS)
+    lines = result.text.splitlines()
+    # Every row is one line (name and unit together), and the rows keep their order.
+    found = [min(range(len(lines)), key=lambda n, row=row: cer(row, lines[n])) for row in page.lines]
+    assert all(cer(row, lines[n]) <= 0.1 for row, n in zip(page.lines, found, strict=True)), lines
+    assert found == sorted(found)
+    assert cer(page.text, result.text) <= 0.04, result.text
+
+
+def _block(number: int, left: int, words_per_line: int) -> list[RawWord]:
+    return [RawWord("chữ", 0.9, (left + 60 * column, 100 * line, 50, 40), (number, 1, line))
+            for line in range(5) for column in range(words_per_line)]
+
+
+def test_only_blocks_of_short_lines_level_with_each_other_read_as_a_table() -> None:
+    assert _side_by_side_columns(_block(1, 0, 4) + _block(2, 600, 2))
+    assert not _side_by_side_columns(_block(1, 0, 10) + _block(2, 700, 10))  # prose in two columns
+    stacked = _block(1, 0, 3) + [replace(w, box=(w.box[0], w.box[1] + 600, *w.box[2:]))
+                                 for w in _block(2, 0, 3)]
+    assert not _side_by_side_columns(stacked)
 
 
 def test_a_noisy_letter_is_not_taken_for_a_table() -> None:
