@@ -142,12 +142,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1, help="another seed, another set of pages")
     parser.add_argument("--kinds", default=",".join(KINDS), help=(
         "documents, in turn: death_notice, letter, roster, register, typed_list (a roster "
-        "with no rules)"))
+        "with no rules), ledger (a register ruled between its rows only)"))
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
     kinds = tuple(args.kinds.split(","))
-    if unknown := sorted(set(kinds) - {*KINDS, "typed_list"}):
+    if unknown := sorted(set(kinds) - {*KINDS, "typed_list", "ledger"}):
         parser.error(f"unknown kind {unknown[0]!r}")
     report = run(args.pages, args.workers, args.seed, kinds)
     if args.json:

@@ -148,9 +148,10 @@ def register_rows(rng: random.Random) -> list[list[str]]:
 
 
 def render_table(rows: list[list[str]], *, font: str = "DejaVuSerif.ttf", dpi: int = 200,
-                 point_size: float = 11, ruled: bool = True, title: str = "") -> NDArray[np.uint8]:
-    """A table, as rosters and registers were typed: ruled by hand, or (``ruled=False``)
-    columns set by the typewriter's tab stops under a title."""
+                 point_size: float = 11, rules: str = "grid", title: str = "") -> NDArray[np.uint8]:
+    """A table, as rosters and registers were typed: ruled by hand (``rules="grid"``, or
+    ``"rows"``: lines between the rows only), or (``"none"``) columns set by the
+    typewriter's tab stops, under a title."""
     path = find_font(font)
     size = round(point_size * dpi / 72)
     typeface = ImageFont.truetype(str(path), size) if path else ImageFont.load_default(size)
@@ -171,12 +172,12 @@ def render_table(rows: list[list[str]], *, font: str = "DejaVuSerif.ttf", dpi: i
         for c, cell in enumerate(row):
             draw.text((x + pad, top + r * row_height + round(size * 0.35)), cell, fill=0, font=typeface)
             x += widths[c]
-    if not ruled:
-        return np.asarray(page, dtype=np.uint8).copy()
     line = max(1, round(dpi / 150))
-    for r in range(len(rows) + 1):
+    for r in range(len(rows) + 1 if rules != "none" else 0):
         y = top + r * row_height
         draw.line([(margin, y), (width - margin, y)], fill=0, width=line)
+    if rules != "grid":
+        return np.asarray(page, dtype=np.uint8).copy()
     x = margin
     for c in range(len(rows[0]) + 1):
         draw.line([(x, top), (x, top + row_height * len(rows))], fill=0, width=line)
@@ -249,8 +250,9 @@ def make_page(seed: int, *, kind: str = "death_notice", font: str = "DejaVuSerif
               degradation: Degradation | None = None) -> SyntheticPage:
     """A complete synthetic page, reproducible from its seed.
 
-    ``kind`` is ``death_notice``, ``letter``, ``roster``, ``register`` or ``typed_list``
-    (a roster under its title, with no rules); the ground truth
+    ``kind`` is ``death_notice``, ``letter``, ``roster``, ``register``, ``typed_list`` (a
+    roster under its title, with no rules) or ``ledger`` (a register ruled between its rows
+    only); the ground truth
     of a table row is its cells joined by single spaces.
     """
     rng = random.Random(seed)
@@ -262,7 +264,11 @@ def make_page(seed: int, *, kind: str = "death_notice", font: str = "DejaVuSerif
     elif kind == "typed_list":
         rows = roster_rows(rng)
         lines = [TYPED_LIST_TITLE] + [" ".join(row) for row in rows]
-        clean = render_table(rows, font=font, dpi=dpi, ruled=False, title=TYPED_LIST_TITLE)
+        clean = render_table(rows, font=font, dpi=dpi, rules="none", title=TYPED_LIST_TITLE)
+    elif kind == "ledger":
+        rows = register_rows(rng)
+        lines = [" ".join(row) for row in rows]
+        clean = render_table(rows, font=font, dpi=dpi, rules="rows")
     else:
         lines = death_notice_lines(rng) if kind == "death_notice" else letter_lines(rng)
         clean = render_page(lines, font=font, dpi=dpi)

@@ -222,6 +222,20 @@ def test_an_unruled_list_read_as_side_by_side_columns_is_put_back_in_rows() -> N
     assert cer(page.text, result.text) <= 0.04, result.text
 
 
+def test_a_table_ruled_between_its_rows_only_is_read_cell_by_cell() -> None:
+    page = make_page(1005, kind="ledger", font="DejaVuSans.ttf", dpi=200,
+                     degradation=Degradation(skew=3.0, noise=8.0, uneven_light=0.4))
+    context = preprocess_page(SourcePage(1, page.image, page.dpi), OPTIONS)
+    assert context.table is not None
+    assert len(context.table.columns) == 1  # no vertical rules to read it by
+    result = ocr_page(SourcePage(1, page.image, page.dpi), OPTIONS)
+    rules = next(step for step in result.steps if step.name == "rules")
+    assert "(a table)" in rules.detail
+    assert [line.split()[0] for line in result.text.splitlines()] == [
+        row.split()[0] for row in page.lines]
+    assert cer(page.text, result.text) <= 0.03, result.text
+
+
 def _block(number: int, left: int, words_per_line: int) -> list[RawWord]:
     return [RawWord("chữ", 0.9, (left + 60 * column, 100 * line, 50, 40), (number, 1, line))
             for line in range(5) for column in range(words_per_line)]
