@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -30,6 +30,8 @@ from ocr.preprocess import (
     upscale_low_resolution,
 )
 from ocr.tesseract import RawWord, detect_orientation, engine_version, recognise_words
+
+_Trial = TypeVar("_Trial")
 
 # Below this OSD confidence a page is left as it is: a wrong quarter-turn costs the page.
 _MIN_ORIENTATION_CONFIDENCE = 1.5
@@ -260,29 +262,42 @@ def _group_lines(raw: list[RawWord]) -> dict[tuple[int, int, int], list[RawWord]
     return lines
 
 
+def _surest(raw: list[RawWord], first: _Trial, trials: Iterable[_Trial],
+            read: Callable[[_Trial], list[RawWord]], margin: float
+            ) -> tuple[list[RawWord], float, _Trial, str]:
+    """Read the trials in turn and keep the reading Tesseract is surest of, by more than
+    ``margin`` over the best so far (``raw``, read from ``first``, if none is); when the
+    page's time runs out, what was read by then. Returns the words, their confidence,
+    the trial they came from and, if the time ran out, a note saying so."""
+    best, best_confidence, chosen = raw, _confidence(raw), first
+    for trial in trials:
+        try:
+            words = read(trial)
+        except PageTimeoutError:
+            return best, best_confidence, chosen, "; stopped at the page's time limit"
+        confidence = _confidence(words)
+        if confidence > best_confidence + margin:
+            best, best_confidence, chosen = words, confidence, trial
+    return best, best_confidence, chosen, ""
+
+
 def _best_orientation(context: PageContext, raw: list[RawWord], options: OcrOptions,
                       deadline: _Deadline) -> list[RawWord]:
     """When the text reads badly, OSD may have been wrong: read the page in the other
-    three orientations and keep whichever Tesseract is surest of (what was read when
-    the page's time runs out)."""
+    three orientations and keep whichever Tesseract is surest of."""
     started = time.perf_counter()
-    best, best_confidence, best_turn, stopped = raw, _confidence(raw), 0, ""
-    for turn in (180, 90, 270):
+
+    def read(turn: int) -> list[RawWord]:
         trial = PageContext(image=context.image, dpi=context.dpi)
         turn_upright(trial, turn)
-        try:
-            words = recognise_words(trial.image, options.lang, deadline.left(), _psm(context, options))
-        except PageTimeoutError:
-            stopped = "; stopped at the page's time limit"
-            break
-        confidence = _confidence(words)
-        if confidence > best_confidence + 0.05:
-            best, best_confidence, best_turn = words, confidence, turn
-    if best_turn:
-        turn_upright(context, best_turn)
+        return recognise_words(trial.image, options.lang, deadline.left(), _psm(context, options))
+
+    best, confidence, turn, stopped = _surest(raw, 0, (180, 90, 270), read, margin=0.05)
+    if turn:
+        turn_upright(context, turn)
     context.steps.append(StepRecord(
         name="orientation-retry", ms=round((time.perf_counter() - started) * 1000, 1),
-        detail=f"low confidence; kept {best_turn}° (confidence {best_confidence:.2f}){stopped}"))
+        detail=f"low confidence; kept {turn}° (confidence {confidence:.2f}){stopped}"))
     return best
 
 
@@ -295,24 +310,23 @@ def _thinner_ink(context: PageContext, raw: list[RawWord], options: OcrOptions,
                  deadline: _Deadline) -> list[RawWord]:
     """When the text reads badly, its letters may have run together: binarise the grey
     page again under lower thresholds and keep whichever reading Tesseract is surest of
-    (on a faded page that is still the first; what was read when the page's time runs out)."""
+    (on a faded page that is still the first)."""
     started = time.perf_counter()
-    best, best_confidence, best_offset, stopped = raw, _confidence(raw), 0, ""
-    for offset in _THINNER_OFFSETS:
+
+    def binarised(offset: int) -> tuple[int, PageContext]:
         trial = replace(context, steps=[])
         _binarize(trial, options, offset)
-        try:
-            words = _recognise(trial, options, deadline)
-        except PageTimeoutError:
-            stopped = "; stopped at the page's time limit"
-            break
-        confidence = _confidence(words)
-        if confidence > best_confidence + 0.02:
-            best, best_confidence, best_offset = words, confidence, offset
-            context.image, context.ruled, context.table = trial.image, trial.ruled, trial.table
+        return offset, trial
+
+    def read(pair: tuple[int, PageContext]) -> list[RawWord]:
+        return _recognise(pair[1], options, deadline)
+
+    best, confidence, (offset, trial), stopped = _surest(
+        raw, (0, context), (binarised(level) for level in _THINNER_OFFSETS), read, margin=0.02)
+    context.image, context.ruled, context.table = trial.image, trial.ruled, trial.table
     context.steps.append(StepRecord(
         name="rethreshold", ms=round((time.perf_counter() - started) * 1000, 1),
-        detail=f"low confidence; kept Otsu {best_offset:+d} (confidence {best_confidence:.2f}){stopped}"))
+        detail=f"low confidence; kept Otsu {offset:+d} (confidence {confidence:.2f}){stopped}"))
     return best
 
 
