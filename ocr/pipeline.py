@@ -156,7 +156,7 @@ def _drop_noise_words(raw: list[RawWord], context: PageContext) -> list[RawWord]
 def _recognise(context: PageContext, options: OcrOptions, deadline: _Deadline) -> list[RawWord]:
     """Tesseract's words on the cleaned page, on the page's own pixels."""
     table = context.table
-    if options.psm is None and context.ruled and table is not None and len(table.columns) >= 2:
+    if options.psm is None and table is not None and len(table.columns) >= 2:
         return _read_by_columns(context.image, table, options, deadline)
     return recognise_words(context.image, options.lang, deadline.left(), _psm(context, options))
 
@@ -323,7 +323,7 @@ def _thinner_ink(context: PageContext, raw: list[RawWord], options: OcrOptions,
 
     best, confidence, (offset, trial), stopped = _surest(
         raw, (0, context), (binarised(level) for level in _THINNER_OFFSETS), read, margin=0.02)
-    context.image, context.ruled, context.table = trial.image, trial.ruled, trial.table
+    context.image, context.table = trial.image, trial.table
     context.steps.append(StepRecord(
         name="rethreshold", ms=round((time.perf_counter() - started) * 1000, 1),
         detail=f"low confidence; kept Otsu {offset:+d} (confidence {confidence:.2f}){stopped}"))

@@ -41,10 +41,14 @@ class PageContext:
     transform: Matrix = field(default_factory=lambda: np.eye(3))  # loaded -> current pixels
     rotation: int = 0
     skew: float = 0.0
-    ruled: bool = False  # the page carries table ruling
-    table: TableGrid | None = None
+    table: TableGrid | None = None  # the page carries table ruling: where it lies
     grey: GreyImage | None = None  # the page just before binarisation
     steps: list[StepRecord] = field(default_factory=list)
+
+    @property
+    def ruled(self) -> bool:
+        """Whether the page is ruled as a table."""
+        return self.table is not None
 
     def apply(self, matrix: Matrix, image: GreyImage) -> None:
         """Replace the image by a geometric transform of it, keeping the mapping."""
@@ -232,8 +236,8 @@ def remove_rules(context: PageContext) -> str:
     # A table has several long rules; an underline, a fold or a run of noise is not one.
     _, _, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
     long_rules = int(np.count_nonzero(stats[1:, cv2.CC_STAT_WIDTH] >= faint.shape[1] * 0.3))
-    context.ruled = long_rules >= 3
-    if context.ruled:
+    context.table = None
+    if long_rules >= 3:
         # Where even the grey rule was broken, dashes stay behind, and Tesseract may skip
         # a whole row beside them: every rule is drawn on across the whole table.
         rules, context.table = _extend_rules(horizontal, vertical, rules, context.dpi)
