@@ -25,7 +25,7 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from bench.synth import Degradation, SyntheticPage, available_fonts, make_page
+from bench.synth import DOCUMENT_KINDS, Degradation, SyntheticPage, available_fonts, make_page
 from ocr.options import OcrOptions
 from ocr.runner import ocr_files
 
@@ -141,13 +141,13 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=24)
     parser.add_argument("--seed", type=int, default=1, help="another seed, another set of pages")
     parser.add_argument("--kinds", default=",".join(KINDS), help=(
-        "documents, in turn: death_notice, letter, roster, register, typed_list (a roster "
-        "with no rules), ledger (a register ruled between its rows only)"))
+        f"documents, in turn, of {', '.join(DOCUMENT_KINDS)} (typed_list: a roster with no "
+        "rules; ledger: a register ruled between its rows only)"))
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
     kinds = tuple(args.kinds.split(","))
-    if unknown := sorted(set(kinds) - {*KINDS, "typed_list", "ledger"}):
+    if unknown := sorted(set(kinds) - set(DOCUMENT_KINDS)):
         parser.error(f"unknown kind {unknown[0]!r}")
     report = run(args.pages, args.workers, args.seed, kinds)
     if args.json:

@@ -33,6 +33,8 @@ COMMUNES = ("Yên Phong", "Tiên Du", "Quỳnh Lưu", "Hải Hậu", "Thanh Oai"
 PROVINCES = ("Hà Bắc", "Nghệ Tĩnh", "Hà Nam Ninh", "Hà Sơn Bình", "Thái Bình", "Hải Hưng", "Vĩnh Phú")
 PLACES = ("Quảng Trị", "Khe Sanh", "Kon Tum", "Tây Ninh", "Bình Long", "Đắk Tô")
 TYPED_LIST_TITLE = "DANH SÁCH QUÂN NHÂN HY SINH"
+#: What :func:`make_page` can make.
+DOCUMENT_KINDS = ("death_notice", "letter", "roster", "register", "typed_list", "ledger")
 RANKS = ("Binh nhất", "Hạ sĩ", "Trung sĩ", "Thượng sĩ", "Chuẩn úy")
 
 
@@ -255,6 +257,8 @@ def make_page(seed: int, *, kind: str = "death_notice", font: str = "DejaVuSerif
     only); the ground truth
     of a table row is its cells joined by single spaces.
     """
+    if kind not in DOCUMENT_KINDS:
+        raise ValueError(f"no such kind of document: {kind!r}")
     rng = random.Random(seed)
     how = degradation or Degradation()
     if kind in ("roster", "register"):

@@ -46,6 +46,12 @@ def test_every_generator_font_draws_every_vietnamese_letter(font: str) -> None:
     assert [letter for letter in ALL_LETTERS if ord(letter) not in cmap] == []
 
 
+def test_the_generator_refuses_a_kind_it_cannot_make() -> None:
+    # Unchecked, a misspelt kind would make a letter without a word and measure the wrong thing.
+    with pytest.raises(ValueError, match="no such kind of document: 'lettre'"):
+        make_page(1, kind="lettre")
+
+
 @pytest.mark.parametrize("how", [
     Degradation(),
     Degradation(skew=-3, blur=1.0, noise=12, uneven_light=0.6, fade=0.3, stains=2, jpeg_quality=60),
