@@ -58,6 +58,11 @@ class _Deadline:
     def start(cls, limit_s: float) -> _Deadline:
         return cls(limit_s, time.monotonic() + limit_s)
 
+    @property
+    def exceeded(self) -> str:
+        """What a page that ran past its limit reports."""
+        return f"The page took longer than its limit of {self.limit_s:g} s."
+
     def left(self) -> float:
         """Seconds left.
 
@@ -66,7 +71,7 @@ class _Deadline:
         """
         left = self.end - time.monotonic()
         if left <= 0:
-            raise PageTimeoutError(f"The page took longer than its limit of {self.limit_s:g} s.")
+            raise PageTimeoutError(self.exceeded)
         return left
 
 
@@ -127,8 +132,9 @@ def ocr_page(page: SourcePage, options: OcrOptions) -> OcrPage:
         if options.orientation and _confidence(raw) < _RETRY_BELOW_CONFIDENCE:
             raw = _best_orientation(context, raw, options, deadline)
     except OcrError as error:
-        message = (f"The page took longer than its limit of {options.page_timeout_s:g} s."
-                   if isinstance(error, PageTimeoutError) else error.message)
+        # Tesseract's own time-out names the seconds its call had left; the page's limit
+        # is what the reader set.
+        message = deadline.exceeded if isinstance(error, PageTimeoutError) else error.message
         return OcrPage(number=page.number, text="", confidence=0.0, rotation=0, skew=0.0,
                        words=[], width=width, height=height, error=message)
     # A table's rows are its lines: a cell alone ("4") is not a line to be judged alone.
