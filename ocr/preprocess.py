@@ -235,12 +235,13 @@ def remove_rules(context: PageContext) -> str:
     rules = cv2.bitwise_or(horizontal, vertical)
     # A table has several long rules; an underline, a fold or a run of noise is not one.
     _, _, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
-    long_rules = int(np.count_nonzero(stats[1:, cv2.CC_STAT_WIDTH] >= faint.shape[1] * 0.3))
+    across = stats[1:][stats[1:, cv2.CC_STAT_WIDTH] >= faint.shape[1] * 0.3]
+    long_rules = len(across)
     context.table = None
     if long_rules >= 3:
         # Where even the grey rule was broken, dashes stay behind, and Tesseract may skip
         # a whole row beside them: every rule is drawn on across the whole table.
-        rules, context.table = _extend_rules(horizontal, vertical, rules, context.dpi)
+        rules, context.table = _extend_rules(across, vertical, rules, context.dpi)
     rules = cv2.dilate(rules, np.ones((3, 3), np.uint8))
     found = int(np.count_nonzero(rules))
     context.image[rules > 0] = 255
@@ -258,15 +259,13 @@ def _faint_ink(grey: GreyImage) -> GreyImage:
     return np.asarray(mask, dtype=np.uint8)
 
 
-def _extend_rules(horizontal: GreyImage, vertical: GreyImage, rules: GreyImage, dpi: int
+def _extend_rules(across: NDArray[np.int32], vertical: GreyImage, rules: GreyImage, dpi: int
                   ) -> tuple[GreyImage, TableGrid]:
-    """The rules with every long horizontal one carried across the table and every long
-    vertical one down it, and the table's grid. The table is the box around the long
-    horizontal rules; a short run (a stain's edge, a smudge) is whitened where it is
-    but never carried through the text."""
-    _, _, across, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    """The rules with every long horizontal one (``across``: their component stats)
+    carried across the table and every long vertical one down it, and the table's grid.
+    The table is the box around the long horizontal rules; a short run (a stain's edge,
+    a smudge) is whitened where it is but never carried through the text."""
     _, _, down, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
-    across = across[1:][across[1:, cv2.CC_STAT_WIDTH] >= horizontal.shape[1] * 0.3]
     left, top = int(across[:, 0].min()), int(across[:, 1].min())
     right = int((across[:, 0] + across[:, 2]).max())
     bottom = int((across[:, 1] + across[:, 3]).max())
