@@ -9,7 +9,8 @@ apt_packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-dejavu-cor
               libpango-1.0-0 libpangoft2-1.0-0)
 # The browser tests drive Debian's chromium through Playwright; it is never downloaded by Playwright itself.
 # Liberation Mono is one of the generated documents' typewriter faces.
-[ "$profile" = "test" ] && apt_packages+=(chromium poppler-utils fonts-liberation2)
+# PostgreSQL's server runs a private cluster for the tests (scripts/services.sh).
+[ "$profile" = "test" ] && apt_packages+=(chromium poppler-utils fonts-liberation2 postgresql)
 
 missing=()
 for package in "${apt_packages[@]}"; do

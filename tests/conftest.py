@@ -21,6 +21,15 @@ from tests.browser import browser_page, chromium_path, live_server
 
 POSTGRES_URL = os.environ.get(
     "PHIENHIEU_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# Set by scripts/services.sh, which starts the services: a missing one is then a failure.
+SERVICES_REQUIRED = os.environ.get("PHIENHIEU_TEST_REQUIRE_SERVICES") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip a test whose service is missing, or fail it when the test command promised one."""
+    if SERVICES_REQUIRED:
+        pytest.fail(f"{reason} (scripts/services.sh should have started it)")
+    pytest.skip(reason)
 
 
 def _postgres_problem() -> str | None:
@@ -48,7 +57,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path,
         yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
         return
     if postgres_problem:
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {postgres_problem}")
+        skip_or_fail(f"PostgreSQL not reachable at {POSTGRES_URL}: {postgres_problem}")
     schema = f"t_{uuid.uuid4().hex[:16]}"
     admin = create_engine(POSTGRES_URL)
     with admin.begin() as connection:

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Run a command with the services the tests need, started for it and stopped afterwards
+# (even when it fails): a private PostgreSQL cluster on a free loopback port.
+# A service whose URL is already set (PHIENHIEU_TEST_POSTGRES_URL) is used as it is.
+# Usage: scripts/services.sh COMMAND [ARG...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+run_dir=$(mktemp -d "${TMPDIR:-/tmp}/phienhieu-services.XXXXXX")
+chmod 755 "$run_dir"
+cleanups=()
+
+cleanup() {
+  local index
+  for ((index = ${#cleanups[@]} - 1; index >= 0; index--)); do
+    eval "${cleanups[$index]}" || true
+  done
+  rm -rf "$run_dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  .venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# initdb refuses to run as root: as root the cluster belongs to the `postgres` account
+# that Debian's package creates.
+as_cluster_owner() {
+  if [ "$(id -u)" -eq 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+postgres_bin() {
+  local bindir
+  bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$bindir" ] || { echo "PostgreSQL's server is not installed (scripts/bootstrap.sh test installs it)." >&2; exit 1; }
+  echo "$bindir"
+}
+
+start_postgres() {
+  local bin port data
+  bin=$(postgres_bin)
+  port=$(free_port)
+  data="$run_dir/postgres"
+  mkdir -p "$data"
+  [ "$(id -u)" -eq 0 ] && chown postgres: "$data"
+  echo "== PostgreSQL: a private cluster on 127.0.0.1:$port"
+  as_cluster_owner "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  as_cluster_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
+    -o "-h 127.0.0.1 -p $port -k $data -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    start >/dev/null || { cat "$data/server.log" >&2; exit 1; }
+  cleanups+=("as_cluster_owner '$bin/pg_ctl' -D '$data' -m immediate stop >/dev/null")
+  as_cluster_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres test
+  export PHIENHIEU_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$port/test"
+}
+
+if [ -z "${PHIENHIEU_TEST_POSTGRES_URL:-}" ]; then
+  start_postgres
+fi
+# The suite fails, rather than skips, a test whose service this script provides.
+export PHIENHIEU_TEST_REQUIRE_SERVICES=1
+
+status=0
+"$@" || status=$?
+exit "$status"
