@@ -6,7 +6,6 @@ commit; the methods here do, once per unit of work.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -40,6 +39,7 @@ from decoder.errors import InvalidInputError, InvalidRegistryError, RegistryProb
 from decoder.registry import Registry
 from decoder.registry_schema import RegistryDocument
 from decoder.result import DecodeResult
+from decoder.untrusted import parse_json, refuse_forbidden
 from ocr.options import OcrOptions
 
 if TYPE_CHECKING:
@@ -67,11 +67,12 @@ def parse_registry_json(raw: bytes | str | Any) -> RegistryDocument:
     Raises:
         InvalidRegistryError: malformed JSON or schema violations, every one with its path.
     """
-    if isinstance(raw, bytes | str):
-        try:
-            raw = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise InvalidRegistryError([RegistryProblem("$", f"not valid JSON: {error}")]) from None
+    try:
+        if isinstance(raw, bytes | str):
+            raw = parse_json(raw)
+        refuse_forbidden(raw, "$")
+    except InvalidInputError as error:
+        raise InvalidRegistryError([RegistryProblem("$", error.message)]) from None
     try:
         return RegistryDocument.model_validate(raw)
     except ValidationError as error:
@@ -205,11 +206,12 @@ class Services:
 
     @cached_property
     def search_index(self) -> SearchIndex:
-        """The embedded index in the data dir, or the Elasticsearch cluster when set."""
+        """The embedded index in the data dir, or the cluster (Elasticsearch, or OpenSearch
+        by an ``opensearch://`` URL) when set."""
         if self.settings.elasticsearch_url:
-            from search.elastic_backend import ElasticIndex
+            from search.cluster import cluster_index
 
-            return ElasticIndex(self.settings.elasticsearch_url)
+            return cluster_index(self.settings.elasticsearch_url)
         from search.tantivy_backend import TantivyIndex
 
         return TantivyIndex(self.settings.data_dir / "index")

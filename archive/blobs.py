@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive.errors import BlobCorruptError, BlobMissingError, TooLargeFileError
+from decoder.untrusted import strip_bidi_controls
 
 _CHUNK = 1024 * 1024
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -36,9 +37,10 @@ _MAX_NAME_BYTES = 200
 
 
 def safe_filename(name: str) -> str:
-    """A file name safe to show and to create: no directories, control characters or
-    leading dots, at most 200 bytes; ``scan`` when nothing is left."""
-    base = re.split(r"[/\\]", name)[-1]
+    """A file name safe to show and to create: no directories, control characters,
+    bidirectional overrides (with U+202E, ``rtl…gnp.exe`` shows as ``rtlexe.png``) or leading dots,
+    at most 200 bytes; ``scan`` when nothing is left."""
+    base = strip_bidi_controls(re.split(r"[/\\]", name)[-1])
     cleaned = _UNSAFE_NAME.sub("_", base).strip().lstrip(".").strip()
     encoded = cleaned.encode("utf-8")[:_MAX_NAME_BYTES]
     return encoded.decode("utf-8", errors="ignore").strip() or "scan"

@@ -7,7 +7,6 @@ one with an ``id`` replaces the record stored under it.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,7 +21,8 @@ from archive.audit import record_event
 from archive.models import Page, Person, PersonSource, Scan, utc_now
 from archive.outbox import record_change
 from archive.person_schema import PersonRecord
-from decoder.errors import first_problem
+from decoder.errors import InvalidInputError, first_problem
+from decoder.untrusted import is_ascii_digits, parse_json, refuse_forbidden
 
 #: A longer line is refused unread: no martyr record needs a megabyte.
 MAX_LINE_BYTES = 1_000_000
@@ -81,7 +81,7 @@ def resolve_page(session: Session, scan_ref: str, number: int | None) -> int | N
     """The archived page a citation names, when its scan is given by id or checksum."""
     if number is None:
         return None
-    if scan_ref.isdigit():
+    if is_ascii_digits(scan_ref):
         scan_filter = Scan.id == int(scan_ref)
     elif _SHA256.fullmatch(scan_ref.lower()):
         scan_filter = Scan.sha256 == scan_ref.lower()
@@ -155,9 +155,10 @@ def _import_line(session: Session, line: bytes | int) -> bool | str | None:
     if not line.strip():
         return None
     try:
-        data = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        return f"not valid JSON ({error})"
+        data = parse_json(line, "record")
+        refuse_forbidden(data, "record")
+    except InvalidInputError as error:
+        return error.message.rstrip(".")
     try:
         record = PersonRecord.model_validate(data)
     except ValidationError as error:

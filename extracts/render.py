@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from PIL import ImageFile
 from weasyprint import HTML
 
+from decoder.untrusted import is_ascii_digits
 from extracts.model import ExtractContent
 
 # Importing WeasyPrint makes Pillow accept truncated images in the whole process. An
@@ -28,7 +29,7 @@ def vietnamese_date(value: str | None) -> str:
     if not value:
         return ""
     parts = value.split("-")
-    if not all(part.isdigit() for part in parts) or not 1 <= len(parts) <= 3:
+    if not all(is_ascii_digits(part) for part in parts) or not 1 <= len(parts) <= 3:
         return value
     words = [f"năm {parts[0]}"]
     if len(parts) >= 2:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from api.auth import UnauthorizedError, client_address
 from api.deps import ServicesDep
+from api.guarded_route import guarded_router
 from api.responses import AUTH_RESPONSES
 
-router = APIRouter(prefix="/api/v1", tags=["auth"])
+router = guarded_router(prefix="/api/v1", tags=["auth"])
 
 class TokenPublic(BaseModel):
     """``{"access_token": …, "token_type": "bearer"}``."""

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from api.deps import ServicesDep
+from api.guarded_route import guarded_router
 from api.responses import ERROR_RESPONSES
 from api.schemas import (
     DecodeBatchItem,
@@ -15,7 +14,7 @@ from api.schemas import (
 )
 from decoder.errors import PhienhieuError
 
-router = APIRouter(prefix="/api/v1", tags=["decode"])
+router = guarded_router(prefix="/api/v1", tags=["decode"])
 
 
 @router.post("/decode", response_model=DecodePublic, responses=ERROR_RESPONSES)

@@ -6,17 +6,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, File, Header, Path, Request, UploadFile
+from fastapi import File, Header, Path, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import Action, CurrentUser, ForbiddenError, UnauthorizedError, may, require
 from api.deps import ServicesDep
+from api.guarded_route import guarded_router
 from api.responses import AUTH_RESPONSES, ERROR_RESPONSES
 from archive.models import User
 from decoder.errors import InvalidInputError
 
-router = APIRouter(prefix="/api/v1", tags=["extracts"])
+router = guarded_router(prefix="/api/v1", tags=["extracts"])
 Code = Annotated[str, Path(max_length=32)]
 Serial = Annotated[str, Path(max_length=40, description="the serial printed on the extract")]
 #: A signed extract is a few tens of kilobytes; anything much larger is not one.

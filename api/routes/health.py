@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from sqlalchemy import text
 
 from api.deps import ServicesDep
+from api.guarded_route import guarded_router
 from api.schemas import HealthPublic
 from archive.errors import DatabaseUnavailableError
 
-router = APIRouter(tags=["health"])
+router = guarded_router(tags=["health"])
 
 
 @router.get("/healthz", response_model=HealthPublic, responses={503: {"description": "not ready"}})

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.auth import Action, require
 from api.deps import ServicesDep
+from api.guarded_route import guarded_router
 from api.responses import AUTH_RESPONSES, ERROR_RESPONSES
 from api.schemas import ImportReportPublic
 from api.services import parse_registry_json
@@ -18,7 +19,7 @@ from archive.person_schema import PersonRecord
 from decoder.errors import NotFoundError
 from decoder.registry_schema import UnitEntry
 
-router = APIRouter(prefix="/api/v1", tags=["records"])
+router = guarded_router(prefix="/api/v1", tags=["records"])
 
 
 class PersonCreated(BaseModel):

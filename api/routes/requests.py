@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import Header, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import (
@@ -18,12 +18,13 @@ from api.auth import (
     require,
 )
 from api.deps import ServicesDep
+from api.guarded_route import guarded_router
 from api.responses import AUTH_RESPONSES
 from archive.models import User
 from archive.requests import RequestCreate
 from archive.users import Role
 
-router = APIRouter(prefix="/api/v1", tags=["requests"])
+router = guarded_router(prefix="/api/v1", tags=["requests"])
 Status = Literal["submitted", "in_review", "approved", "rejected", "issued"]
 Code = Annotated[str, Field(max_length=32)]
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Path, Request, UploadFile
+from fastapi import File, Form, Path, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from api.auth import Action, require
 from api.deps import ServicesDep
+from api.guarded_route import guarded_router
 from api.responses import AUTH_RESPONSES
 from archive.models import User
 from decoder.errors import InvalidInputError, NotFoundError
 
-router = APIRouter(prefix="/api/v1", tags=["scans"])
+router = guarded_router(prefix="/api/v1", tags=["scans"])
 MAX_FILES = 500
 RecordId = Annotated[int, Path(ge=1, le=2**31 - 1, description="a record's number")]
 

@@ -6,15 +6,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, ValidationError
 
 from api.deps import ServicesDep
+from api.guarded_route import guarded_router
 from api.responses import ERROR_RESPONSES
 from decoder.errors import InvalidInputError, first_problem
 from search.model import MAX_OFFSET, MAX_QUERY_CHARS, DocType, SearchRequest, SortOrder
 
-router = APIRouter(prefix="/api/v1", tags=["search"])
+router = guarded_router(prefix="/api/v1", tags=["search"])
 _ISO_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 

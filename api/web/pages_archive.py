@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from api.auth import Action
 from api.deps import ServicesDep
+from api.guarded_route import guarded_router
 from api.routes.scans import MAX_FILES, RecordId
 from api.web.render import gettext, render
 from api.web.session import CsrfChecked, require_page
@@ -19,7 +20,7 @@ from decoder.errors import InvalidInputError, NotFoundError, PhienhieuError
 from search.analysis import terms
 from search.snippets import word_matches
 
-router = APIRouter(include_in_schema=False)
+router = guarded_router(include_in_schema=False)
 PAGE_SIZE = 25
 
 Uploader = Annotated[User, require_page(Action.UPLOAD_SCANS)]

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 from pydantic import ValidationError
 
 from api.auth import client_address
 from api.deps import ServicesDep
+from api.guarded_route import guarded_router
 from api.web.render import gettext, locale_of, render
 from api.web.session import CsrfChecked, SessionUser
 from archive.attachments import MAX_ATTACHMENTS
 from archive.requests import RequestCreate
 from decoder.errors import NotFoundError, PhienhieuError
+from decoder.untrusted import is_ascii_digits
 
-router = APIRouter(include_in_schema=False)
+router = guarded_router(include_in_schema=False)
 #: The form's fields: (name, where it goes in the request).
 REQUESTER_FIELDS = ("requester_name", "contact", "relation")
 PERSON_FIELDS = ("full_name", "birth_year", "hometown", "unit_text", "death_date", "death_place")
@@ -39,7 +41,7 @@ def _request_body(form: dict[str, str]) -> dict[str, Any]:
     person: dict[str, Any] = {name: form[name].strip() for name in PERSON_FIELDS if form[name].strip()}
     if "birth_year" in person:
         year = person["birth_year"]
-        person["birth_year"] = int(year) if year.isdigit() and len(year) <= 4 else year
+        person["birth_year"] = int(year) if is_ascii_digits(year) and len(year) <= 4 else year
     return {"requester": {"name": form["requester_name"], "contact": form["contact"],
                           "relation": form["relation"]},
             "person": person, "note": form["note"]}

@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from api.auth import SESSION_COOKIE, UnauthorizedError, client_address
 from api.batch_csv import decode_rows
 from api.deps import ServicesDep
+from api.guarded_route import guarded_router
 from api.web.i18n import N_, pick_locale
 from api.web.map import HEIGHT, WIDTH, event_points, outline
 from api.web.navigation import safe_next
@@ -21,7 +22,7 @@ from archive.audit import record_event
 from decoder.errors import InvalidInputError, NotFoundError, PhienhieuError
 from search.model import SearchRequest
 
-router = APIRouter(include_in_schema=False)
+router = guarded_router(include_in_schema=False)
 #: A CSV sent through the decode page is read whole; larger batches go through the CLI.
 MAX_CSV_BYTES = 4 * 1024 * 1024
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from api.auth import Action
 from api.deps import ServicesDep
+from api.guarded_route import guarded_router
 from api.routes.scans import RecordId
 from api.web.render import gettext, locale_of, render
 from api.web.session import CsrfChecked, require_page
@@ -17,7 +18,7 @@ from archive.requests import STATUS_WORDS, TRANSITIONS
 from archive.users import Role
 from decoder.errors import NotFoundError, PhienhieuError
 
-router = APIRouter(include_in_schema=False)
+router = guarded_router(include_in_schema=False)
 Officer = Annotated[User, require_page(Action.HANDLE_REQUESTS)]
 Admin = Annotated[User, require_page(Action.MANAGE_USERS)]
 Status = Literal["", "submitted", "in_review", "approved", "rejected", "issued"]

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import File, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import ServicesDep
+from api.guarded_route import guarded_router
 from api.routes.extracts import MAX_VERIFY_BYTES
 from api.web.render import gettext, render
 from api.web.session import CsrfChecked, SessionUser
 from decoder.errors import NotFoundError
 
-router = APIRouter(include_in_schema=False)
+router = guarded_router(include_in_schema=False)
 
 
 @router.get("/verify")
