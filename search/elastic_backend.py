@@ -1,242 +1,73 @@
-"""The Elasticsearch backend, for when one machine's index is not enough.
-
-The project creates its own index template (analysers and mappings) and reads and writes
-through an alias, so a rebuild fills a new index and switches the alias in one step.
-Analysers agree with the embedded index: lowercase + ``asciifolding`` for the folded
-fields, lowercase alone for their ``exact`` subfields, keywords for codes and filters.
-Bulk writes retry a bounded number of times with back-off.
-"""
+"""The Elasticsearch backend: the official ``elasticsearch`` client under :class:`ClusterIndex`."""
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
-from elasticsearch.dsl import Integer, Keyword, Long, Mapping, Q, Text, analyzer, token_filter
-from elasticsearch.dsl.query import Query
 
-from decoder.text import fold
-from search.analysis import MAX_TOKEN_CHARS, Term, day_number, phrases, query_code_keys, terms
-from search.errors import SearchUnavailableError
-from search.model import IndexDocument, SearchHit, SearchRequest, SearchResult
-from search.snippets import hit_snippet
-
-_BULK_RETRIES = 3
-
-_LONG = token_filter("vn_long", "length", max=MAX_TOKEN_CHARS)
-_FOLD = token_filter("vn_fold", "asciifolding", preserve_original=False)
-_FOLDED = analyzer("vn_folded", tokenizer="standard", filter=["lowercase", _FOLD, _LONG])
-_EXACT = analyzer("vn_exact", tokenizer="standard", filter=["lowercase", _LONG])
+from search.cluster import BULK_RETRIES, ClusterIndex
 
 
-def index_settings() -> dict[str, Any]:
-    """The analysers, as the index template declares them."""
-    analysis: dict[str, Any] = {}
-    for definition in (_FOLDED.get_analysis_definition(), _EXACT.get_analysis_definition()):
-        for section, entries in definition.items():
-            analysis.setdefault(section, {}).update(entries)
-    return {"number_of_shards": 1, "analysis": analysis}
+class ElasticClient:
+    """The calls :class:`ClusterIndex` makes, in the ``elasticsearch`` client's words."""
 
+    product = "Elasticsearch"
+    errors: tuple[type[Exception], ...] = (ApiError, TransportError, helpers.BulkIndexError)
 
-def index_mapping() -> dict[str, Any]:
-    """The fields, as the index template declares them."""
-    mapping = Mapping()
-    for name in ("key", "type", "id", "collection", "provinces", "units", "codes"):
-        mapping.field(name, Keyword())
-    for name in ("title", "names", "body"):
-        mapping.field(name, Text(analyzer="vn_folded", fields={"exact": Text(analyzer="vn_exact")}))
-    mapping.field("summary", Keyword(index=False, doc_values=False))
-    mapping.field("day", Long())
-    mapping.field("sort_day", Long())
-    mapping.field("scan_id", Integer())
-    mapping.field("page_number", Integer())
-    body: dict[str, Any] = mapping.to_dict()
-    body["dynamic"] = "strict"
-    return body
+    def __init__(self, url: str, client: Elasticsearch | None = None) -> None:
+        self.client = client or Elasticsearch(url, request_timeout=30, retry_on_timeout=True, max_retries=3)
 
+    def put_template(self, name: str, patterns: list[str], template: dict[str, Any]) -> None:
+        self.client.indices.put_index_template(name=name, index_patterns=patterns, template=template)
 
-def document_source(document: IndexDocument) -> dict[str, Any]:
-    """A document as stored in Elasticsearch."""
-    days = [day_number(value) for value in document.dates]
-    return {"key": document.key, "type": document.type, "id": document.id, "title": document.title,
-            "names": document.names, "body": document.body, "codes": document.codes,
-            "collection": document.collection, "provinces": [fold(p) for p in document.provinces],
-            "units": document.units, "summary": document.summary, "day": days,
-            "sort_day": min(days) if days else 0, "scan_id": document.scan_id,
-            "page_number": document.page_number}
+    def index_exists(self, index: str) -> bool:
+        return bool(self.client.indices.exists(index=index))
 
+    def create_index(self, index: str, aliases: dict[str, Any] | None = None) -> None:
+        self.client.indices.create(index=index, aliases=aliases)
 
-def word_query(word: Term, fuzzy_text: bool = True) -> Query:
-    """One word of the query: folded or exact, in names or text, or within its OCR
-    tolerance (in the text only when pages are searched: OCR errors live there)."""
-    should = [
-        Q("match", names={"query": word.folded, "boost": 3.0}),
-        Q("match", body={"query": word.folded}),
-        Q("match", **{"names.exact": {"query": word.exact, "boost": 2.0}}),
-        Q("match", **{"body.exact": {"query": word.exact, "boost": 0.5}}),
-    ]
-    if word.fuzziness:
-        should.append(Q("match", names={"query": word.folded, "fuzziness": word.fuzziness, "boost": 1.0}))
-    if word.fuzziness and fuzzy_text:
-        should.append(Q("match", body={"query": word.folded, "fuzziness": word.fuzziness, "boost": 0.5}))
-    return Q("bool", should=should)
+    def alias_exists(self, name: str) -> bool:
+        return bool(self.client.indices.exists_alias(name=name))
 
+    def get_alias(self, name: str) -> dict[str, Any]:
+        return dict(self.client.indices.get_alias(name=name))
 
-def search_body(request: SearchRequest, *, relaxed: bool = False) -> dict[str, Any]:
-    """The body of ``_search`` for a request (``relaxed``: any word instead of every word)."""
-    words = terms(request.q)
-    matching = []
-    if words:
-        fuzzy_text = request.type in (None, "page")
-        clauses = [word_query(word, fuzzy_text) for word in words]
-        matching.append(Q("bool", should=clauses) if relaxed else Q("bool", must=clauses))
-    matching += [Q("term", codes={"value": key, "boost": 8.0}) for key in sorted(query_code_keys(request.q))]
-    filters = []
-    if request.type:
-        filters.append(Q("term", type=request.type))
-    if request.collection:
-        filters.append(Q("term", collection=request.collection))
-    if request.province:
-        filters.append(Q("term", provinces=fold(request.province.strip())))
-    if request.unit:
-        filters.append(Q("term", units=request.unit))
-    if request.date_from or request.date_to:
-        bounds = {}
-        if request.date_from:
-            bounds["gte"] = day_number(request.date_from)
-        if request.date_to:
-            bounds["lte"] = day_number(request.date_to)
-        filters.append(Q("range", day=bounds))
-    must = [Q("bool", should=matching, minimum_should_match=1)]
-    must += [Q("match_phrase", body=" ".join(word.folded for word in phrase))
-             for phrase in phrases(request.q)]
-    query = Q("bool", must=must, filter=filters)
-    body: dict[str, Any] = {"query": query.to_dict(), "from": request.offset, "size": request.limit,
-                            "track_total_hits": True}
-    if request.sort != "relevance":
-        body["sort"] = [{"sort_day": {"order": "asc" if request.sort == "date" else "desc"}}]
-    return body
+    def update_aliases(self, actions: list[dict[str, Any]]) -> None:
+        self.client.indices.update_aliases(actions=actions)
 
+    def delete_index(self, index: str) -> None:
+        self.client.indices.delete(index=index)
 
-class ElasticIndex:
-    """Documents in an Elasticsearch cluster, through the alias ``name``.
+    def delete_template(self, name: str) -> None:
+        self.client.indices.delete_index_template(name=name)
 
-    Args:
-        url: the cluster.
-        name: the alias (and the prefix of the physical indices).
-        physical: write to this index instead of the alias (for a rebuild).
-    """
+    def bulk(self, actions: Iterable[dict[str, Any]], ignore_status: tuple[int, ...]) -> None:
+        for _ in helpers.streaming_bulk(self.client, actions, max_retries=BULK_RETRIES, initial_backoff=1,
+                                        max_backoff=30, ignore_status=ignore_status, yield_ok=False):
+            pass
 
-    def __init__(self, url: str, *, name: str = "phienhieu", physical: str | None = None,
-                 client: Elasticsearch | None = None) -> None:
-        self._client = client or Elasticsearch(url, request_timeout=30, retry_on_timeout=True,
-                                               max_retries=3)
-        self._url = url
-        self.name = name
-        self._physical = physical
-        self._ensure()
+    def refresh(self, index: str) -> None:
+        self.client.indices.refresh(index=index)
 
-    def _call(self, what: str, function: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return function(*args, **kwargs)
-        except (ApiError, TransportError) as error:
-            raise SearchUnavailableError(f"Elasticsearch could not {what} ({error}).") from None
+    def delete_all(self, index: str) -> None:
+        self.client.delete_by_query(index=index, query={"match_all": {}}, refresh=True)
 
-    def _ensure(self) -> None:
-        indices = self._client.indices
-        self._call("store the index template", indices.put_index_template, name=self.name,
-                   index_patterns=[f"{self.name}-*"],
-                   template={"settings": index_settings(), "mappings": index_mapping()})
-        if self._physical:
-            if not self._call("look up the index", indices.exists, index=self._physical):
-                self._call("create the index", indices.create, index=self._physical)
-        elif not self._call("look up the alias", indices.exists_alias, name=self.name):
-            self._call("create the index", indices.create, index=f"{self.name}-initial",
-                       aliases={self.name: {}})
+    def count(self, index: str) -> int:
+        return int(self.client.count(index=index)["count"])
 
-    @property
-    def _target(self) -> str:
-        return self._physical or self.name
-
-    def new_generation(self) -> ElasticIndex:
-        """An empty physical index for a rebuild, not yet behind the alias."""
-        physical = f"{self.name}-{time.strftime('%Y%m%dt%H%M%S')}-{os.urandom(3).hex()}"
-        return ElasticIndex(self._url, name=self.name, physical=physical, client=self._client)
-
-    def promote(self) -> None:
-        """Put this physical index behind the alias, alone, and delete the older ones."""
-        assert self._physical, "only a new generation can be promoted"
-        self.commit()
-        current = self._call("read the alias", self._client.indices.get_alias, name=self.name)
-        actions: list[dict[str, Any]] = [{"remove": {"index": old, "alias": self.name}} for old in current]
-        actions.append({"add": {"index": self._physical, "alias": self.name}})
-        self._call("switch the alias", self._client.indices.update_aliases, actions=actions)
-        for old in current:
-            if old != self._physical:
-                self._call("delete an old index", self._client.indices.delete, index=old)
-        self._physical = None
-
-    def upsert(self, documents: Sequence[IndexDocument]) -> None:
-        """Index documents by key, in bulk, with bounded retries."""
-        actions = ({"_op_type": "index", "_index": self._target, "_id": document.key,
-                    "_source": document_source(document)} for document in documents)
-        self._bulk(actions)
-
-    def delete(self, keys: Sequence[str]) -> None:
-        """Delete documents by key; missing ones are ignored."""
-        self._bulk(({"_op_type": "delete", "_index": self._target, "_id": key} for key in keys),
-                   ignore_status=(404,))
-
-    def _bulk(self, actions: Any, ignore_status: tuple[int, ...] = ()) -> None:
-        try:
-            for _ in helpers.streaming_bulk(self._client, actions, max_retries=_BULK_RETRIES,
-                                            initial_backoff=1, max_backoff=30,
-                                            ignore_status=ignore_status, yield_ok=False):
-                pass
-        except (ApiError, TransportError, helpers.BulkIndexError) as error:
-            raise SearchUnavailableError(f"Elasticsearch refused the documents ({error}).") from None
-
-    def commit(self) -> None:
-        """Refresh, so what was written can be searched."""
-        self._call("refresh", self._client.indices.refresh, index=self._target)
-
-    def clear(self) -> None:
-        """Remove every document."""
-        self._call("clear the index", self._client.delete_by_query, index=self._target,
-                   query={"match_all": {}}, refresh=True)
-
-    def count(self) -> int:
-        """Documents searchable now."""
-        return int(self._call("count", self._client.count, index=self._target)["count"])
-
-    def search(self, request: SearchRequest) -> SearchResult:
-        """Run a search, every word required, or any word when none has them all."""
-        words = terms(request.q)
-        response = self._search(search_body(request))
-        relaxed = False
-        if response["hits"]["total"]["value"] == 0 and len(words) > 1:
-            response, relaxed = self._search(search_body(request, relaxed=True)), True
-        hits = []
-        for hit in response["hits"]["hits"]:
-            source = hit["_source"]
-            text, highlights = hit_snippet(source.get("body") or "", source.get("summary"), words)
-            hits.append(SearchHit(
-                type=source["type"], id=source["id"], score=round(hit.get("_score") or 0.0, 4),
-                title=source["title"], snippet=text, highlights=highlights,
-                scan_id=source.get("scan_id"), page_number=source.get("page_number")))
-        return SearchResult(total=response["hits"]["total"]["value"], hits=hits, relaxed=relaxed)
-
-    def _search(self, body: dict[str, Any]) -> Any:
-        return self._call("search", self._client.search, index=self._target, **_as_kwargs(body))
+    def search(self, index: str, body: dict[str, Any]) -> dict[str, Any]:
+        # ``from`` is ``from_`` among the client's keyword arguments
+        arguments = {("from_" if key == "from" else key): value for key, value in body.items()}
+        return dict(self.client.search(index=index, **arguments))
 
     def close(self) -> None:
-        """Close the connections."""
-        self._client.close()
+        self.client.close()
 
 
-def _as_kwargs(body: dict[str, Any]) -> dict[str, Any]:
-    """The body as the client's keyword arguments (``from`` is ``from_`` there)."""
-    return {("from_" if key == "from" else key): value for key, value in body.items()}
+class ElasticIndex(ClusterIndex):
+    """Documents in an Elasticsearch cluster, through the alias ``name``."""
+
+    def __init__(self, url: str, *, name: str = "phienhieu", physical: str | None = None) -> None:
+        super().__init__(ElasticClient(url), name=name, physical=physical)

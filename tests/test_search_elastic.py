@@ -15,7 +15,8 @@ from typing import Any, ClassVar
 
 import pytest
 
-from search.elastic_backend import ElasticIndex, index_mapping, index_settings, search_body
+from search.cluster import index_mapping, index_settings, search_body
+from search.elastic_backend import ElasticIndex
 from search.model import IndexDocument, SearchRequest
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
