@@ -11,6 +11,12 @@ apt_packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-dejavu-cor
 # Liberation Mono is one of the generated documents' typewriter faces.
 # PostgreSQL's server runs a private cluster for the tests (scripts/services.sh).
 [ "$profile" = "test" ] && apt_packages+=(chromium poppler-utils fonts-liberation2 postgresql)
+# The tests' search node (OpenSearch) and PDF/A validator (veraPDF) are Java, built with Maven
+# from Maven Central; a JDK and Maven already on the PATH (another vendor's) are used as they are.
+if [ "$profile" = "test" ]; then
+  command -v javac >/dev/null || apt_packages+=(default-jdk-headless)
+  command -v mvn >/dev/null || apt_packages+=(maven)
+fi
 
 missing=()
 for package in "${apt_packages[@]}"; do
@@ -34,3 +40,9 @@ fi
 extras=""
 [ "$profile" = "test" ] && extras="[test]"
 .venv/bin/uv pip install -q --python .venv/bin/python -e ".${extras}"
+
+# The Java tools' libraries come from Maven Central once, into .cache/maven (build.sh says so).
+if [ "$profile" = "test" ]; then
+  scripts/java/build.sh search-node >/dev/null
+  scripts/java/build.sh verapdf >/dev/null
+fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run a command with the services the tests need, started for it and stopped afterwards
-# (even when it fails): a private PostgreSQL cluster on a free loopback port.
-# A service whose URL is already set (PHIENHIEU_TEST_POSTGRES_URL) is used as it is.
+# (even when it fails): a private PostgreSQL cluster and a single OpenSearch node, each on a
+# free loopback port. A service whose URL is already set (PHIENHIEU_TEST_POSTGRES_URL,
+# PHIENHIEU_TEST_SEARCH_URL) is used as it is.
 # Usage: scripts/services.sh COMMAND [ARG...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,8 +59,55 @@ start_postgres() {
   export PHIENHIEU_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$port/test"
 }
 
+# Answers once the node's HTTP port does and its indices can be written.
+search_node_ready() {
+  .venv/bin/python -c 'import sys, urllib.request
+try:
+    urllib.request.urlopen(sys.argv[1] + "/_cluster/health?wait_for_status=yellow&timeout=1s", timeout=2)
+except OSError:
+    sys.exit(1)' "$1"
+}
+
+stop_search_node() {
+  local pid=$1 waited
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((waited = 0; waited < 40; waited++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.25
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+# An OpenSearch node from Maven Central's jars (scripts/java/search-node), its data in the run's
+# directory; the first run fetches and compiles it (scripts/java/build.sh says so).
+start_search_node() {
+  local port home pid started waited
+  scripts/java/build.sh search-node >/dev/null
+  port=$(free_port)
+  home="$run_dir/search-node"
+  echo "== Search: a private OpenSearch node on 127.0.0.1:$port"
+  started=$SECONDS
+  scripts/java/search-node/run.sh "$home" "$port" >"$run_dir/search-node.log" 2>&1 &
+  pid=$!
+  cleanups+=("stop_search_node $pid")
+  for ((waited = 0; ; waited++)); do
+    search_node_ready "http://127.0.0.1:$port" && break
+    if ! kill -0 "$pid" 2>/dev/null || [ "$waited" -ge 120 ]; then
+      echo "The search node did not start within a minute:" >&2
+      tail -n 40 "$run_dir/search-node.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+  echo "   ready in $((SECONDS - started)) s"
+  export PHIENHIEU_TEST_SEARCH_URL="opensearch://127.0.0.1:$port"
+}
+
 if [ -z "${PHIENHIEU_TEST_POSTGRES_URL:-}" ]; then
   start_postgres
+fi
+if [ -z "${PHIENHIEU_TEST_SEARCH_URL:-}" ]; then
+  start_search_node
 fi
 # The suite fails, rather than skips, a test whose service this script provides.
 export PHIENHIEU_TEST_REQUIRE_SERVICES=1

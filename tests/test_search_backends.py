@@ -1,5 +1,6 @@
-"""One suite, every backend: the embedded tantivy index always, Elasticsearch whenever
-``PHIENHIEU_ELASTICSEARCH_URL`` points at a cluster."""
+"""One suite, every backend: the embedded tantivy index always, and the cluster named by
+``PHIENHIEU_TEST_SEARCH_URL`` (the OpenSearch node scripts/services.sh starts) or
+``PHIENHIEU_ELASTICSEARCH_URL``."""
 
 from __future__ import annotations
 
@@ -16,25 +17,25 @@ from bench.people import misread, people, strip_marks
 from search.model import IndexDocument, SearchRequest
 from search.protocol import SearchIndex
 from search.tantivy_backend import TantivyIndex
+from tests.conftest import skip_or_fail
 
-ELASTICSEARCH_URL = os.environ.get("PHIENHIEU_ELASTICSEARCH_URL")
+CLUSTER_URL = os.environ.get("PHIENHIEU_TEST_SEARCH_URL") or os.environ.get("PHIENHIEU_ELASTICSEARCH_URL")
 
 
-@pytest.fixture(params=["tantivy", "elasticsearch"])
+@pytest.fixture(params=["tantivy", "cluster"])
 def index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchIndex]:
     if request.param == "tantivy":
         embedded = TantivyIndex(tmp_path / "index")
         yield embedded
         embedded.close()
         return
-    if not ELASTICSEARCH_URL:
-        pytest.skip("PHIENHIEU_ELASTICSEARCH_URL is not set: no Elasticsearch cluster to test against")
-    from search.elastic_backend import ElasticIndex
+    if not CLUSTER_URL:
+        skip_or_fail("PHIENHIEU_TEST_SEARCH_URL is not set: no search cluster to test against")
+    from search.cluster import cluster_index
 
-    cluster = ElasticIndex(ELASTICSEARCH_URL, name=f"phienhieu-test-{uuid.uuid4().hex[:8]}")
+    cluster = cluster_index(str(CLUSTER_URL), name=f"phienhieu-test-{uuid.uuid4().hex[:8]}")
     yield cluster
-    cluster._client.indices.delete(index=f"{cluster.name}-*")
-    cluster._client.indices.delete_index_template(name=cluster.name)
+    cluster.drop()
     cluster.close()
 
 
