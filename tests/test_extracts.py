@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -17,8 +18,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pypdf import PdfReader
+from sqlalchemy import select
 
-from archive.models import AuditEntry
+from archive.models import AuditEntry, Extract
 from archive.users import Role
 from archive.worker import Worker
 from extracts.keys import import_office_key, office_key
@@ -28,6 +30,8 @@ from extracts.verify import check_pdf
 from ocr.options import OcrOptions
 from tests.app_client import make_client
 from tests.cli_runner import Cli
+from tests.conftest import skip_or_fail
+from tests.java_tools import PdfaValidator, java_problem
 from tests.test_api_staff import PASSWORD, as_role, png, services_of
 from tests.test_web_pages import csrf, sign_in
 
@@ -39,9 +43,36 @@ FAMILY = {"requester": {"name": "Nguyễn Thị Hoa", "contact": "0912 345 678",
           "person": {"full_name": "Nguyễn Văn Thành", "unit_text": "c2 d5 e88 f308"}}
 
 
+@pytest.fixture(scope="session")
+def pdfa() -> Iterator[PdfaValidator | None]:
+    """veraPDF, one process for the test process (None where Java is missing and not required)."""
+    problem = java_problem()
+    if problem:
+        try:
+            skip_or_fail(f"veraPDF cannot run: {problem}")
+        except pytest.skip.Exception:
+            yield None  # the extracts are still tested, only not by veraPDF
+            return
+    validator = PdfaValidator()
+    yield validator
+    validator.close()
+
+
+def pdfa_failures(pdfa: PdfaValidator | None, pdf: bytes, folder: Path) -> str:
+    """veraPDF's broken rules for a PDF as one text, empty when it is PDF/A-2b."""
+    if pdfa is None:
+        return ""
+    path = folder / f"checked-{hashlib.sha256(pdf).hexdigest()[:16]}.pdf"
+    path.write_bytes(pdf)
+    return "; ".join(str(failure) for failure in pdfa.failures(path))
+
+
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    """The demo registry, staff of every role, one read scan and the person it names."""
+def client(tmp_path: Path, pdfa: PdfaValidator | None) -> Iterator[TestClient]:
+    """The demo registry, staff of every role, one read scan and the person it names.
+
+    Every extract the test issued is then validated by veraPDF as PDF/A-2b.
+    """
     with make_client(tmp_path / "data") as client:
         services = services_of(client)
         for role in Role:
@@ -54,6 +85,12 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
         stored = client.post("/api/v1/persons", json=PERSON, headers=as_role(client, Role.OFFICER))
         assert stored.status_code == 201
         yield client
+        with services.sessions() as session:
+            issued = session.execute(select(Extract.serial, Extract.pdf_sha256)).all()
+        for serial, sha256 in issued:
+            failures = pdfa_failures(pdfa, services.blobs.read(sha256), tmp_path)
+            if failures:
+                pytest.fail(f"extract {serial} is not PDF/A-2b, veraPDF: {failures}")
 
 
 def approved_request(client: TestClient) -> tuple[str, str]:
@@ -120,10 +157,12 @@ def test_request_review_approve_issue_download_verify(client: TestClient) -> Non
     assert actions.count("extract.download") == 2
 
 
-def test_the_issued_pdf_is_pdfa_signed_and_says_who_where_and_which_unit(client: TestClient) -> None:
+def test_the_issued_pdf_is_pdfa_signed_and_says_who_where_and_which_unit(
+        client: TestClient, pdfa: PdfaValidator | None, tmp_path: Path) -> None:
     code, secret = approved_request(client)
     serial = issue(client, code)
     pdf = download(client, serial, secret)
+    assert pdfa_failures(pdfa, pdf, tmp_path) == "", "veraPDF finds it PDF/A-2b"
     reader = PdfReader(io.BytesIO(pdf))
     metadata = reader.xmp_metadata
     assert metadata is not None
@@ -144,6 +183,18 @@ def test_the_issued_pdf_is_pdfa_signed_and_says_who_where_and_which_unit(client:
         assert expected in text, expected
     check = check_pdf(pdf, services_of(client).extracts.office_key.trusted_certificates())
     assert (check.intact, check.trusted, check.serial, check.problem) == (True, True, serial, None)
+
+
+def test_verapdf_names_the_rules_a_pdf_that_is_not_pdfa_breaks(pdfa: PdfaValidator | None,
+                                                               tmp_path: Path) -> None:
+    if pdfa is None:
+        pytest.skip("veraPDF cannot run here")
+    import weasyprint
+
+    plain = weasyprint.HTML(string="<p>Trích lục</p>").write_pdf()  # no PDF/A variant asked for
+    failures = pdfa_failures(pdfa, plain, tmp_path)
+    assert "6.6.2.1-1" in failures, failures  # no XMP metadata in the catalog
+    assert pdfa_failures(pdfa, b"%PDF-1.7 nothing else", tmp_path)
 
 
 @pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler's pdfsig is not installed "
