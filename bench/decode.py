@@ -3,6 +3,9 @@
 Measures, on one core, the latency of parsing alone and of parsing plus resolving for
 a mix of written forms (letter chains, word chains, mailbox codes, cover names), and
 prints decodes per second with p50/p99 latencies. Goal: p99 under 1 ms per decode.
+Then one text each of 1, 10, 100, 1,000 and 4,000 designations (``B5`` repeated, and
+chains of four echelons apart), each echelon counting as one: the time must grow in
+proportion (4,000 is past the bound one request accepts, raised here to measure it).
 
 Run: ``.venv/bin/python -m bench.decode [--units 10000] [--codes 50000] [--texts 5000] [--json]``
 """
@@ -128,6 +131,24 @@ def summarise(name: str, timings: Sequence[float]) -> dict[str, float | str]:
     }
 
 
+DESIGNATION_COUNTS = (1, 10, 100, 1_000, 4_000)
+
+
+def scaling(registry: Registry) -> list[dict[str, Any]]:
+    """Decode time (best of three) of texts naming more and more designations."""
+    rows = []
+    for count in DESIGNATION_COUNTS:
+        texts = {"B5 repeated": "B5 " * count,
+                 "chains apart": "Liệt sĩ c2 d5 e88 f308. " * (count // 4) or "e88"}
+        row: dict[str, Any] = {"designations": count}
+        for name, text in texts.items():
+            call = partial(decode, text, None, registry, max_chars=len(text),
+                           max_designations=count)
+            row[name] = round(min(measure(call, runs=3)) * 1000, 2)
+        rows.append(row)
+    return rows
+
+
 def run(units: int, codes: int, texts: int) -> dict[str, Any]:
     """Build the registry and time both cases over every generated text."""
     data = generate_registry(units, codes)
@@ -148,6 +169,7 @@ def run(units: int, codes: int, texts: int) -> dict[str, Any]:
         "resolved_share_of_first_500": round(found / min(500, len(cases)), 3),
         "results": [summarise("parse only", parse_times),
                     summarise("parse + resolve", decode_times)],
+        "scaling_ms": scaling(registry),
     }
 
 
@@ -169,6 +191,9 @@ def main() -> None:
     for row in report["results"]:
         print(f"{row['case']:<18}{row['per_second']:>12,.0f}{row['p50_ms']:>10}"
               f"{row['p99_ms']:>10}{row['max_ms']:>10}")
+    print(f"{'designations':<14}{'B5 repeated ms':>16}{'chains apart ms':>17}")
+    for row in report["scaling_ms"]:
+        print(f"{row['designations']:<14,}{row['B5 repeated']:>16}{row['chains apart']:>17}")
 
 
 if __name__ == "__main__":

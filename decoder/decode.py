@@ -12,6 +12,9 @@ from decoder.text import to_nfc
 
 #: Longest text one decode accepts; a page of OCR text is far shorter.
 DEFAULT_MAX_CHARS = 20_000
+#: Most units or codes (each echelon of a chain counts) one decode accepts: a page of a
+#: roster names a few hundred, and it bounds the resolver's work per text.
+DEFAULT_MAX_DESIGNATIONS = 1_000
 
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 
@@ -39,7 +42,8 @@ def check_text(text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
 
 
 def decode(
-    text: str, date: str | None, registry: Registry, *, max_chars: int = DEFAULT_MAX_CHARS
+    text: str, date: str | None, registry: Registry, *, max_chars: int = DEFAULT_MAX_CHARS,
+    max_designations: int = DEFAULT_MAX_DESIGNATIONS,
 ) -> DecodeResult:
     """Decode every designation in ``text`` at ``date`` against ``registry``.
 
@@ -48,14 +52,16 @@ def decode(
         date: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, or None.
         registry: the registry to resolve against.
         max_chars: the longest text accepted.
+        max_designations: the most units or codes the text may name.
 
     Raises:
         InvalidInputError: bad text or date.
         TextTooLongError: text too long.
+        TooManyDesignationsError: the text names more than ``max_designations``.
     """
     when = parse_optional(date)
     normal = check_text(text, max_chars=max_chars)
-    designations = parse(normal, registry.name_table)
+    designations = parse(normal, registry.name_table, limit=max_designations)
     candidates = Resolver(registry).resolve(designations, when)
     return DecodeResult(
         text=normal, date=str(when) if when else None,

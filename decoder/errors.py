@@ -61,6 +61,13 @@ class TextTooLongError(PhienhieuError):
     code = "text_too_long"
 
 
+class TooManyDesignationsError(PhienhieuError):
+    """A text names more units or codes than one decode accepts."""
+
+    kind = ErrorKind.TOO_LARGE
+    code = "too_many_designations"
+
+
 class RegistryProblem:
     """One problem found in a registry document, located by its JSON path."""
 

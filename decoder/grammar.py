@@ -8,11 +8,15 @@ folded view and are then checked against the original.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
+from decoder.errors import TooManyDesignationsError
 from decoder.lexicon import (
     BLOCKING_WORDS,
     CHAIN_JOINERS,
@@ -69,6 +73,7 @@ _JOIN = re.compile(
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _THEATRE_HEADS = {Level.FRONT, Level.THEATRE}
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,35 +119,76 @@ class _Element:
         )
 
 
-def parse(text: str, names: NameTable | None = None) -> list[Designation]:
+def parse(text: str, names: NameTable | None = None, *, limit: int | None = None
+          ) -> list[Designation]:
     """Every designation in ``text``, in the order written.
 
     Args:
         text: any text; it is brought to NFC first, and offsets refer to that form.
         names: registry names to recognise as ``name`` designations.
+        limit: the most units or codes (each echelon of a chain, each mailbox, each name)
+            the text may name; None for no limit.
 
     Returns:
         The designations found; an empty list when there are none.
+
+    Raises:
+        TooManyDesignationsError: the text names more than ``limit``, found out as soon
+            as the count passes it.
     """
     original = to_nfc(text)
     folded = fold(original)
-    mailboxes = list(_find_mailboxes(original, folded))
-    taken = [(d.start, d.end) for d in mailboxes]
-    elements = [e for e in _find_elements(original, folded) if not _inside(e.start, e.end, taken)]
-    chains = list(_chains(original, folded, elements))
-    taken += [(d.start, d.end) for d in chains]
+    budget = _Budget(limit)
+    mailboxes = list(budget.count(_find_mailboxes(original, folded)))
+    in_mailbox = _Spans([(d.start, d.end) for d in mailboxes])
+    elements = budget.count(e for e in _find_elements(original, folded)
+                            if not in_mailbox.contain(e.start, e.end))
+    chains = list(_chains(original, folded, list(elements)))
     found = mailboxes + chains
     if names is not None and names.entries:
-        found += [d for d in _find_names(original, folded, names) if not _overlaps(d, taken)]
+        taken = _Spans([(d.start, d.end) for d in found])
+        found += [d for d in budget.count(_find_names(original, folded, names))
+                  if not taken.overlap(d.start, d.end)]
     return sorted(found, key=lambda d: d.start)
 
 
-def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+class _Budget:
+    """What the parser has found, counted against the caller's limit as it is found."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.found = 0
+
+    def count(self, items: Iterable[_T]) -> Iterator[_T]:
+        for item in items:
+            self.found += 1
+            if self.limit is not None and self.found > self.limit:
+                raise TooManyDesignationsError(
+                    f"The text names more than {self.limit:,} units or codes; "
+                    f"at most {self.limit:,} can be decoded at once.")
+            yield item
 
 
-def _overlaps(designation: Designation, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(designation.start < e and s < designation.end for s, e in spans)
+class _Spans:
+    """Spans of the text already taken, sorted, asked about by binary search: asking
+    every span in turn made a text of many designations quadratic to parse."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.ends = [e for _, e in ordered]
+        # The furthest end of the spans up to each one, for overlap with spans that overlap.
+        self.reach = list(itertools.accumulate(self.ends, max))
+
+    def contain(self, start: int, end: int) -> bool:
+        """Whether one span holds [start, end); the spans must not overlap each other."""
+        index = bisect.bisect_right(self.starts, start) - 1
+        return index >= 0 and end <= self.ends[index]
+
+    def overlap(self, start: int, end: int) -> bool:
+        """Whether any span shares a character with [start, end)."""
+        before_end = bisect.bisect_left(self.starts, end)
+        return before_end > 0 and self.reach[before_end - 1] > start
 
 
 def repair_number(raw: str) -> tuple[str, bool] | None:
@@ -280,11 +326,15 @@ def _read_theatre_letters(group: list[_Element]) -> None:
 
     ``b2 c3`` is a platoon in a company; ``d12 B5`` and a lone ``B3`` are theatres.
     """
-    for index, element in enumerate(group):
-        if element.letter != "B":
-            continue
-        bigger_after = any(e.level.rank > Level.PLATOON.rank for e in group[index + 1:])
-        if not bigger_after:
+    # Whether a unit larger than a platoon follows each element, from the levels as
+    # written, in one pass from the end (asked of every B in turn, it was quadratic).
+    bigger_after: list[bool] = []
+    seen = False
+    for element in reversed(group):
+        bigger_after.append(seen)
+        seen = seen or element.level.rank > Level.PLATOON.rank
+    for element, bigger in zip(group, reversed(bigger_after), strict=True):
+        if element.letter == "B" and not bigger:
             element.level, element.prefix = Level.THEATRE, "B"
 
 
