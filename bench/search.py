@@ -1,12 +1,15 @@
-"""The embedded index at national scale: generated person records and pages, indexed
-with tantivy, then timed queries.
+"""Search at national scale: generated person records and pages, indexed with the embedded
+tantivy index or in a single OpenSearch node on this machine, then timed queries.
 
 Reports the indexing rate, the index size on disk, latency p50/p99 of name queries
 (without diacritics, with one or two OCR-style errors; among persons, then among
 everything), code queries (``e88``, ``47120
-HN``) and full-text queries (words from the pages), and the peak memory of the process.
+HN``) and full-text queries (words from the pages), and the peak memory of each process
+(this one, and the node's JVM).
 
-Run: ``.venv/bin/python -m bench.search [--persons 1200000] [--pages 100000] [--queries 500]``
+Run: ``.venv/bin/python -m bench.search [--backend embedded|node] [--persons 1200000]
+[--pages 100000] [--queries 500]``; ``--backend node`` starts its own node
+(scripts/java/search-node, ``--node-heap``) and stops it afterwards.
 """
 
 from __future__ import annotations
@@ -19,12 +22,16 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 from bench.people import misread, person, strip_marks
+from bench.search_node import SearchNode
 from bench.synth import death_notice_lines, letter_lines
+from search.cluster import ClusterIndex, cluster_index
 from search.model import IndexDocument, SearchRequest
+from search.protocol import SearchIndex
 from search.tantivy_backend import TantivyIndex
 
 _BATCH = 20_000
@@ -47,7 +54,7 @@ def pages(count: int, seed: int = 9) -> Iterator[IndexDocument]:
                             page_number=1)
 
 
-def index_all(index: TantivyIndex, documents: Iterator[IndexDocument]) -> int:
+def index_all(index: SearchIndex, documents: Iterator[IndexDocument]) -> int:
     """Write every document in batches; returns how many."""
     count, batch = 0, []
     for document in documents:
@@ -61,8 +68,11 @@ def index_all(index: TantivyIndex, documents: Iterator[IndexDocument]) -> int:
     return count + len(batch)
 
 
-def latency(index: TantivyIndex, queries: list[SearchRequest]) -> dict[str, float]:
-    """p50 and p99 of the queries, in milliseconds."""
+def latency(index: SearchIndex, queries: list[SearchRequest]) -> dict[str, float]:
+    """p50 and p99 of the queries, in milliseconds, after a tenth of them untimed (a JVM
+    compiles its hot paths meanwhile)."""
+    for request in queries[:len(queries) // 10]:
+        index.search(request)
     times = []
     for request in queries:
         started = time.perf_counter()
@@ -73,15 +83,34 @@ def latency(index: TantivyIndex, queries: list[SearchRequest]) -> dict[str, floa
             "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 2)}
 
 
-def run(person_count: int, page_count: int, query_count: int) -> dict[str, Any]:
+def cluster_size(index: ClusterIndex) -> int:
+    """Bytes the alias's index takes on the node's disk, once flushed."""
+    client: Any = index._client.client  # type: ignore[attr-defined]
+    client.indices.flush(index=index.name)
+    return int(client.indices.stats(index=index.name)["_all"]["total"]["store"]["size_in_bytes"])
+
+
+def run(person_count: int, page_count: int, query_count: int, *, backend: str = "embedded",
+        node_heap: str = "1g") -> dict[str, Any]:
     """Index, then time each kind of query."""
     rng = random.Random(3)
-    with tempfile.TemporaryDirectory() as folder:
-        index = TantivyIndex(Path(folder))
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
+        node: SearchNode | None = None
+        index: SearchIndex
+        if backend == "node":
+            node = SearchNode(Path(folder) / "node", heap=node_heap, quick_start=False)
+            node_start_s = node.start()
+            stack.callback(node.stop)
+            index = cluster_index(node.url, name="bench")
+        else:
+            index = TantivyIndex(Path(folder))
         started = time.perf_counter()
         indexed = index_all(index, persons(person_count)) + index_all(index, pages(page_count))
         seconds = time.perf_counter() - started
-        size = sum(path.stat().st_size for path in Path(folder).rglob("*") if path.is_file())
+        if isinstance(index, ClusterIndex):
+            size = cluster_size(index)
+        else:
+            size = sum(path.stat().st_size for path in Path(folder).rglob("*") if path.is_file())
         names = [p.title for p in persons(min(person_count, 50_000))]
         name_queries = [SearchRequest(q=strip_marks(misread(name, rng.choice([1, 2]), rng)), type="person")
                         for name in rng.sample(names, query_count)]
@@ -98,10 +127,15 @@ def run(person_count: int, page_count: int, query_count: int) -> dict[str, Any]:
             "full_text": lambda: latency(index, text_queries)}
         results = {kind: measure() for kind, measure in timings.items()}
         index.close()
-    return {"persons": person_count, "pages": page_count, "documents": indexed,
+        report: dict[str, Any] = {
+            "backend": backend, "persons": person_count, "pages": page_count, "documents": indexed,
             "index_seconds": round(seconds, 1), "docs_per_second": round(indexed / seconds),
             "index_mb": round(size / 1e6, 1), "queries": results,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+        if node is not None:
+            report |= {"node_start_seconds": round(node_start_s, 1), "node_heap": node_heap,
+                       "node_peak_rss_mb": round(node.peak_rss_mb())}
+    return report
 
 
 def main() -> None:
@@ -110,15 +144,21 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=1_200_000)
     parser.add_argument("--pages", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--backend", choices=["embedded", "node"], default="embedded",
+                        help="the embedded tantivy index, or a single OpenSearch node started for the run")
+    parser.add_argument("--node-heap", default="1g", help="the node's JVM heap (-Xms and -Xmx)")
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
-    report = run(args.persons, args.pages, args.queries)
+    report = run(args.persons, args.pages, args.queries, backend=args.backend, node_heap=args.node_heap)
     if args.json:
         print(json.dumps(report, indent=2))
         return
-    print(f"{report['persons']:,} persons + {report['pages']:,} pages: {report['index_seconds']} s "
-          f"({report['docs_per_second']:,} documents/s), {report['index_mb']} MB on disk, "
-          f"peak memory {report['peak_rss_mb']} MB")
+    print(f"{report['backend']}: {report['persons']:,} persons + {report['pages']:,} pages: "
+          f"{report['index_seconds']} s ({report['docs_per_second']:,} documents/s), "
+          f"{report['index_mb']} MB on disk, peak memory {report['peak_rss_mb']} MB")
+    if "node_peak_rss_mb" in report:
+        print(f"node: started in {report['node_start_seconds']} s, heap {report['node_heap']}, "
+              f"peak memory {report['node_peak_rss_mb']} MB")
     for kind, figures in report["queries"].items():
         print(f"{kind:<14} p50 {figures['p50_ms']:>7} ms   p99 {figures['p99_ms']:>7} ms")
 

@@ -21,12 +21,12 @@ from sqlalchemy import func, select
 from api.app import create_app
 from api.services import Services
 from archive.models import OutboxEntry
+from bench.search_node import SearchNode
 from bench.synth import make_page
 from tests.app_client import make_settings
 from tests.cli_runner import Cli
 from tests.conftest import skip_or_fail
 from tests.java_tools import java_problem
-from tests.search_node import SearchNode
 
 PERSONS = [
     {"id": f"node-{number}", "full_name": name, "unit_text": "c2 d5 e88 f308", "death_date": "1972-07-15"}

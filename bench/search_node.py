@@ -1,8 +1,10 @@
-"""A private OpenSearch node a test can stop and start again: the launcher that
-scripts/services.sh runs (scripts/java/search-node/run.sh), on a port and data folder of its own."""
+"""A private OpenSearch node that a test or a benchmark starts, stops and starts again: the
+launcher scripts/services.sh runs (scripts/java/search-node/run.sh), on a port and data
+folder of its own."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
@@ -10,18 +12,20 @@ import urllib.request
 from pathlib import Path
 
 from bench.api import free_port
-from tests.java_tools import ROOT
 
-LAUNCHER = ROOT / "scripts" / "java" / "search-node" / "run.sh"
+LAUNCHER = Path(__file__).resolve().parent.parent / "scripts" / "java" / "search-node" / "run.sh"
 
 
 class SearchNode:
     """One node, its data kept under ``home`` between starts."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, *, heap: str = "512m", quick_start: bool = True) -> None:
         self.home = home
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        # quick_start: the first JIT tier only, for a short-lived node (tests); a benchmark wants both
+        self._environment = {**os.environ, "SEARCH_NODE_HEAP": heap,
+                             "SEARCH_NODE_QUICK_START": "1" if quick_start else "0"}
 
     @property
     def http_url(self) -> str:
@@ -46,7 +50,8 @@ class SearchNode:
         self.home.mkdir(parents=True, exist_ok=True)
         log = (self.home / "node.log").open("ab")
         self.process = subprocess.Popen([str(LAUNCHER), str(self.home), str(self.port)], stdout=log,
-                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                        env=self._environment)
         log.close()
         while not self.ready():
             if self.process.poll() is not None or time.monotonic() - started > timeout_s:
@@ -55,6 +60,14 @@ class SearchNode:
                 raise RuntimeError(f"the search node did not start:\n{tail}")
             time.sleep(0.25)
         return time.monotonic() - started
+
+    def peak_rss_mb(self) -> float:
+        """The node's peak resident memory so far (Linux), in MB."""
+        assert self.process is not None
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
 
     def stop(self, *, kill: bool = False) -> None:
         """Stop the node (``kill``: at once, as a crash would)."""
