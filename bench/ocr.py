@@ -3,7 +3,9 @@ OCRmyPDF (``--deskew --clean``) on the same pages, in one run.
 
 Character and word error rates are edit distances over the ground truth with runs of
 white space made single spaces. Every system gets the same number of parallel
-processes; pages per minute is pages over wall time.
+processes; pages per minute is pages over wall time. For our pipeline, the peak memory
+of the worst page is reported too: the worker's own peak while it read the page (its
+high-water mark, reset before each page) plus the most its Tesseract processes held.
 
 Set-up: ``bench/setup-ocr.sh`` (OCRmyPDF in ``.venv-ocrmypdf``, unpaper, Ghostscript).
 Run: ``.venv/bin/python -m bench.ocr [--pages 24] [--seed 1] [--kinds K,K…] [--workers 2] [--json]``
@@ -17,17 +19,19 @@ import os
 import random
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
 from bench.synth import DOCUMENT_KINDS, Degradation, SyntheticPage, available_fonts, make_page
+from ocr.model import OcrPage
 from ocr.options import OcrOptions
-from ocr.runner import ocr_files
+from ocr.runner import process_page
 
 OCRMYPDF = Path(__file__).resolve().parent.parent / ".venv-ocrmypdf" / "bin" / "ocrmypdf"
 
@@ -66,10 +70,62 @@ def error_rates(truth: str, text: str) -> tuple[float, float]:
     return cer, wer
 
 
+# The worst page's peak memory in the last run of our pipeline, in bytes.
+PEAK_MEMORY: dict[str, int] = {}
+
+
 def run_phienhieu(paths: list[Path], workers: int) -> list[str]:
-    """Our pipeline."""
-    result = ocr_files(paths, OcrOptions(), workers=workers)
-    return ["\n".join(page.text for page in file.pages) for file in result.files]
+    """Our pipeline, one page per job, each with its peak memory."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # as ocr.runner's workers
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        measured = list(pool.map(measured_page, [str(path) for path in paths]))
+    PEAK_MEMORY["worst_page"] = max(peak for _, peak in measured)
+    return [page.text for page, _ in measured]
+
+
+def measured_page(path: str) -> tuple[OcrPage, int]:
+    """The first page of ``path`` read as the runner reads it, and the peak memory of
+    the process and its Tesseract children meanwhile (bytes; the sum of the two peaks,
+    so never less than the true peak)."""
+    Path("/proc/self/clear_refs").write_text("5")  # reset this process's high-water mark
+    children_peak = 0
+    stop = threading.Event()
+
+    def watch() -> None:
+        nonlocal children_peak
+        while not stop.wait(0.02):
+            children_peak = max(children_peak, sum(_kilobytes(pid, "VmHWM") for pid in _children()))
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        page = process_page(path, 1, OcrOptions())
+    finally:
+        stop.set()
+        watcher.join()
+    return page, (_kilobytes(os.getpid(), "VmHWM") + children_peak) * 1024
+
+
+def _children() -> list[int]:
+    """This process's child processes (Tesseract), from /proc."""
+    me, found = os.getpid(), []
+    for task in Path(f"/proc/{me}/task").iterdir():
+        try:
+            found += [int(pid) for pid in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _kilobytes(pid: int, field: str) -> int:
+    """A memory figure of /proc/PID/status (0 once the process is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def run_tesseract(paths: list[Path], workers: int) -> list[str]:
@@ -108,8 +164,10 @@ def measure(name: str, system: Callable[[list[Path], int], list[str]], paths: li
     texts = system(paths, workers)
     seconds = time.perf_counter() - started
     rates = [error_rates(page.text, text) for page, text in zip(pages, texts, strict=True)]
+    peak = PEAK_MEMORY.pop("worst_page", None) if system is run_phienhieu else None
     return {
         "system": name,
+        "worst_page_peak_mb": round(peak / 2**20) if peak is not None else None,
         "mean_cer": round(sum(r[0] for r in rates) / len(rates), 4),
         "mean_wer": round(sum(r[1] for r in rates) / len(rates), 4),
         "worst_cer": round(max(r[0] for r in rates), 4),
@@ -158,10 +216,12 @@ def main() -> None:
           f"{', '.join(report['fonts'])}")
     if not report["ocrmypdf"]:
         print("(OCRmyPDF not installed: run bench/setup-ocr.sh to compare with it)")
-    print(f"{'system':<28}{'mean CER':>10}{'mean WER':>10}{'worst CER':>11}{'pages/min':>11}")
+    print(f"{'system':<28}{'mean CER':>10}{'mean WER':>10}{'worst CER':>11}{'pages/min':>11}"
+          f"{'worst page peak':>17}")
     for row in report["results"]:
+        peak = f"{row['worst_page_peak_mb']:,} MB" if row["worst_page_peak_mb"] else "-"
         print(f"{row['system']:<28}{row['mean_cer']:>10.2%}{row['mean_wer']:>10.2%}"
-              f"{row['worst_cer']:>11.2%}{row['pages_per_minute']:>11}")
+              f"{row['worst_cer']:>11.2%}{row['pages_per_minute']:>11}{peak:>17}")
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ def preprocess_page(page: SourcePage, options: OcrOptions, deadline: _Deadline |
                     ) -> PageContext:
     """Clean a loaded page for recognition, recording every stage."""
     deadline = deadline or _Deadline.start(options.page_timeout_s)
-    context = PageContext(image=page.image, dpi=page.dpi)
+    context = PageContext(image=page.image, dpi=page.dpi, max_pixels=options.max_pixels)
     # Flattening comes first because dividing by a shadow multiplies its noise; noise is
     # then measured and removed at the scan's own resolution, before upscaling smooths it
     # into blur. OSD reads straightened lines more surely, so it follows the deskew.
@@ -162,12 +162,22 @@ def _drop_noise_words(raw: list[RawWord], context: PageContext) -> list[RawWord]
 def _recognise(context: PageContext, options: OcrOptions, deadline: _Deadline) -> list[RawWord]:
     """Tesseract's words on the cleaned page, on the page's own pixels."""
     table = context.table
-    if options.psm is None and table is not None and len(table.columns) >= 2:
+    if options.psm is None and table is not None and len(table.columns) >= 2 \
+            and _stack_pixels(context.image, table) <= options.max_pixels:
         return _read_by_columns(context.image, table, options, deadline)
+    # A table whose stacked columns would pass the pixel limit is read as sparse text.
     return recognise_words(context.image, options.lang, deadline.left(), _psm(context, options))
 
 
 _STACK_GAP = 40
+
+
+def _stack_pixels(image: GreyImage, table: TableGrid) -> int:
+    """Pixels of the image ``_read_by_columns`` stacks: the page's width by the page's
+    height and every column's, one under another (several times the page's pixels)."""
+    _, top, _, bottom = table.box
+    height = image.shape[0] + (bottom - top + _STACK_GAP) * len(table.columns)
+    return int(height * image.shape[1])
 
 
 def _read_by_columns(image: GreyImage, table: TableGrid, options: OcrOptions, deadline: _Deadline

@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ocr.errors import TooLargeError
 from ocr.loading import GreyImage
 from ocr.model import StepRecord
 
@@ -44,6 +45,7 @@ class PageContext:
     table: TableGrid | None = None  # the page carries table ruling: where it lies
     grey: GreyImage | None = None  # the page just before binarisation
     steps: list[StepRecord] = field(default_factory=list)
+    max_pixels: int | None = None  # the most pixels the page may grow to (None: no limit)
 
     @property
     def ruled(self) -> bool:
@@ -54,6 +56,19 @@ class PageContext:
         """Replace the image by a geometric transform of it, keeping the mapping."""
         self.transform = matrix @ self.transform
         self.image = image
+        self.check_size(*image.shape)
+
+    def check_size(self, height: int, width: int) -> None:
+        """Refuse an image of the page larger than the limit: memory grows with pixels,
+        in this process and in Tesseract's.
+
+        Raises:
+            TooLargeError: ``height`` × ``width`` is over ``max_pixels``.
+        """
+        if self.max_pixels is not None and height * width > self.max_pixels:
+            raise TooLargeError(
+                f"The page grew to {width:,} × {height:,} pixels while it was read, more than "
+                f"the {self.max_pixels:,} pixels accepted.")
 
     def to_loaded(self, box: tuple[int, int, int, int]) -> list[int]:
         """A ``[x, y, w, h]`` box on the current image, on the page as loaded."""
@@ -75,17 +90,36 @@ def run_stage(context: PageContext, name: str, stage: Stage) -> None:
     context.steps.append(StepRecord(name=name, ms=round(elapsed, 1), detail=detail))
 
 
+# Upscaling past this invents nothing Tesseract can use (a 72 dpi fax becomes 288 dpi).
+MAX_UPSCALE = 4.0
+# Share of the pixel limit an upscaled page may fill: deskewing onto a wider canvas
+# (up to 1.5 times the pixels at 15°) must still fit under the limit.
+_UPSCALED_SHARE = 0.5
+
+
 def upscale_low_resolution(context: PageContext, min_dpi: int, target_dpi: int = 300) -> str:
-    """Enlarge scans below ``min_dpi`` to ``target_dpi``: Tesseract wants ~300 dpi text."""
+    """Enlarge scans below ``min_dpi`` towards ``target_dpi``: Tesseract wants ~300 dpi text.
+
+    The factor is capped (``MAX_UPSCALE``, and half the page's pixel limit): a small file
+    may declare a tiny resolution for a large page, and a 3000 × 3000 page said to be
+    50 dpi would become 324 million pixels at 300 dpi.
+    """
     if context.dpi >= min_dpi:
         return f"kept {context.dpi} dpi"
-    factor = target_dpi / context.dpi
     height, width = context.image.shape
-    resized = cv2.resize(context.image, (round(width * factor), round(height * factor)),
-                         interpolation=cv2.INTER_CUBIC)
+    factor = min(target_dpi / context.dpi, MAX_UPSCALE)
+    if context.max_pixels is not None:
+        factor = min(factor, math.sqrt(context.max_pixels * _UPSCALED_SHARE / (width * height)))
+    size = (round(width * factor), round(height * factor))
+    if factor <= 1.0:
+        return f"kept {context.dpi} dpi (already as large as the pixel limit allows)"
+    context.check_size(size[1], size[0])
+    resized = cv2.resize(context.image, size, interpolation=cv2.INTER_CUBIC)
     context.apply(np.diag([factor, factor, 1.0]), resized.astype(np.uint8))
-    context.dpi = target_dpi
-    return f"upscaled ×{factor:.2f} to {target_dpi} dpi"
+    dpi = round(context.dpi * factor)
+    capped = "" if dpi >= target_dpi else f" (capped; {target_dpi} dpi asked)"
+    context.dpi = min(dpi, target_dpi)
+    return f"upscaled ×{factor:.2f} to {context.dpi} dpi{capped}"
 
 
 def flatten_illumination(context: PageContext) -> str:
@@ -184,6 +218,7 @@ def rotate_page(context: PageContext, angle: float) -> None:
     radians = math.radians(angle)
     new_width = math.ceil(abs(width * math.cos(radians)) + abs(height * math.sin(radians)))
     new_height = math.ceil(abs(height * math.cos(radians)) + abs(width * math.sin(radians)))
+    context.check_size(new_height, new_width)
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
     matrix[0, 2] += (new_width - width) / 2
     matrix[1, 2] += (new_height - height) / 2
