@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from archive.audit import record_event
@@ -120,11 +120,12 @@ def revoke_extract(session: Session, serial: str, reason: str, *, actor: str) ->
         NotFoundError. TransitionError: already revoked.
     """
     extract = find_extract(session, serial)
-    if extract.revoked_at is not None:
+    revoked = session.execute(  # compare and set: two revokes at once, one succeeds
+        update(Extract).where(Extract.id == extract.id, Extract.revoked_at.is_(None))
+        .values(revoked_at=utc_now(), revoke_reason=reason).execution_options(synchronize_session=False))
+    if revoked.rowcount != 1:
         raise TransitionError("This extract is revoked already.")
-    extract.revoked_at = utc_now()
-    extract.revoke_reason = reason
-    session.flush()
+    session.refresh(extract)
     record_event(session, actor=actor, action="extract.revoke", subject=f"extract:{extract.serial}",
                  details={"reason": reason})
     request = session.get(FamilyRequest, extract.request_id, with_for_update=True)

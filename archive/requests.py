@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from archive.audit import record_event
@@ -132,15 +132,22 @@ def move_request(session: Session, code: str, to: str, note: str, *, actor: str)
         NotFoundError, TransitionError.
     """
     request = find_request(session, code, None)
-    if to not in TRANSITIONS.get(request.status, frozenset()):
-        raise TransitionError(f"A request that is {request.status} cannot become {to}.")
+    was = request.status
+    if to not in TRANSITIONS.get(was, frozenset()):
+        raise TransitionError(f"A request that is {was} cannot become {to}.")
+    # Compare and set: of two officers moving the request at once, the second finds it
+    # moved already (PostgreSQL re-reads the row once the first commits).
+    moved = session.execute(
+        update(FamilyRequest).where(FamilyRequest.id == request.id, FamilyRequest.status == was)
+        .values(status=to, note=note or request.note, updated_at=utc_now())
+        .execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        raise TransitionError(f"The request was moved by someone else at the same moment; "
+                              f"it is no longer {was}.")
+    session.refresh(request)
     record_event(session, actor=actor, action="request.transition",
                  subject=f"request:{request.tracking_code}",
-                 details={"from": request.status, "to": to, "note": note})
-    request.status = to
-    request.note = note or request.note
-    request.updated_at = utc_now()
-    session.flush()
+                 details={"from": was, "to": to, "note": note})
     return request
 
 

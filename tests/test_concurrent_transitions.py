@@ -1,0 +1,101 @@
+"""A state change happens once: parallel moves of one request (or revokes of one extract)
+give one success and conflicts, never two audited transitions."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from api.services import Services
+from archive.extracts import record_extract
+from archive.models import AuditEntry
+from archive.person_schema import PersonRecord
+from archive.persons import store_person
+from archive.requests import RequestCreate
+from decoder.errors import PhienhieuError
+from tests.app_client import make_settings
+from tests.test_api_requests import request_body
+
+PARALLEL = 12
+
+
+@pytest.fixture
+def services(tmp_path: Path, database_url: str) -> Iterator[Services]:
+    services = Services(make_settings(tmp_path / "data", database_url))
+    yield services
+    services.close()
+
+
+def race(action: Callable[[], object]) -> Counter[str]:
+    """Run ``action`` in PARALLEL threads released at once; count successes and error codes."""
+    start = threading.Barrier(PARALLEL)
+    outcomes: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def run() -> None:
+        start.wait()
+        try:
+            action()
+            outcome = "ok"
+        except PhienhieuError as error:
+            outcome = error.code
+        with lock:
+            outcomes[outcome] += 1
+
+    threads = [threading.Thread(target=run) for _ in range(PARALLEL)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def transitions(services: Services, code: str) -> int:
+    with services.sessions() as session:
+        return session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "request.transition", AuditEntry.subject == f"request:{code}")) or 0
+
+
+# SQLite serialises writers; the race is PostgreSQL's.
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_parallel_moves_of_one_request_succeed_once(services: Services) -> None:
+    code = services.create_request(RequestCreate.model_validate(request_body())).tracking_code
+    outcomes = race(lambda: services.move_request(code, "in_review", "", actor="officer"))
+    assert outcomes == Counter({"ok": 1, "invalid_transition": PARALLEL - 1})
+    assert transitions(services, code) == 1
+    targets = iter(["approved", "rejected"] * PARALLEL)
+    lock = threading.Lock()
+
+    def decide() -> object:
+        with lock:
+            to = next(targets)
+        return services.move_request(code, to, "", actor="officer")
+
+    decided = race(decide)
+    assert decided == Counter({"ok": 1, "invalid_transition": PARALLEL - 1})
+    assert transitions(services, code) == 2
+    assert services.request_view(code, None)["status"] in ("approved", "rejected")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_parallel_revokes_of_one_extract_succeed_once(services: Services) -> None:
+    code = services.create_request(RequestCreate.model_validate(request_body())).tracking_code
+    services.move_request(code, "in_review", "", actor="officer")
+    services.move_request(code, "approved", "", actor="officer")
+    with services.sessions.begin() as session:
+        person_id, _ = store_person(session, PersonRecord(full_name="Nguyễn Văn Thành"))
+        record_extract(session, code, person_id, "PH-TEST-1", "0" * 64, actor="officer")
+    outcomes = race(lambda: services.extracts.revoke("PH-TEST-1", "sai đơn vị", actor="officer"))
+    assert outcomes == Counter({"ok": 1, "invalid_transition": PARALLEL - 1})
+    with services.sessions() as session:
+        revokes = session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "extract.revoke"))
+    assert revokes == 1
+    assert services.request_view(code, None)["status"] == "approved"
