@@ -1,8 +1,9 @@
 """Who may do what: staff tokens, the one table of permissions, and login rate limits.
 
 Tokens are signed (itsdangerous) with the service's secret from the data dir; they name
-the user and a fingerprint of the password hash, so changing a password or disabling an
-account ends every token it had. They expire after ``TOKEN_SECONDS``.
+the user, a fingerprint of the password hash and the account's token generation, so
+changing a password, signing out, or disabling or enabling an account ends every token
+it had. They expire after ``TOKEN_SECONDS``.
 """
 
 from __future__ import annotations
@@ -111,10 +112,12 @@ class TokenSigner:
 
     def issue(self, user: User) -> str:
         """A token for ``user``."""
-        return self._serializer.dumps({"u": user.id, "p": user.password_hash[-16:]})
+        return self._serializer.dumps({"u": user.id, "p": user.password_hash[-16:],
+                                       "g": user.token_generation})
 
     def user_id(self, token: str) -> tuple[int, str]:
-        """The user id and password fingerprint in a token.
+        """The user id and the account's fingerprint in a token: its password hash's last
+        characters and its token generation.
 
         Raises:
             UnauthorizedError: forged, malformed or expired.
@@ -127,7 +130,7 @@ class TokenSigner:
             raise UnauthorizedError("The token is not valid.") from None
         if not isinstance(data, dict) or not isinstance(data.get("u"), int):
             raise UnauthorizedError("The token is not valid.")
-        return data["u"], str(data.get("p"))
+        return data["u"], f"{data.get('p')}:{data.get('g')}"
 
 
 class RateLimiter:
@@ -162,6 +165,11 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def account_fingerprint(user: User) -> str:
+    """What a token must still match: a password change or a sign-out changes it."""
+    return f"{user.password_hash[-16:]}:{user.token_generation}"
+
+
 def user_for_token(services: Services, token: str) -> User:
     """The active staff member a token names.
 
@@ -170,7 +178,7 @@ def user_for_token(services: Services, token: str) -> User:
     """
     user_id, fingerprint = services.token_signer.user_id(token)
     user = services.get_user(user_id)
-    if user is None or not user.active or user.password_hash[-16:] != fingerprint:
+    if user is None or not user.active or account_fingerprint(user) != fingerprint:
         raise UnauthorizedError("The token is no longer valid.")
     return user
 

@@ -323,6 +323,13 @@ class Services:
         with self.sessions() as session:
             return session.get(User, user_id)
 
+    def end_sessions(self, user_id: int, *, actor: str) -> None:
+        """End every token and browser session of an account (sign-out)."""
+        from archive.users import end_sessions
+
+        with self.sessions.begin() as session:
+            end_sessions(session, user_id, actor=actor)
+
     def authenticate(self, username: str, password: str) -> User | None:
         """The active account with this name and password, or None."""
         from archive.users import authenticate

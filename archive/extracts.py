@@ -9,8 +9,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from archive.audit import record_event
@@ -123,7 +124,7 @@ def revoke_extract(session: Session, serial: str, reason: str, *, actor: str) ->
     revoked = session.execute(  # compare and set: two revokes at once, one succeeds
         update(Extract).where(Extract.id == extract.id, Extract.revoked_at.is_(None))
         .values(revoked_at=utc_now(), revoke_reason=reason).execution_options(synchronize_session=False))
-    if revoked.rowcount != 1:
+    if cast("CursorResult[Any]", revoked).rowcount != 1:
         raise TransitionError("This extract is revoked already.")
     session.refresh(extract)
     record_event(session, actor=actor, action="extract.revoke", subject=f"extract:{extract.serial}",

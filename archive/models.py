@@ -320,6 +320,10 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), doc="archivist, officer or admin")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    token_generation: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0",
+        doc="named in every token; raised at sign-out and at any change of the account, "
+            "which ends every token issued before")
 
 
 class FamilyRequest(Base):

@@ -12,10 +12,10 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from archive.audit import record_event
@@ -141,7 +141,7 @@ def move_request(session: Session, code: str, to: str, note: str, *, actor: str)
         update(FamilyRequest).where(FamilyRequest.id == request.id, FamilyRequest.status == was)
         .values(status=to, note=note or request.note, updated_at=utc_now())
         .execution_options(synchronize_session=False))
-    if moved.rowcount != 1:
+    if cast("CursorResult[Any]", moved).rowcount != 1:
         raise TransitionError(f"The request was moved by someone else at the same moment; "
                               f"it is no longer {was}.")
     session.refresh(request)

@@ -93,7 +93,18 @@ def set_active(session: Session, username: str, active: bool, *, actor: str) -> 
         raise InvalidInputError("You cannot disable your own account.")
     if user.active != active:
         user.active = active
+        user.token_generation += 1
         session.flush()
         record_event(session, actor=actor, action="user.enable" if active else "user.disable",
                      subject=f"user:{user.username}")
     return user
+
+
+def end_sessions(session: Session, user_id: int, *, actor: str) -> None:
+    """End every token and session of an account (signing out does this), audited."""
+    user = session.get(User, user_id, with_for_update=True)
+    if user is None:
+        raise NotFoundError(f"There is no user {user_id}.")
+    user.token_generation += 1
+    session.flush()
+    record_event(session, actor=actor, action="user.sign_out", subject=f"user:{user.id}")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from api.auth import UnauthorizedError, client_address
+from api.auth import CurrentUser, UnauthorizedError, client_address
 from api.deps import ServicesDep
 from api.guarded_route import guarded_router
 from api.responses import AUTH_RESPONSES
@@ -32,3 +32,12 @@ def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Reques
     if user is None:
         raise UnauthorizedError("The name or the password is wrong.")
     return TokenPublic(access_token=services.token_signer.issue(user))
+
+
+@router.post("/auth/logout", status_code=204, responses=AUTH_RESPONSES)
+def logout(services: ServicesDep, user: CurrentUser) -> Response:
+    """End every token and browser session of the signed-in account."""
+    if user is None:
+        raise UnauthorizedError("Sign in first: this needs a staff token.")
+    services.end_sessions(user.id, actor=user.username)
+    return Response(status_code=204)

@@ -69,8 +69,10 @@ def login(request: Request, services: ServicesDep,
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
-def logout() -> Response:
-    """Forget the session in this browser."""
+def logout(services: ServicesDep, user: SessionUser) -> Response:
+    """End the account's sessions (this browser's cookie and every token) and forget it here."""
+    if user is not None:
+        services.end_sessions(user.id, actor=user.username)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
