@@ -8,17 +8,20 @@ it had. They expire after ``TOKEN_SECONDS``.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import secrets
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from api.deps import ServicesDep
@@ -160,8 +163,77 @@ class RateLimiter:
                 events.append(now)
 
 
+class SignInDelay:
+    """A growing wait before answering any sign-in to a name that keeps failing.
+
+    It slows guessing at one account from many addresses, where a per-name limit would
+    let anyone lock the owner out: the owner's right password from a new address still
+    succeeds, after at most ``longest_s``. The per-address limit refuses as before.
+    """
+
+    def __init__(self, free_failures: int = 5, longest_s: float = 8.0, window_s: float = 900,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.free_failures = free_failures
+        self.longest_s = longest_s
+        self.window_s = window_s
+        self._clock = clock
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def wait_s(self, name: str) -> float:
+        """How long to wait before checking a password for ``name``."""
+        with self._lock:
+            failures = self._recent(name)
+        if failures < self.free_failures:
+            return 0.0
+        return min(self.longest_s, 0.25 * 2.0 ** (failures - self.free_failures))
+
+    def failed(self, name: str) -> None:
+        """Count a wrong password for ``name``."""
+        with self._lock:
+            self._recent(name)
+            self._failures[name].append(self._clock())
+
+    def _recent(self, name: str) -> int:
+        events = self._failures[name]
+        while events and events[0] < self._clock() - self.window_s:
+            events.popleft()
+        if not events:
+            del self._failures[name]
+            return 0
+        return len(events)
+
+
+async def check_sign_in(services: Services, request: Request, username: str, password: str) -> User | None:
+    """The account for a sign-in, or None: counted against the caller's address (refused
+    past the limit) and slowed by the name's recent failures (never refused).
+
+    Raises:
+        TooManyAttemptsError: too many tries from this address.
+    """
+    services.login_limiter.hit(f"address:{client_address(request)}")
+    name = username.strip().lower()[:100]
+    await asyncio.sleep(services.sign_in_delay.wait_s(name))
+    user = await run_in_threadpool(services.authenticate, username[:100], password[:1000])
+    if user is None:
+        services.sign_in_delay.failed(name)
+    return user
+
+
+def count_family_try(services: Services, request: Request) -> None:
+    """Count a try at a tracking code and secret (page or API) against the caller's address.
+
+    Raises:
+        TooManyAttemptsError: ten tries in five minutes already.
+    """
+    services.login_limiter.hit(f"track:{client_address(request)}")
+
+
 def client_address(request: Request) -> str:
-    """The address rate limits count against ("unknown" when the server cannot tell)."""
+    """The address rate limits count against ("unknown" when the server cannot tell).
+
+    ``X-Forwarded-For`` counts only from the proxies named in PHIENHIEU_TRUSTED_PROXIES
+    (``phienhieu serve`` hands them to uvicorn); from anyone else it is ignored."""
     return request.client.host if request.client else "unknown"
 
 

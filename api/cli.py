@@ -78,7 +78,10 @@ def serve(
     # them in its shutdown: uvicorn re-raises SIGTERM once it has shut down, so code
     # after uvicorn.run would never run.
     application = create_app(settings, workers=WorkerPool(settings.ocr_workers))
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    # uvicorn believes X-Forwarded-For from loopback by default: only named proxies here.
+    proxies = settings.trusted_proxies.replace(" ", "")
+    uvicorn.run(application, host=host, port=port, log_level="info",
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
 
 
 @app.command()

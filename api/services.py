@@ -43,7 +43,7 @@ from decoder.untrusted import parse_json, refuse_forbidden
 from ocr.options import OcrOptions
 
 if TYPE_CHECKING:
-    from api.auth import RateLimiter, TokenSigner
+    from api.auth import RateLimiter, SignInDelay, TokenSigner
     from api.extracting import ExtractDesk
     from archive.browse import CollectionRow, ScanRow
     from archive.models import Page, User
@@ -303,11 +303,18 @@ class Services:
 
     @cached_property
     def login_limiter(self) -> RateLimiter:
-        """Ten sign-in tries in five minutes per address and per name: enough for typos,
+        """Ten sign-in (or tracking) tries in five minutes per address: enough for typos,
         not for guessing."""
         from api.auth import RateLimiter
 
         return RateLimiter(limit=10, window_s=300)
+
+    @cached_property
+    def sign_in_delay(self) -> SignInDelay:
+        """The wait before answering sign-ins to a name that keeps failing."""
+        from api.auth import SignInDelay
+
+        return SignInDelay()
 
     @cached_property
     def token_signer(self) -> TokenSigner:

@@ -67,6 +67,12 @@ class Settings(BaseSettings):
         default="Hà Nội", min_length=1, max_length=100,
         description="the place written before the date of an extract",
     )
+    trusted_proxies: str = Field(
+        default="", max_length=1000, pattern=r"^[0-9A-Fa-f.:/, ]*$",
+        description="comma-separated addresses of the reverse proxies whose X-Forwarded-For and "
+                    "X-Forwarded-Proto are believed (empty: nobody's, so a client cannot pick the "
+                    "address its rate limits count against)",
+    )
     public_url: str = Field(
         default="http://127.0.0.1:8000", min_length=1, max_length=300, pattern=r"^https?://\S+$",
         description="the address the public reaches this service at; extracts' QR codes point there",

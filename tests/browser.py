@@ -46,10 +46,12 @@ def _log_tail(log: Path, lines: int = 40) -> str:
 
 
 @contextmanager
-def live_server(data_dir: Path, *, workers: int = 1) -> Iterator[str]:
-    """Load the demo registry into data_dir, serve it, and give the base URL while it runs."""
+def live_server(data_dir: Path, *, workers: int = 1, settings: dict[str, str] | None = None) -> Iterator[str]:
+    """Load the demo registry into data_dir, serve it (with more ``PHIENHIEU_`` settings
+    if given), and give the base URL while it runs."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PHIENHIEU_")}
     env.update({"PHIENHIEU_DATA_DIR": str(data_dir), "PHIENHIEU_OCR_WORKERS": str(workers)})
+    env.update(settings or {})
     subprocess.run([sys.executable, "-m", "api.cli", "demo"], env=env, check=True,
                    capture_output=True, timeout=120)
     port = free_port()

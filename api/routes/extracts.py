@@ -10,7 +10,7 @@ from fastapi import File, Header, Path, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.auth import Action, CurrentUser, ForbiddenError, UnauthorizedError, may, require
+from api.auth import Action, CurrentUser, ForbiddenError, UnauthorizedError, count_family_try, may, require
 from api.deps import ServicesDep
 from api.guarded_route import guarded_router
 from api.responses import AUTH_RESPONSES, ERROR_RESPONSES
@@ -81,10 +81,12 @@ def issue_extract(code: Code, body: IssueRequest, services: ServicesDep,
 
 
 @router.get("/extracts/{serial}.pdf", response_class=FileResponse, responses=AUTH_RESPONSES)
-def download_extract(serial: Serial, services: ServicesDep, user: CurrentUser,
+def download_extract(serial: Serial, request: Request, services: ServicesDep, user: CurrentUser,
                      x_request_secret: Annotated[str | None, Header(max_length=200)] = None) -> FileResponse:
-    """The signed PDF, for the family (header ``X-Request-Secret``) or for staff."""
+    """The signed PDF, for the family (header ``X-Request-Secret``; ten tries in five
+    minutes from one address) or for staff."""
     if x_request_secret is not None:
+        count_family_try(services, request)
         path, name = services.extracts.pdf(serial, secret=x_request_secret, actor="family")
     elif user is None:
         raise UnauthorizedError("Give the request's secret in the X-Request-Secret header.")

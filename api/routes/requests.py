@@ -15,6 +15,7 @@ from api.auth import (
     ForbiddenError,
     UnauthorizedError,
     client_address,
+    count_family_try,
     require,
 )
 from api.deps import ServicesDep
@@ -85,10 +86,12 @@ def submit_request(body: RequestCreate, request: Request, services: ServicesDep)
 
 
 @router.get("/requests/{code}", response_model=RequestPublic, responses=AUTH_RESPONSES)
-def get_request(code: Code, services: ServicesDep, user: CurrentUser,
+def get_request(code: Code, request: Request, services: ServicesDep, user: CurrentUser,
                 x_request_secret: Annotated[str | None, Header(max_length=200)] = None) -> RequestPublic:
-    """A request, for its family (header ``X-Request-Secret``) or for officers."""
+    """A request, for its family (header ``X-Request-Secret``; ten tries in five minutes
+    from one address) or for officers."""
     if x_request_secret is not None:
+        count_family_try(services, request)
         return RequestPublic.model_validate(services.request_view(code, x_request_secret))
     if user is None:
         raise UnauthorizedError("Give the request's secret in the X-Request-Secret header.")

@@ -8,7 +8,7 @@ from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 from pydantic import ValidationError
 
-from api.auth import client_address
+from api.auth import client_address, count_family_try
 from api.deps import ServicesDep
 from api.guarded_route import guarded_router
 from api.web.render import gettext, locale_of, render
@@ -102,9 +102,8 @@ def track(request: Request, services: ServicesDep, user: SessionUser,
           secret: Annotated[str, Form(max_length=200)]) -> Response:
     """The request's status in plain words (code and secret travel in the form, never in
     the address, so they stay out of logs and browser history)."""
-    address = client_address(request)
     try:
-        services.login_limiter.hit(f"track:{address}")
+        count_family_try(services, request)
         view = services.request_view(code, secret.strip())
     except NotFoundError:
         return render(request, "web/track.html", {
@@ -122,8 +121,7 @@ def download_extract(request: Request, services: ServicesDep,
                      code: Annotated[str, Form(max_length=32)],
                      secret: Annotated[str, Form(max_length=200)]) -> Response:
     """The family's signed extract, downloaded with the request's code and secret."""
-    address = client_address(request)
-    services.login_limiter.hit(f"track:{address}")
+    count_family_try(services, request)
     extract = services.extracts.for_request(code, secret.strip())
     if extract is None:
         raise NotFoundError(gettext(request, "No extract has been issued for this request yet."))

@@ -6,10 +6,11 @@ import io
 from typing import Annotated, Any
 
 from fastapi import File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from api.auth import SESSION_COOKIE, UnauthorizedError, client_address
+from api.auth import SESSION_COOKIE, UnauthorizedError, check_sign_in
 from api.batch_csv import decode_rows
 from api.deps import ServicesDep
 from api.guarded_route import guarded_router
@@ -19,6 +20,7 @@ from api.web.navigation import safe_next
 from api.web.render import gettext, render
 from api.web.session import LANG_COOKIE, SESSION_MAX_AGE, CsrfChecked, SessionUser, secure_cookies
 from archive.audit import record_event
+from archive.models import User
 from decoder.errors import InvalidInputError, NotFoundError, PhienhieuError
 from search.model import SearchRequest
 
@@ -49,23 +51,26 @@ def login_form(request: Request, user: SessionUser, next: str = "/") -> Response
 
 
 @router.post("/login", dependencies=[CsrfChecked])
-def login(request: Request, services: ServicesDep,
-          username: Annotated[str, Form(max_length=100)], password: Annotated[str, Form(max_length=1000)],
-          next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+async def login(request: Request, services: ServicesDep,
+                username: Annotated[str, Form(max_length=100)],
+                password: Annotated[str, Form(max_length=1000)],
+                next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
     """Check the name and password; on success the browser keeps a signed session cookie."""
-    address = client_address(request)
-    services.login_limiter.hit(f"address:{address}", f"user:{username.strip().lower()}")
-    user = services.authenticate(username, password)
+    user = await check_sign_in(services, request, username, password)
     if user is None:
         return render(request, "web/login.html", {
             "next": safe_next(next), "username": username,
             "error": gettext(request, "The name or the password is wrong.")}, status_code=401)
-    with services.sessions.begin() as session:
-        record_event(session, actor=user.username, action="user.sign_in", subject=f"user:{user.id}")
+    await run_in_threadpool(_record_sign_in, services, user)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, services.token_signer.issue(user), max_age=SESSION_MAX_AGE,
                         httponly=True, samesite="lax", secure=secure_cookies(request), path="/")
     return response
+
+
+def _record_sign_in(services: ServicesDep, user: User) -> None:
+    with services.sessions.begin() as session:
+        record_event(session, actor=user.username, action="user.sign_in", subject=f"user:{user.id}")
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
