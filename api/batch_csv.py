@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from api.files import write_atomically
 from decoder.errors import InvalidInputError, PhienhieuError
+from decoder.untrusted import spreadsheet_cell
 
 if TYPE_CHECKING:
     from api.services import Services
@@ -52,8 +53,9 @@ def decode_rows(handle: TextIO, label: str, services: Services) -> tuple[str, in
     """
     fields, rows = _rows(handle, label)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[*fields, *RESULT_COLUMNS], extrasaction="ignore")
-    writer.writeheader()
+    writer = csv.writer(buffer)
+    columns = [*fields, *RESULT_COLUMNS]
+    writer.writerow([spreadsheet_cell(column) for column in columns])
     failed = 0
     for count, row in enumerate(rows, start=1):
         if count > services.settings.max_batch_rows:
@@ -61,7 +63,7 @@ def decode_rows(handle: TextIO, label: str, services: Services) -> tuple[str, in
             raise InvalidInputError(f"{label} has more than {limit:,} rows; split it.")
         row.update(_decode_row(row, services))
         failed += bool(row["error"])
-        writer.writerow(row)
+        writer.writerow([spreadsheet_cell(str(row.get(column) or "")) for column in columns])
     return buffer.getvalue(), failed
 
 

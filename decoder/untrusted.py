@@ -19,6 +19,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Bidirectional embeddings, overrides and isolates: they make `rtl\u202egnp.exe` display as
 # `rtlexe.png`. Vietnamese text never needs them.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_FORMULA_STARTS = frozenset("=+-@\t\r")
 #: How deeply JSON from outside may nest; the registry needs four levels.
 MAX_JSON_DEPTH = 64
 
@@ -71,6 +72,13 @@ def refuse_forbidden(value: Any, place: str) -> None:
 def strip_bidi_controls(text: str) -> str:
     """``text`` without bidirectional embeddings, overrides, isolates and marks."""
     return _BIDI.sub("", text)
+
+
+def spreadsheet_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: one that begins like a formula (``=``, ``+``,
+    ``-``, ``@``, tab, carriage return) gets a leading apostrophe, so
+    ``=HYPERLINK("http://…")`` in a scan's text never runs when an officer opens the file."""
+    return f"'{text}" if text[:1] in _FORMULA_STARTS else text
 
 
 def is_ascii_digits(text: str) -> bool:

@@ -3,6 +3,7 @@ and JSON built to crash a parser are a 4xx on SQLite and PostgreSQL, never a 500
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from starlette.routing import BaseRoute
 
+from api.batch_csv import decode_rows
 from api.guarded_route import GuardedRoute
 from archive.blobs import safe_filename
 from archive.users import Role
@@ -141,3 +143,19 @@ def test_every_route_refuses_forbidden_text_before_its_handler(tmp_path: Path) -
     unguarded = [route.path for route in endpoints if not isinstance(route, GuardedRoute)]
     assert len(endpoints) > 40
     assert not unguarded, unguarded
+
+
+def test_decoded_csv_never_hands_a_spreadsheet_a_formula(client: TestClient) -> None:
+    hostile = ('text,date,=cmd\n"=HYPERLINK(""http://evil.example"",""x"")",1972,@SUM(A1)\n'
+               '+c2 d5 e88 f308,1972-07,-1\n"\tc2",,ok\n')
+    written, _ = decode_rows(io.StringIO(hostile), "hostile.csv", services_of(client))
+    rows = list(csv.reader(io.StringIO(written)))
+    assert rows[0][:3] == ["text", "date", "'=cmd"]
+    assert rows[1][0].startswith("'=HYPERLINK")
+    assert rows[1][2] == "'@SUM(A1)"
+    assert rows[2][0] == "'+c2 d5 e88 f308"
+    assert rows[2][2] == "'-1"
+    assert rows[3][0] == "'\tc2"
+    assert rows[2][3] == "f308-e88", "the text is still decoded as it was written"
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if cell[:1] and cell[:1] in "=+-@\t\r"]
