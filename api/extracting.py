@@ -80,18 +80,15 @@ class ExtractDesk:
         return compose(record, self._services.registry.get(), pages, serial=serial, issued_at=issued_at,
                        office=self._office(), requester=requester, unit_id=unit_id)
 
-    def preview(self, code: str, person_id: str, unit_id: str | None, *, actor: str) -> str:
-        """The extract as it would be issued now, as HTML (audited as composed).
+    def preview(self, code: str, person_id: str, unit_id: str | None) -> str:
+        """The extract as it would be issued now, as HTML. It writes nothing, not even to
+        the audit log: it is reached by a GET, which a link on another site can make a
+        signed-in officer's browser send.
 
         Raises:
             NotFoundError, TransitionError, ExtractBlockedError.
         """
-        html = render_html(self._content(code, person_id, unit_id, PREVIEW_SERIAL, utc_now()))
-        with self._services.sessions.begin() as session:
-            record_event(session, actor=actor, action="extract.compose",
-                         subject=f"request:{code.upper()[:32]}",
-                         details={"person": person_id[:64], "unit": unit_id})
-        return html
+        return render_html(self._content(code, person_id, unit_id, PREVIEW_SERIAL, utc_now()))
 
     def issue(self, code: str, person_id: str, unit_id: str | None, *, actor: str) -> Issued:
         """Compose, render, sign and record the extract; the request becomes issued.

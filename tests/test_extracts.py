@@ -340,8 +340,10 @@ def test_the_pages_issue_deliver_and_verify_an_extract(client: TestClient) -> No
     sign_in(client, Role.OFFICER)
     item = client.get(f"/queue/{code}")
     assert "Ký số và cấp" in item.text
+    entries = services_of(client).verify_audit_log().entries
     preview = client.get(f"/queue/{code}/extract/preview", params={"person_id": PERSON["id"]})
     assert preview.status_code == 200
+    assert services_of(client).verify_audit_log().entries == entries, "a GET writes nothing"
     assert "TRÍCH LỤC HỒ SƠ LIỆT SĨ" in preview.text
     assert "TL-XEM-TRUOC" in preview.text
     blocked = client.post(f"/queue/{code}/extract", data={"person_id": "nobody", "csrf_token": csrf(client)})

@@ -71,12 +71,11 @@ def move(code: str, request: Request, services: ServicesDep, user: Officer,
 
 @router.get("/queue/{code}/extract/preview")
 def preview_extract(code: str, request: Request, services: ServicesDep,
-                    user: Annotated[User, require_page(Action.ISSUE_EXTRACTS)],
+                    _: Annotated[User, require_page(Action.ISSUE_EXTRACTS)],
                     person_id: Annotated[str, Query(min_length=1, max_length=64)],
                     unit_id: Annotated[str, Query(max_length=64)] = "") -> Response:
     """The extract as it would be issued, in the browser, before anything is signed."""
-    return HTMLResponse(services.extracts.preview(code[:32], person_id.strip(), unit_id.strip() or None,
-                                                  actor=user.username))
+    return HTMLResponse(services.extracts.preview(code[:32], person_id.strip(), unit_id.strip() or None))
 
 
 @router.post("/queue/{code}/extract", dependencies=[CsrfChecked])
