@@ -61,9 +61,6 @@ def transitions(services: Services, code: str) -> int:
             AuditEntry.action == "request.transition", AuditEntry.subject == f"request:{code}")) or 0
 
 
-# SQLite serialises writers; the race is PostgreSQL's.
-@pytest.mark.postgres
-@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 def test_parallel_moves_of_one_request_succeed_once(services: Services) -> None:
     code = services.create_request(RequestCreate.model_validate(request_body())).tracking_code
     outcomes = race(lambda: services.move_request(code, "in_review", "", actor="officer"))
@@ -83,8 +80,6 @@ def test_parallel_moves_of_one_request_succeed_once(services: Services) -> None:
     assert services.request_view(code, None)["status"] in ("approved", "rejected")
 
 
-@pytest.mark.postgres
-@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 def test_parallel_revokes_of_one_extract_succeed_once(services: Services) -> None:
     code = services.create_request(RequestCreate.model_validate(request_body())).tracking_code
     services.move_request(code, "in_review", "", actor="officer")
