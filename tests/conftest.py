@@ -94,7 +94,7 @@ def blobs(tmp_path: Path) -> BlobStore:
 def live_url(tmp_path: Path) -> Iterator[str]:
     """A real ``phienhieu serve`` with the demo registry, for the browser tests."""
     if chromium_path() is None:
-        pytest.skip("Debian's chromium is not installed (scripts/bootstrap.sh test installs it)")
+        skip_or_fail("Debian's chromium is not installed (scripts/bootstrap.sh test installs it)")
     with live_server(tmp_path) as url:
         yield url
 
@@ -104,3 +104,19 @@ def browser(live_url: str) -> Iterator[Page]:
     """A headless chromium page whose relative URLs go to the live server."""
     with browser_page(live_url) as page:
         yield page
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and SERVICES_REQUIRED:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under the test command a skipped test is a gap in its set-up: the run fails."""
+    if _skipped and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print(f"\n{len(_skipped)} test(s) skipped where the test command promised everything they need: "
+              + ", ".join(_skipped[:10]))

@@ -163,10 +163,9 @@ def tiny_pages(path: Path, count: int) -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # SKIP LOCKED is PostgreSQL's
 def test_four_workers_on_postgres_drain_120_page_jobs_each_once(
         tmp_path: Path, cli: Cli, engine: Engine, database_url: str) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("SKIP LOCKED concurrency is a PostgreSQL matter")
     tiny_pages(tmp_path / "roster.tiff", 120)
     assert cli("ingest", str(tmp_path / "roster.tiff"), "--no-wait").returncode == 0
     workers = [cli.start("worker", "--exit-when-idle", "--json") for _ in range(4)]

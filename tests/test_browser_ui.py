@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 from bench.synth import make_page
 from tests.browser import browser_page, chromium_path, live_server
 from tests.cli_runner import Cli
+from tests.conftest import skip_or_fail
 
 pytestmark = pytest.mark.browser
 PASSWORD = "mật khẩu đủ dài 2026"
@@ -26,7 +27,7 @@ PASSWORD = "mật khẩu đủ dài 2026"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if chromium_path() is None:
-        pytest.skip("Debian's chromium is not installed (scripts/bootstrap.sh test installs it)")
+        skip_or_fail("Debian's chromium is not installed (scripts/bootstrap.sh test installs it)")
     data_dir = tmp_path_factory.mktemp("site")
     with live_server(data_dir) as url:
         cli = Cli(data_dir, f"sqlite:///{data_dir / 'phienhieu.sqlite3'}")
