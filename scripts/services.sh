@@ -79,36 +79,39 @@ stop_search_node() {
 }
 
 # An OpenSearch node from Maven Central's jars (scripts/java/search-node), its data in the run's
-# directory; the first run fetches and compiles it (scripts/java/build.sh says so).
+# directory; the first run fetches and compiles it (scripts/java/build.sh says so). It starts
+# in the background while PostgreSQL does; await_search_node waits until it answers.
+search_node_pid=""
+search_node_port=""
+search_node_started=0
 start_search_node() {
-  local port home pid started waited
   scripts/java/build.sh search-node >/dev/null
-  port=$(free_port)
-  home="$run_dir/search-node"
-  echo "== Search: a private OpenSearch node on 127.0.0.1:$port"
-  started=$SECONDS
-  scripts/java/search-node/run.sh "$home" "$port" >"$run_dir/search-node.log" 2>&1 &
-  pid=$!
-  cleanups+=("stop_search_node $pid")
+  search_node_port=$(free_port)
+  echo "== Search: a private OpenSearch node on 127.0.0.1:$search_node_port"
+  search_node_started=$SECONDS
+  scripts/java/search-node/run.sh "$run_dir/search-node" "$search_node_port" >"$run_dir/search-node.log" 2>&1 &
+  search_node_pid=$!
+  cleanups+=("stop_search_node $search_node_pid")
+}
+
+await_search_node() {
+  local waited
   for ((waited = 0; ; waited++)); do
-    search_node_ready "http://127.0.0.1:$port" && break
-    if ! kill -0 "$pid" 2>/dev/null || [ "$waited" -ge 120 ]; then
+    search_node_ready "http://127.0.0.1:$search_node_port" && break
+    if ! kill -0 "$search_node_pid" 2>/dev/null || [ "$waited" -ge 120 ]; then
       echo "The search node did not start within a minute:" >&2
       tail -n 40 "$run_dir/search-node.log" >&2
       exit 1
     fi
     sleep 0.5
   done
-  echo "   ready in $((SECONDS - started)) s"
-  export PHIENHIEU_TEST_SEARCH_URL="opensearch://127.0.0.1:$port"
+  echo "== Search: the node answers, $((SECONDS - search_node_started)) s after it was started"
+  export PHIENHIEU_TEST_SEARCH_URL="opensearch://127.0.0.1:$search_node_port"
 }
 
-if [ -z "${PHIENHIEU_TEST_POSTGRES_URL:-}" ]; then
-  start_postgres
-fi
-if [ -z "${PHIENHIEU_TEST_SEARCH_URL:-}" ]; then
-  start_search_node
-fi
+[ -n "${PHIENHIEU_TEST_SEARCH_URL:-}" ] || start_search_node
+[ -n "${PHIENHIEU_TEST_POSTGRES_URL:-}" ] || start_postgres
+[ -z "$search_node_pid" ] || await_search_node
 # The suite fails, rather than skips, a test whose service this script provides.
 export PHIENHIEU_TEST_REQUIRE_SERVICES=1
 
