@@ -1,8 +1,9 @@
 """Synthetic wartime documents with known text, degraded in controlled ways.
 
 Renders invented Vietnamese death notices, letters and roster lines in several fonts
-(two monospaced ones standing in for the typewriter), then skews, turns, blurs, stains,
-fades and compresses them. The ground truth is the text as rendered, line by line.
+(two monospaced ones standing in for the typewriter), stamps some, then skews, turns,
+blurs, stains, fades and compresses them; and crops of single lines, 12–40 pixels high,
+some in low-resolution thermal print. The ground truth is the text as rendered, line by line.
 Every name, date and unit in them is invented.
 """
 
@@ -33,8 +34,11 @@ COMMUNES = ("Yên Phong", "Tiên Du", "Quỳnh Lưu", "Hải Hậu", "Thanh Oai"
 PROVINCES = ("Hà Bắc", "Nghệ Tĩnh", "Hà Nam Ninh", "Hà Sơn Bình", "Thái Bình", "Hải Hưng", "Vĩnh Phú")
 PLACES = ("Quảng Trị", "Khe Sanh", "Kon Tum", "Tây Ninh", "Bình Long", "Đắk Tô")
 TYPED_LIST_TITLE = "DANH SÁCH QUÂN NHÂN HY SINH"
-#: What :func:`make_page` can make.
-DOCUMENT_KINDS = ("death_notice", "letter", "roster", "register", "typed_list", "ledger")
+#: What :func:`make_page` can make: whole pages, then crops of a single line.
+DOCUMENT_KINDS = ("death_notice", "letter", "roster", "register", "typed_list", "ledger", "stamped",
+                  "line_crop", "receipt_line")
+#: The kinds that are one line cut from a page, not a page.
+LINE_KINDS = ("line_crop", "receipt_line")
 RANKS = ("Binh nhất", "Hạ sĩ", "Trung sĩ", "Thượng sĩ", "Chuẩn úy")
 
 
@@ -248,17 +252,118 @@ def _stain(out: NDArray[np.float32], count: int, rng: np.random.Generator) -> ND
     return out
 
 
+def receipt_text(rng: random.Random) -> str:
+    """One line of a receipt or a label, as a till or a label printer prints it."""
+    p = person(rng)
+    return rng.choice([
+        f"Hòm thư {rng.randint(10000, 99999)} HN",
+        f"Tổng cộng: {rng.randint(2, 900)}.000 đồng",
+        f"Người nhận: {p['name']}",
+        f"Ngày {p['day']}/{p['month']}/{p['year']} số {rng.randint(100, 9999)}",
+        f"Quê quán: {p['commune']}, {p['province']}",
+    ])
+
+
+def render_line(text: str, *, font: str, height: int, rng: random.Random) -> NDArray[np.uint8]:
+    """One line of text ``height`` pixels high (ascenders to descenders), cropped to its
+    ink as a user crops a line from a scan: on some sides the crop touches the letters."""
+    path = find_font(font)
+    size = 64  # drawn large, then shrunk: small text is anti-aliased as a scanner sees it
+    typeface = ImageFont.truetype(str(path), size) if path else ImageFont.load_default(size)
+    left, top, right, bottom = (round(v) for v in typeface.getbbox(text))
+    canvas = Image.new("L", (right - left + 16, bottom - top + 16), 255)
+    ImageDraw.Draw(canvas).text((8 - left, 8 - top), text, fill=0, font=typeface)
+    big = np.asarray(canvas, dtype=np.uint8)
+    rows, cols = np.flatnonzero((big < 128).any(axis=1)), np.flatnonzero((big < 128).any(axis=0))
+    # 0 to 6 of the drawn pixels (a tenth of a letter) of margin on each side.
+    y0, y1 = rows[0] - rng.randint(0, 6), rows[-1] + 1 + rng.randint(0, 6)
+    x0, x1 = cols[0] - rng.randint(0, 6), cols[-1] + 1 + rng.randint(0, 6)
+    crop = big[max(0, y0):y1, max(0, x0):x1]
+    scale = height / crop.shape[0]
+    small = cv2.resize(crop, (max(1, round(crop.shape[1] * scale)), height), interpolation=cv2.INTER_AREA)
+    return np.asarray(small, dtype=np.uint8)
+
+
+def thermal_print(image: NDArray[np.uint8], rng: np.random.Generator) -> NDArray[np.uint8]:
+    """Low-resolution thermal print: greyish paper, grey ink fading in streaks along
+    the paper's travel (a worn print head), and dots of ink missing."""
+    height, width = image.shape
+    ink = (255 - image.astype(np.float32)) / 255
+    streaks = cv2.GaussianBlur(rng.uniform(0.45, 1.0, (1, width)).astype(np.float32), (0, 0), 2.0)
+    ink = ink * np.repeat(streaks, height, axis=0) * (rng.random((height, width)) > 0.12)
+    paper, darkest = float(rng.uniform(215, 240)), float(rng.uniform(60, 110))
+    return np.asarray(np.clip(paper - ink * (paper - darkest), 0, 255), dtype=np.uint8)
+
+
+def stamp_over(image: NDArray[np.uint8], dpi: int, rng: random.Random) -> NDArray[np.uint8]:
+    """An office's round stamp pressed over the last lines: two rings with lettering
+    between them and a star, in a lighter ink than the typing, darkening what it covers."""
+    height, width = image.shape
+    radius = round(dpi * rng.uniform(0.55, 0.7))
+    centre = (round(width * rng.uniform(0.45, 0.7)), round(height * rng.uniform(0.6, 0.75)))
+    stamp = Image.new("L", (width, height), 0)
+    draw = ImageDraw.Draw(stamp)
+    thick = max(2, dpi // 60)
+    for r in (radius, round(radius * 0.68)):
+        draw.ellipse([centre[0] - r, centre[1] - r, centre[0] + r, centre[1] + r], outline=255,
+                     width=thick)
+    star = [(centre[0] + radius * (0.3 if i % 2 == 0 else 0.12) * np.sin(i * np.pi / 5),
+             centre[1] - radius * (0.3 if i % 2 == 0 else 0.12) * np.cos(i * np.pi / 5))
+            for i in range(10)]
+    draw.polygon(star, fill=255)
+    _ring_lettering(stamp, centre, round(radius * 0.84), "ỦY BAN HÀNH CHÍNH TỈNH * ", dpi)
+    darkness = rng.uniform(0.45, 0.65) * np.asarray(stamp, dtype=np.float32) / 255
+    return np.clip(image.astype(np.float32) * (1 - darkness), 0, 255).astype(np.uint8)
+
+
+def _ring_lettering(stamp: Image.Image, centre: tuple[int, int], radius: int, text: str,
+                    dpi: int) -> None:
+    """Capitals set round a ring, each turned to face outwards."""
+    path = find_font("DejaVuSans.ttf")
+    size = max(8, dpi // 12)
+    typeface = ImageFont.truetype(str(path), size) if path else ImageFont.load_default(size)
+    for index, letter in enumerate(text * 2):
+        angle = 2 * np.pi * index / (len(text) * 2)
+        glyph = Image.new("L", (size * 2, size * 2), 0)
+        ImageDraw.Draw(glyph).text((size // 2, size // 3), letter, fill=255, font=typeface)
+        glyph = glyph.rotate(-np.degrees(angle), resample=Image.Resampling.BILINEAR)
+        x = round(centre[0] + radius * np.sin(angle)) - size
+        y = round(centre[1] - radius * np.cos(angle)) - size
+        stamp.paste(255, (x, y), glyph)
+
+
+def make_line(seed: int, *, kind: str = "line_crop", font: str = "DejaVuSerif.ttf",
+              height: int | None = None, degradation: Degradation | None = None) -> SyntheticPage:
+    """A crop of one printed line (``line_crop``: a line of a notice or a letter; or
+    ``receipt_line``: thermal print), 12–40 pixels high unless ``height`` is given,
+    saved as 120 dpi, as a screenshot or a phone's crop of a scan is."""
+    rng = random.Random(seed)
+    how = degradation or Degradation()
+    if kind == "receipt_line":
+        text = receipt_text(rng)
+        line = render_line(text, font=font, height=height or rng.randint(12, 24), rng=rng)
+        line = thermal_print(line, np.random.default_rng(seed))
+    else:
+        text = rng.choice(death_notice_lines(rng)[1:] + letter_lines(rng))
+        line = render_line(text, font=font, height=height or rng.randint(12, 40), rng=rng)
+    image = degrade(line, how, seed)
+    return SyntheticPage(image=image, lines=[text], dpi=120, kind=kind, font=font, degradation=how)
+
+
 def make_page(seed: int, *, kind: str = "death_notice", font: str = "DejaVuSerif.ttf", dpi: int = 200,
               degradation: Degradation | None = None) -> SyntheticPage:
     """A complete synthetic page, reproducible from its seed.
 
     ``kind`` is ``death_notice``, ``letter``, ``roster``, ``register``, ``typed_list`` (a
-    roster under its title, with no rules) or ``ledger`` (a register ruled between its rows
-    only); the ground truth
-    of a table row is its cells joined by single spaces.
+    roster under its title, with no rules), ``ledger`` (a register ruled between its rows
+    only), ``stamped`` (a death notice with a round stamp over its last lines, whose
+    lettering is not part of the truth) or one of :data:`LINE_KINDS` (:func:`make_line`);
+    the ground truth of a table row is its cells joined by single spaces.
     """
     if kind not in DOCUMENT_KINDS:
         raise ValueError(f"no such kind of document: {kind!r}")
+    if kind in LINE_KINDS:
+        return make_line(seed, kind=kind, font=font, degradation=degradation)
     rng = random.Random(seed)
     how = degradation or Degradation()
     if kind in ("roster", "register"):
@@ -274,7 +379,9 @@ def make_page(seed: int, *, kind: str = "death_notice", font: str = "DejaVuSerif
         lines = [" ".join(row) for row in rows]
         clean = render_table(rows, font=font, dpi=dpi, rules="rows")
     else:
-        lines = death_notice_lines(rng) if kind == "death_notice" else letter_lines(rng)
+        lines = letter_lines(rng) if kind == "letter" else death_notice_lines(rng)
         clean = render_page(lines, font=font, dpi=dpi)
+    if kind == "stamped":
+        clean = stamp_over(clean, dpi, rng)
     image = degrade(clean, how, seed)
     return SyntheticPage(image=image, lines=lines, dpi=dpi, kind=kind, font=font, degradation=how)
