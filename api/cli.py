@@ -240,6 +240,19 @@ def registry_import(
     _print_report(report, f"Imported {file}", as_json)
 
 
+@registry_app.command("load-public")
+def registry_load_public(as_json: JsonFlag = False) -> None:
+    """Load the public registry (units of the wars from public sources, every fact cited).
+
+    A unit of it replaces the stored unit with the same id; load it first and import the
+    office's own registry afterwards, whose units then override or extend it.
+    """
+    with open_services() as services:
+        report = services.load_public()
+        services.publish_changes()
+    _print_report(report, "Public registry loaded", as_json)
+
+
 @registry_app.command("export")
 def registry_export(
     file: Annotated[Path | None, typer.Argument(help="Where to write (default: stdout).")] = None,

@@ -61,6 +61,17 @@ SAMPLE_COLLECTION = "Hồ sơ mẫu (dữ liệu minh hoạ)"
 _REGISTRY_RECHECK_SECONDS = 1.0
 
 
+def public_registry() -> RegistryDocument:
+    """The public registry shipped with the package (archive/public/registry.json)."""
+    return parse_registry_json(resources.files("archive").joinpath("public", "registry.json").read_bytes())
+
+
+def layered(base: RegistryDocument, top: RegistryDocument) -> RegistryDocument:
+    """``base`` with every unit of ``top`` put in place of the base unit with its id."""
+    ids = {unit.id for unit in top.units}
+    return RegistryDocument(units=[*(unit for unit in base.units if unit.id not in ids), *top.units])
+
+
 def parse_registry_json(raw: bytes | str | Any) -> RegistryDocument:
     """Validate registry JSON (text, bytes or already-parsed data) into a document.
 
@@ -163,10 +174,19 @@ class Services:
         with self.sessions() as session:
             return export_registry(session)
 
+    def load_public(self) -> ImportReport:
+        """Load the public registry (archive/public): units of the file replace stored ones."""
+        return self.import_registry(public_registry(), actor="public")
+
     def load_demo(self) -> ImportReport:
-        """Load the demonstration registry (idempotent)."""
+        """Load the demonstration registry over the public one, in one import (idempotent).
+
+        The demo units take precedence over public units with the same id, as an office's
+        own registry does; the demo's invented mailboxes never enter the public file.
+        """
         raw = resources.files("archive").joinpath("demo", "registry.json").read_bytes()
-        return self.import_registry(parse_registry_json(raw))
+        demo = parse_registry_json(raw)
+        return self.import_registry(layered(public_registry(), demo))
 
     def load_samples(self) -> tuple[list[IngestOutcome], PersonsImport]:
         """Add the demonstration scans (queued for OCR) and person records (idempotent:
