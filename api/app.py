@@ -22,7 +22,7 @@ from api.routes import auth, decode, extracts, health, records, requests, scans,
 from api.routes.extracts import MAX_VERIFY_BYTES
 from api.services import Services
 from api.settings import Settings
-from api.web import pages_archive, pages_family, pages_public, pages_staff, pages_verify
+from api.web import pages_archive, pages_family, pages_public, pages_registry, pages_staff, pages_verify
 from api.web.errors import error_page
 from api.web.headers import SecurityHeadersMiddleware
 from api.web.pages_public import login_redirect
@@ -93,7 +93,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(requests.router)
     app.include_router(extracts.router)
     for router in (pages_public.router, pages_archive.router, pages_family.router, pages_staff.router,
-                   pages_verify.router):
+                   pages_verify.router, pages_registry.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_handlers(app)

@@ -9,14 +9,16 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from api.services import Services, public_registry
 from archive.public_registry import fact_sources, is_verified, ledger, public_document, sources
 from decoder.decode import decode
+from decoder.model import Level
 from decoder.registry import Registry
 from decoder.registry_schema import RegistryDocument
 from decoder.registry_validation import validate_document
-from tests.app_client import make_settings
+from tests.app_client import make_client, make_settings
 
 DEMO_MAILBOXES = {"47120 HN", "52418 TB", "61275 QT", "38112 HB", "74013 TN", "20933 LS", "83526 KT"}
 
@@ -153,3 +155,23 @@ def test_the_demo_is_the_public_registry_with_the_demo_units_on_top(services: Se
     assert services.load_demo().unchanged == first.created  # idempotent
     assert services.decode("Hòm thư 47120 HN", "1974").candidates[0].unit_id == "f304-e66"
     assert services.decode("F341", "1975").candidates[0].unit_id == "f341"
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with make_client(tmp_path / "data") as client:
+        yield client
+
+
+def test_the_coverage_page_counts_levels_facts_and_sources(client: TestClient) -> None:
+    page = client.get("/registry/coverage")
+    assert page.status_code == 200
+    assert "Phạm vi sổ đăng ký công khai" in page.text
+    assert "sư đoàn" in page.text
+    assert "vi.wikipedia.org" in page.text
+    client.get("/lang/en?next=/registry/coverage")
+    english = client.get("/registry/coverage")
+    assert "Public registry coverage" in english.text
+    assert "facts verified" in english.text
+    divisions = sum(unit.level == Level.DIVISION for unit in public_document().units)
+    assert f"<td>{divisions}</td></tr>" in english.text
