@@ -70,9 +70,14 @@ except OSError:
 
 stop_search_node() {
   local pid=$1 waited
-  kill -TERM "$pid" 2>/dev/null || return 0
+  # The pid is checked to still be this run's node (its command line names the run's folder).
+  if ! grep -qF "$run_dir/search-node" "/proc/$pid/cmdline" 2>/dev/null || ! kill -TERM "$pid" 2>/dev/null; then
+    echo "The search node had stopped before the run ended; the end of its log:" >&2
+    tail -n 40 "$run_dir/search-node.log" >&2
+    return 0
+  fi
   for ((waited = 0; waited < 40; waited++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
+    grep -qF "$run_dir/search-node" "/proc/$pid/cmdline" 2>/dev/null || return 0
     sleep 0.25
   done
   kill -KILL "$pid" 2>/dev/null || true
