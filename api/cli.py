@@ -172,6 +172,9 @@ def ocr(
         help="Also write each page as hOCR into this folder.", file_okay=False)] = None,
     alto: Annotated[Path | None, typer.Option(
         help="Also write each page as ALTO XML into this folder.", file_okay=False)] = None,
+    psm: Annotated[int | None, typer.Option(
+        help="Tesseract page segmentation, 3-13 (e.g. 7: the image is one line; 6: one block); "
+             "by default chosen from the image.", min=3, max=13)] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """OCR files with the full pipeline, without the archive.
@@ -185,7 +188,7 @@ def ocr(
     from ocr.runner import ocr_files
 
     try:
-        options = OcrOptions(lang=lang)
+        options = OcrOptions(lang=lang, psm=psm)
     except ValidationError as error:
         raise InvalidInputError(f"--lang: {first_problem(error, 'lang')[1]}.") from None
     result = ocr_files(paths, options, workers=workers)

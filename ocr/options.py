@@ -23,8 +23,9 @@ class OcrOptions(BaseModel):
     page_timeout_s: float = Field(default=180.0, gt=0)
     psm: int | None = Field(default=None, ge=3, le=13, description=(
         "Tesseract page segmentation; by default 4 (one column: wide typewriter gaps do not "
-        "split lines into columns), and on ruled tables each column read on its own (or "
-        "11, sparse text, when the table has no vertical rules); given, it is used as is"))
+        "split lines into columns), 7 on a crop of one line, and on ruled tables each column "
+        "read on its own (or 11, sparse text, when the table has no vertical rules); given, "
+        "it is used as is"))
     orientation: bool = True
     deskew: bool = True
     flatten: bool = True
@@ -32,6 +33,9 @@ class OcrOptions(BaseModel):
     binarize: bool = True
     clean_borders: bool = True
     remove_rules: bool = True
+    safety_net: bool = Field(default=True, description=(
+        "when the reading looks bad, read the page as plain Tesseract would too, and padded, "
+        "and keep the reading that looks best"))
     rethreshold: bool = Field(default=True, description=(
         "binarise a page that reads badly again with thinner strokes, keeping the surer reading"))
 

@@ -23,12 +23,16 @@ from ocr.preprocess import (
     clean_borders,
     correct_skew,
     flatten_illumination,
+    pad_edges,
     remove_noise,
     remove_rules,
     run_stage,
     turn_upright,
     upscale_low_resolution,
+    upscale_small_text,
 )
+from ocr.safety import safety_net
+from ocr.shapes import InputShape, measure_shape
 from ocr.tesseract import RawWord, detect_orientation, engine_version, recognise_words
 
 _Trial = TypeVar("_Trial")
@@ -79,7 +83,12 @@ def preprocess_page(page: SourcePage, options: OcrOptions, deadline: _Deadline |
                     ) -> PageContext:
     """Clean a loaded page for recognition, recording every stage."""
     deadline = deadline or _Deadline.start(options.page_timeout_s)
-    context = PageContext(image=page.image, dpi=page.dpi, max_pixels=options.max_pixels)
+    shape = measure_shape(page.image)
+    context = PageContext(image=page.image, dpi=page.dpi, max_pixels=options.max_pixels,
+                          shape=shape.kind)
+    if shape.kind == "line":
+        _preprocess_line(context, shape, options)
+        return context
     # Flattening comes first because dividing by a shadow multiplies its noise; noise is
     # then measured and removed at the scan's own resolution, before upscaling smooths it
     # into blur. OSD reads straightened lines more surely, so it follows the deskew.
@@ -90,14 +99,29 @@ def preprocess_page(page: SourcePage, options: OcrOptions, deadline: _Deadline |
     run_stage(context, "upscale", partial(upscale_low_resolution, min_dpi=options.min_dpi))
     if options.deskew:
         run_stage(context, "deskew", correct_skew)
-    if options.orientation:
+    # A crop has too little text for OSD: one short line was turned upside down.
+    if options.orientation and shape.kind == "page":
         run_stage(context, "orientation", partial(_orient, deadline=deadline))
         if options.deskew and context.rotation in (90, 270):
             # Lines that ran down the page could not be measured: measure them now.
             run_stage(context, "deskew-again", correct_skew)
     if options.binarize:
         _binarize(context, options)
+    if shape.kind == "crop":
+        run_stage(context, "pad", partial(pad_edges, margin=max(10, shape.line_height)))
     return context
+
+
+def _preprocess_line(context: PageContext, shape: InputShape, options: OcrOptions) -> None:
+    """A crop of one line: enlarged to the text height Tesseract reads best and padded
+    with paper, and nothing else. Its letters touch the edges, where border cleaning
+    would whiten them, and Tesseract's own threshold reads faint thermal print better
+    than the page's (bench.ocr's receipt lines: 4.6% against 8.1% CER)."""
+    if options.denoise:
+        run_stage(context, "denoise", remove_noise)
+    run_stage(context, "upscale", partial(upscale_small_text, line_height=shape.line_height))
+    scale = context.transform[1, 1]
+    run_stage(context, "pad", partial(pad_edges, margin=max(8, round(shape.line_height * scale / 2))))
 
 
 def _binarize(context: PageContext, options: OcrOptions, offset: int = 0) -> None:
@@ -127,10 +151,12 @@ def ocr_page(page: SourcePage, options: OcrOptions) -> OcrPage:
     try:
         context = preprocess_page(page, options, deadline)
         raw = _recognise(context, options, deadline)
-        if _may_rethreshold(options) and _confidence(raw) < _THINNER_BELOW_CONFIDENCE:
+        if _may_rethreshold(options, context) and _confidence(raw) < _THINNER_BELOW_CONFIDENCE:
             raw = _thinner_ink(context, raw, options, deadline)
-        if options.orientation and _confidence(raw) < _RETRY_BELOW_CONFIDENCE:
+        if options.orientation and context.shape == "page" and _confidence(raw) < _RETRY_BELOW_CONFIDENCE:
             raw = _best_orientation(context, raw, options, deadline)
+        if options.safety_net:
+            raw, context = safety_net(page, context, raw, options, deadline.left)
     except OcrError as error:
         # Tesseract's own time-out names the seconds its call had left; the page's limit
         # is what the reader set.
@@ -208,9 +234,12 @@ def _read_by_columns(image: GreyImage, table: TableGrid, options: OcrOptions, de
 
 def _psm(context: PageContext, options: OcrOptions) -> int:
     """One column for running text; sparse text (every cell on its own) on a ruled table
-    without vertical rules to read it by (both measured on bench.ocr)."""
+    without vertical rules to read it by (both measured on bench.ocr); one line on a
+    crop of one line."""
     if options.psm is not None:
         return options.psm
+    if context.shape == "line":
+        return 7
     return 11 if context.ruled else 4
 
 
@@ -317,9 +346,10 @@ def _best_orientation(context: PageContext, raw: list[RawWord], options: OcrOpti
     return best
 
 
-def _may_rethreshold(options: OcrOptions) -> bool:
+def _may_rethreshold(options: OcrOptions, context: PageContext) -> bool:
     # Only a global threshold on a flattened page can be moved; the adaptive one is local.
-    return options.rethreshold and options.binarize and options.flatten
+    # A line is left to Tesseract's own threshold.
+    return options.rethreshold and options.binarize and options.flatten and context.shape != "line"
 
 
 def _thinner_ink(context: PageContext, raw: list[RawWord], options: OcrOptions,
