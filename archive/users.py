@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -91,12 +91,16 @@ def set_active(session: Session, username: str, active: bool, *, actor: str) -> 
         raise NotFoundError(f"There is no user {username.strip()[:100]!r}.")
     if not active and user.username == actor:
         raise InvalidInputError("You cannot disable your own account.")
-    if user.active != active:
-        user.active = active
-        user.token_generation += 1
-        session.flush()
+    # Compare-and-set: of two admins disabling one account at once, only one changes it
+    # and is audited (SQLite ignores row locks, so a lock alone would not do).
+    changed = session.execute(
+        update(User).where(User.id == user.id, User.active != active)
+        .values(active=active, token_generation=User.token_generation + 1)
+        .execution_options(synchronize_session=False))
+    if changed.rowcount == 1:  # type: ignore[attr-defined]
         record_event(session, actor=actor, action="user.enable" if active else "user.disable",
                      subject=f"user:{user.username}")
+    session.refresh(user)
     return user
 
 
