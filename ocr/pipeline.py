@@ -11,6 +11,7 @@ from typing import Protocol, TypeVar
 
 import numpy as np
 
+from ocr.engine import OcrEngine, RawWord
 from ocr.entities import extract_entities
 from ocr.errors import OcrError, PageTimeoutError
 from ocr.loading import GreyImage, SourcePage
@@ -33,7 +34,7 @@ from ocr.preprocess import (
 )
 from ocr.safety import safety_net
 from ocr.shapes import InputShape, measure_shape
-from ocr.tesseract import RawWord, detect_orientation, engine_version, recognise_words
+from ocr.tesseract import TesseractEngine, detect_orientation, recognise_words
 
 _Trial = TypeVar("_Trial")
 
@@ -51,9 +52,28 @@ _MIN_LINE_CONFIDENCE = 0.35
 _MIN_SCRAP_CONFIDENCE = 0.2
 
 
+class _Tesseract(TesseractEngine):
+    """Tesseract through the wrapper's functions as this module holds them, looked up at
+    each call: a stand-in put in their place (the memory tests count the pixels Tesseract
+    is handed so) is then what the default engine runs."""
+
+    def recognise_words(self, image: GreyImage, lang: str, timeout_s: float,
+                        psm: int = 4) -> list[RawWord]:
+        """Every word Tesseract finds on the image."""
+        return recognise_words(image, lang, timeout_s, psm)
+
+    def detect_orientation(self, image: GreyImage, timeout_s: float) -> tuple[int, float]:
+        """Tesseract's OSD on the image."""
+        return detect_orientation(image, timeout_s)
+
+
+#: The engine pages are read with unless another is given.
+DEFAULT_ENGINE: OcrEngine = _Tesseract()
+
+
 @dataclass(frozen=True)
 class _Deadline:
-    """A page's time limit, shared by every Tesseract call made for it."""
+    """A page's time limit, shared by every engine call made for it."""
 
     limit_s: float
     end: float
@@ -79,9 +99,10 @@ class _Deadline:
         return left
 
 
-def preprocess_page(page: SourcePage, options: OcrOptions, deadline: _Deadline | None = None
-                    ) -> PageContext:
-    """Clean a loaded page for recognition, recording every stage."""
+def preprocess_page(page: SourcePage, options: OcrOptions, deadline: _Deadline | None = None,
+                    engine: OcrEngine = DEFAULT_ENGINE) -> PageContext:
+    """Clean a loaded page for recognition, recording every stage (the engine detects
+    the page's orientation)."""
     deadline = deadline or _Deadline.start(options.page_timeout_s)
     shape = measure_shape(page.image)
     context = PageContext(image=page.image, dpi=page.dpi, max_pixels=options.max_pixels,
@@ -101,7 +122,7 @@ def preprocess_page(page: SourcePage, options: OcrOptions, deadline: _Deadline |
         run_stage(context, "deskew", correct_skew)
     # A crop has too little text for OSD: one short line was turned upside down.
     if options.orientation and shape.kind == "page":
-        run_stage(context, "orientation", partial(_orient, deadline=deadline))
+        run_stage(context, "orientation", partial(_orient, deadline=deadline, engine=engine))
         if options.deskew and context.rotation in (90, 270):
             # Lines that ran down the page could not be measured: measure them now.
             run_stage(context, "deskew-again", correct_skew)
@@ -132,15 +153,15 @@ def _binarize(context: PageContext, options: OcrOptions, offset: int = 0) -> Non
         run_stage(context, "rules", remove_rules)
 
 
-def _orient(context: PageContext, deadline: _Deadline) -> str:
-    clockwise, confidence = detect_orientation(context.image, deadline.left())
+def _orient(context: PageContext, deadline: _Deadline, engine: OcrEngine) -> str:
+    clockwise, confidence = engine.detect_orientation(context.image, deadline.left())
     if confidence < _MIN_ORIENTATION_CONFIDENCE:
         return f"kept (OSD said {clockwise}° at confidence {confidence:.1f})"
     return f"{turn_upright(context, clockwise)} (confidence {confidence:.1f})"
 
 
-def ocr_page(page: SourcePage, options: OcrOptions) -> OcrPage:
-    """Recognise one page; a failure is reported on the page, never raised."""
+def ocr_page(page: SourcePage, options: OcrOptions, engine: OcrEngine = DEFAULT_ENGINE) -> OcrPage:
+    """Recognise one page with ``engine``; a failure is reported on the page, never raised."""
     height, width = page.image.shape
     if page.text_layer is not None:
         return OcrPage(number=page.number, text=page.text_layer, confidence=1.0, rotation=0,
@@ -149,16 +170,16 @@ def ocr_page(page: SourcePage, options: OcrOptions) -> OcrPage:
     # One limit for the page, retries included: a page never holds a worker for longer.
     deadline = _Deadline.start(options.page_timeout_s)
     try:
-        context = preprocess_page(page, options, deadline)
-        raw = _recognise(context, options, deadline)
+        context = preprocess_page(page, options, deadline, engine)
+        raw = _recognise(context, options, deadline, engine)
         if _may_rethreshold(options, context) and _confidence(raw) < _THINNER_BELOW_CONFIDENCE:
-            raw = _thinner_ink(context, raw, options, deadline)
+            raw = _thinner_ink(context, raw, options, deadline, engine)
         if options.orientation and context.shape == "page" and _confidence(raw) < _RETRY_BELOW_CONFIDENCE:
-            raw = _best_orientation(context, raw, options, deadline)
+            raw = _best_orientation(context, raw, options, deadline, engine)
         if options.safety_net:
-            raw, context = safety_net(page, context, raw, options, deadline.left)
+            raw, context = safety_net(page, context, raw, options, deadline.left, engine)
     except OcrError as error:
-        # Tesseract's own time-out names the seconds its call had left; the page's limit
+        # The engine's own time-out names the seconds its call had left; the page's limit
         # is what the reader set.
         message = deadline.exceeded if isinstance(error, PageTimeoutError) else error.message
         return OcrPage(number=page.number, text="", confidence=0.0, rotation=0, skew=0.0,
@@ -169,7 +190,7 @@ def ocr_page(page: SourcePage, options: OcrOptions) -> OcrPage:
     confidence = round(_confidence(words), 3)
     return OcrPage(number=page.number, text=text, confidence=confidence,
                    rotation=context.rotation, skew=context.skew, words=words, width=width,
-                   height=height, engine=engine_version(), steps=context.steps,
+                   height=height, engine=engine.version(), steps=context.steps,
                    entities=extract_entities(text, words))
 
 
@@ -185,14 +206,15 @@ def _drop_noise_words(raw: list[RawWord], context: PageContext) -> list[RawWord]
     return kept
 
 
-def _recognise(context: PageContext, options: OcrOptions, deadline: _Deadline) -> list[RawWord]:
-    """Tesseract's words on the cleaned page, on the page's own pixels."""
+def _recognise(context: PageContext, options: OcrOptions, deadline: _Deadline,
+               engine: OcrEngine = DEFAULT_ENGINE) -> list[RawWord]:
+    """The engine's words on the cleaned page, on the page's own pixels."""
     table = context.table
     if options.psm is None and table is not None and len(table.columns) >= 2 \
             and _stack_pixels(context.image, table) <= options.max_pixels:
-        return _read_by_columns(context.image, table, options, deadline)
+        return _read_by_columns(context.image, table, options, deadline, engine)
     # A table whose stacked columns would pass the pixel limit is read as sparse text.
-    return recognise_words(context.image, options.lang, deadline.left(), _psm(context, options))
+    return engine.recognise_words(context.image, options.lang, deadline.left(), _psm(context, options))
 
 
 _STACK_GAP = 40
@@ -206,8 +228,8 @@ def _stack_pixels(image: GreyImage, table: TableGrid) -> int:
     return int(height * image.shape[1])
 
 
-def _read_by_columns(image: GreyImage, table: TableGrid, options: OcrOptions, deadline: _Deadline
-                     ) -> list[RawWord]:
+def _read_by_columns(image: GreyImage, table: TableGrid, options: OcrOptions, deadline: _Deadline,
+                     engine: OcrEngine) -> list[RawWord]:
     """A ruled table read column by column: the page without the table, then each column
     under it, in one image read as one column of text. Within a column the word spaces
     are measured against each other, not against the gaps between columns."""
@@ -225,7 +247,7 @@ def _read_by_columns(image: GreyImage, table: TableGrid, options: OcrOptions, de
         shifts.append((y + piece.shape[0] + _STACK_GAP // 2, x0, y0 - y))
         y += piece.shape[0] + _STACK_GAP
     placed = []
-    for word in recognise_words(stacked, options.lang, deadline.left(), 6):
+    for word in engine.recognise_words(stacked, options.lang, deadline.left(), 6):
         x, top_on_stack, w, h = word.box
         _, dx, dy = next((shift for shift in shifts if top_on_stack + h / 2 < shift[0]), shifts[-1])
         placed.append(replace(word, box=(x + dx, top_on_stack + dy, w, h)))
@@ -327,7 +349,7 @@ def _surest(raw: list[RawWord], first: _Trial, trials: Iterable[_Trial],
 
 
 def _best_orientation(context: PageContext, raw: list[RawWord], options: OcrOptions,
-                      deadline: _Deadline) -> list[RawWord]:
+                      deadline: _Deadline, engine: OcrEngine = DEFAULT_ENGINE) -> list[RawWord]:
     """When the text reads badly, OSD may have been wrong: read the page in the other
     three orientations and keep whichever Tesseract is surest of."""
     started = time.perf_counter()
@@ -335,7 +357,7 @@ def _best_orientation(context: PageContext, raw: list[RawWord], options: OcrOpti
     def read(turn: int) -> list[RawWord]:
         trial = PageContext(image=context.image, dpi=context.dpi)
         turn_upright(trial, turn)
-        return recognise_words(trial.image, options.lang, deadline.left(), _psm(context, options))
+        return engine.recognise_words(trial.image, options.lang, deadline.left(), _psm(context, options))
 
     best, confidence, turn, stopped = _surest(raw, 0, (180, 90, 270), read, margin=0.05)
     if turn:
@@ -353,7 +375,7 @@ def _may_rethreshold(options: OcrOptions, context: PageContext) -> bool:
 
 
 def _thinner_ink(context: PageContext, raw: list[RawWord], options: OcrOptions,
-                 deadline: _Deadline) -> list[RawWord]:
+                 deadline: _Deadline, engine: OcrEngine = DEFAULT_ENGINE) -> list[RawWord]:
     """When the text reads badly, its letters may have run together: binarise the grey
     page again under lower thresholds and keep whichever reading Tesseract is surest of
     (on a faded page that is still the first)."""
@@ -365,7 +387,7 @@ def _thinner_ink(context: PageContext, raw: list[RawWord], options: OcrOptions,
         return offset, trial
 
     def read(pair: tuple[int, PageContext]) -> list[RawWord]:
-        return _recognise(pair[1], options, deadline)
+        return _recognise(pair[1], options, deadline, engine)
 
     best, confidence, (offset, trial), stopped = _surest(
         raw, (0, context), (binarised(level) for level in _THINNER_OFFSETS), read, margin=0.02)

@@ -1,8 +1,9 @@
-"""Run many files' pages in parallel: one process per core, one Tesseract thread each.
+"""Run many files' pages in parallel: one process per core, one engine thread each.
 
 Pages are the unit of work, so a 40-page PDF and 40 photos spread over the cores the
 same way. A file that cannot be opened is reported and the others go on; a page that
-fails is reported on its own page.
+fails is reported on its own page. The engine (Tesseract unless another is given) goes
+to the worker processes with each page.
 """
 
 from __future__ import annotations
@@ -12,24 +13,25 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from ocr.engine import OcrEngine
 from ocr.errors import OcrError
 from ocr.loading import count_pages, load_page
 from ocr.model import OcrFile, OcrPage, OcrResult
 from ocr.options import OcrOptions
-from ocr.pipeline import ocr_page
-from ocr.tesseract import check_languages
+from ocr.pipeline import DEFAULT_ENGINE, ocr_page
 
 Progress = Callable[[int, int], None]
 
 
-def process_page(path: str, number: int, options: OcrOptions) -> OcrPage:
+def process_page(path: str, number: int, options: OcrOptions,
+                 engine: OcrEngine = DEFAULT_ENGINE) -> OcrPage:
     """Load and recognise one page (the function each worker process runs)."""
     try:
         page = load_page(Path(path), number, options)
     except OcrError as error:
         return OcrPage(number=number, text="", confidence=0.0, rotation=0, skew=0.0, words=[],
                        error=error.message)
-    return ocr_page(page, options)
+    return ocr_page(page, options, engine)
 
 
 def _init_worker() -> None:
@@ -37,7 +39,7 @@ def _init_worker() -> None:
 
 
 def ocr_files(paths: Sequence[Path], options: OcrOptions, *, workers: int | None = None,
-              progress: Progress | None = None) -> OcrResult:
+              progress: Progress | None = None, engine: OcrEngine = DEFAULT_ENGINE) -> OcrResult:
     """OCR every page of every file.
 
     Args:
@@ -45,11 +47,12 @@ def ocr_files(paths: Sequence[Path], options: OcrOptions, *, workers: int | None
         options: languages, limits and stages.
         workers: processes to use (default: one per core; 0 or 1 runs in this process).
         progress: called with (pages done, pages in all) after each page.
+        engine: what reads the pages (default: Tesseract).
 
     Raises:
-        EngineError: Tesseract or a requested language is missing.
+        EngineError: the engine or a requested language is missing.
     """
-    check_languages(options.lang)
+    engine.check_languages(options.lang)
     files = [OcrFile(path=str(path)) for path in paths]
     jobs: list[tuple[int, int]] = []
     for index, path in enumerate(paths):
@@ -58,14 +61,14 @@ def ocr_files(paths: Sequence[Path], options: OcrOptions, *, workers: int | None
         except OcrError as error:
             files[index].error = error.message
     results = _run(jobs, paths, options, workers if workers is not None else os.cpu_count() or 1,
-                   progress)
+                   progress, engine)
     for (index, _), page in zip(jobs, results, strict=True):
         files[index].pages.append(page)
     return OcrResult(files=files)
 
 
 def _run(jobs: list[tuple[int, int]], paths: Sequence[Path], options: OcrOptions, workers: int,
-         progress: Progress | None) -> list[OcrPage]:
+         progress: Progress | None, engine: OcrEngine) -> list[OcrPage]:
     done = 0
 
     def report() -> None:
@@ -77,12 +80,13 @@ def _run(jobs: list[tuple[int, int]], paths: Sequence[Path], options: OcrOptions
     if workers <= 1 or len(jobs) <= 1:
         pages = []
         for index, number in jobs:
-            pages.append(process_page(str(paths[index]), number, options))
+            pages.append(process_page(str(paths[index]), number, options, engine))
             report()
         return pages
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_init_worker) as pool:
         futures: list[Future[OcrPage]] = [
-            pool.submit(process_page, str(paths[index]), number, options) for index, number in jobs]
+            pool.submit(process_page, str(paths[index]), number, options, engine)
+            for index, number in jobs]
         for future in futures:
             future.add_done_callback(lambda _: report())
         return [future.result() for future in futures]

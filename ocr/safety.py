@@ -12,12 +12,13 @@ import time
 from collections.abc import Callable, Sequence
 
 from decoder.text import vietnamese_score
+from ocr.engine import OcrEngine, RawWord
 from ocr.errors import PageTimeoutError
 from ocr.loading import SourcePage
 from ocr.model import StepRecord
 from ocr.options import OcrOptions
 from ocr.preprocess import PageContext, pad_edges
-from ocr.tesseract import RawWord, recognise_words
+from ocr.tesseract import TesseractEngine
 
 # A reading at least this good is kept without a second one (on bench.ocr's generated
 # pages, nine in ten of the pipeline's readings are above it).
@@ -51,9 +52,12 @@ def _scores(readings: list[list[RawWord]]) -> list[float]:
 
 
 def safety_net(page: SourcePage, context: PageContext, raw: list[RawWord], options: OcrOptions,
-               time_left: Callable[[], float]) -> tuple[list[RawWord], PageContext]:
-    """The processed reading, or plain Tesseract's on the page as loaded (or on it
-    padded with paper) when the processed one looks bad and the other looks better."""
+               time_left: Callable[[], float], engine: OcrEngine | None = None
+               ) -> tuple[list[RawWord], PageContext]:
+    """The processed reading, or the engine's (Tesseract's by default) on the page as
+    loaded (or on it padded with paper) when the processed one looks bad and the other
+    looks better."""
+    engine = engine if engine is not None else TesseractEngine()
     quality = reading_quality(raw)
     if quality >= GOOD_READING:
         return raw, context
@@ -66,7 +70,7 @@ def safety_net(page: SourcePage, context: PageContext, raw: list[RawWord], optio
                                 max_pixels=options.max_pixels)
             if margin:
                 pad_edges(plain, margin)
-            readings.append(recognise_words(plain.image, options.lang, time_left(), psm))
+            readings.append(engine.recognise_words(plain.image, options.lang, time_left(), psm))
             contexts.append(plain)
     except PageTimeoutError:
         pass  # what was read by then is compared

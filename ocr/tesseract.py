@@ -6,29 +6,23 @@ Process failures and time-outs become the pipeline's own errors here, and nowher
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import pytesseract
 
+from ocr.engine import RawWord
 from ocr.errors import EngineError, PageTimeoutError
 from ocr.loading import GreyImage
+
+# RawWord moved to ocr.engine with the engine interface; it is still importable from here.
+__all__ = ["RawWord", "TesseractEngine", "check_languages", "detect_orientation", "engine_version",
+           "installed_languages", "recognise_words"]
 
 _NOT_INSTALLED = "Tesseract is not installed; run scripts/bootstrap.sh."
 
 # One thread per Tesseract: pages already run in parallel, one process per core.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
-
-@dataclass(frozen=True)
-class RawWord:
-    """A word as Tesseract reports it, on the image it was given."""
-
-    text: str
-    conf: float  # 0..1
-    box: tuple[int, int, int, int]
-    line_key: tuple[int, int, int]  # block, paragraph, line
 
 
 @cache
@@ -109,3 +103,27 @@ def _call(function: Any, image: GreyImage, **kwargs: Any) -> Any:
         if "timeout" in str(error).lower():
             raise PageTimeoutError(f"Tesseract took longer than {kwargs.get('timeout')} s.") from None
         raise EngineError(f"Tesseract failed: {str(error).strip()[:200]}") from None
+
+
+class TesseractEngine:
+    """Tesseract as an :class:`~ocr.engine.OcrEngine`: the functions of this module.
+
+    It holds no state, so it pickles to the runner's worker processes as its name.
+    """
+
+    def version(self) -> str:
+        """``tesseract 5.3.0`` or the like."""
+        return engine_version()
+
+    def check_languages(self, lang: str) -> None:
+        """Refuse a language that is not installed (see :func:`check_languages`)."""
+        check_languages(lang)
+
+    def recognise_words(self, image: GreyImage, lang: str, timeout_s: float,
+                        psm: int = 4) -> list[RawWord]:
+        """Every word Tesseract finds (see :func:`recognise_words`)."""
+        return recognise_words(image, lang, timeout_s, psm)
+
+    def detect_orientation(self, image: GreyImage, timeout_s: float) -> tuple[int, float]:
+        """Tesseract's OSD (see :func:`detect_orientation`)."""
+        return detect_orientation(image, timeout_s)
