@@ -1,1 +1,2 @@
-"""Search: one protocol, an embedded tantivy index and an Elasticsearch backend."""
+"""Search: one protocol, and backends picked by the URL's scheme (`search.backends`): an
+embedded tantivy index, Elasticsearch and OpenSearch."""

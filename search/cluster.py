@@ -25,7 +25,8 @@ from elasticsearch.dsl.query import Query
 
 from decoder.text import fold
 from search.analysis import MAX_TOKEN_CHARS, Term, day_number, phrases, query_code_keys, terms
-from search.errors import SearchUnavailableError
+from search.backends import DEFAULT_NAME, backend_factory, url_scheme
+from search.errors import SearchUnavailableError, UnknownBackendError
 from search.model import IndexDocument, SearchHit, SearchRequest, SearchResult
 from search.snippets import hit_snippet
 
@@ -36,9 +37,6 @@ _LONG = token_filter("vn_long", "length", max=MAX_TOKEN_CHARS)
 _FOLD = token_filter("vn_fold", "asciifolding", preserve_original=False)
 _FOLDED = analyzer("vn_folded", tokenizer="standard", filter=["lowercase", _FOLD, _LONG])
 _EXACT = analyzer("vn_exact", tokenizer="standard", filter=["lowercase", _LONG])
-
-#: URL schemes that name an OpenSearch cluster (``http``/``https`` name Elasticsearch).
-OPENSEARCH_SCHEMES = {"opensearch": "http", "opensearch+http": "http", "opensearch+https": "https"}
 
 
 def index_settings() -> dict[str, Any]:
@@ -261,14 +259,16 @@ class ClusterIndex:
         self._client.close()
 
 
-def cluster_index(url: str, *, name: str = "phienhieu") -> ClusterIndex:
-    """The index in the cluster at ``url``: ``opensearch://host:port`` (or
-    ``opensearch+https://``) for OpenSearch, ``http(s)://`` for Elasticsearch."""
-    scheme, _, rest = url.partition("://")
-    if scheme in OPENSEARCH_SCHEMES:
-        from search.opensearch_backend import OpenSearchClient
+def cluster_index(url: str, *, name: str = DEFAULT_NAME) -> ClusterIndex:
+    """The index behind the alias ``name`` in the cluster at ``url``, whose scheme picks
+    the engine as for :func:`search.backends.open_index`: ``opensearch://host:port`` (or
+    ``opensearch+https://``) for OpenSearch, ``http(s)://`` for Elasticsearch.
 
-        return ClusterIndex(OpenSearchClient(f"{OPENSEARCH_SCHEMES[scheme]}://{rest}"), name=name)
-    from search.elastic_backend import ElasticClient
-
-    return ClusterIndex(ElasticClient(url), name=name)
+    Raises:
+        UnknownBackendError: the URL names no cluster.
+    """
+    index = backend_factory(url)(url, data_dir=None, name=name)
+    if not isinstance(index, ClusterIndex):
+        index.close()
+        raise UnknownBackendError(f"The search URL's scheme '{url_scheme(url)}://' names no cluster.")
+    return index

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
+from search.backends import DEFAULT_NAME
 from search.cluster import BULK_RETRIES, ClusterIndex
 
 
@@ -71,3 +73,11 @@ class ElasticIndex(ClusterIndex):
 
     def __init__(self, url: str, *, name: str = "phienhieu", physical: str | None = None) -> None:
         super().__init__(ElasticClient(url), name=name, physical=physical)
+
+
+def open_elasticsearch(url: str | None, *, data_dir: Path | None = None,
+                       name: str = DEFAULT_NAME) -> ClusterIndex:
+    """The index behind the alias ``name`` in the Elasticsearch cluster at an
+    ``http(s)://`` URL (``data_dir`` means nothing to it)."""
+    assert url, "a cluster is named by its URL"
+    return ClusterIndex(ElasticClient(url), name=name)

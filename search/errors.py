@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decoder.errors import ErrorKind, PhienhieuError
+from decoder.errors import ErrorKind, InvalidInputError, PhienhieuError
 
 
 class SearchUnavailableError(PhienhieuError):
@@ -17,3 +17,9 @@ class IndexBusyError(PhienhieuError):
 
     kind = ErrorKind.CONFLICT
     code = "index_busy"
+
+
+class UnknownBackendError(InvalidInputError):
+    """The search URL's scheme names no backend."""
+
+    code = "unknown_search_backend"

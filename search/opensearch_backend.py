@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from opensearchpy import OpenSearch, OpenSearchException, helpers
 
-from search.cluster import BULK_RETRIES
+from search.backends import DEFAULT_NAME, url_scheme
+from search.cluster import BULK_RETRIES, ClusterIndex
 
 
 class OpenSearchClient:
@@ -65,3 +67,17 @@ class OpenSearchClient:
     def close(self) -> None:
         self.client.close()
 
+
+def transport_url(url: str) -> str:
+    """The address the client is given: ``opensearch://`` and ``opensearch+http://``
+    become ``http://``, ``opensearch+https://`` becomes ``https://``."""
+    _, _, transport = url_scheme(url).partition("+")
+    return f"{transport or 'http'}://{url.partition('://')[2]}"
+
+
+def open_opensearch(url: str | None, *, data_dir: Path | None = None,
+                    name: str = DEFAULT_NAME) -> ClusterIndex:
+    """The index behind the alias ``name`` in the OpenSearch cluster at an
+    ``opensearch://`` URL (``data_dir`` means nothing to it)."""
+    assert url, "a cluster is named by its URL"
+    return ClusterIndex(OpenSearchClient(transport_url(url)), name=name)

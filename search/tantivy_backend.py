@@ -21,6 +21,7 @@ from tantivy import Filter, Occur, Query, TextAnalyzerBuilder, Tokenizer
 
 from decoder.text import fold
 from search.analysis import MAX_TOKEN_CHARS, Term, day_number, phrases, query_code_keys, terms
+from search.backends import DEFAULT_NAME
 from search.errors import IndexBusyError, SearchUnavailableError
 from search.model import IndexDocument, SearchHit, SearchRequest, SearchResult
 from search.snippets import hit_snippet
@@ -281,3 +282,15 @@ class TantivyIndex:
         return SearchHit(type=first("type"), id=first("id"), score=round(score, 4), title=first("title"),
                          snippet=text, highlights=highlights, scan_id=first("scan_id"),
                          page_number=first("page_number"))
+
+
+def open_tantivy(url: str | None, *, data_dir: Path | None, name: str = DEFAULT_NAME) -> TantivyIndex:
+    """The embedded index in ``data_dir / "index"`` (the backend of no URL; ``url`` and
+    ``name`` mean nothing to it).
+
+    Raises:
+        SearchUnavailableError: no data dir was given.
+    """
+    if data_dir is None:
+        raise SearchUnavailableError("The embedded index needs a data dir to live in.")
+    return TantivyIndex(data_dir / "index")
