@@ -15,6 +15,7 @@ from datetime import date
 
 from decoder.dates import PartialDate, Period
 from decoder.model import Designation, Echelon, Level
+from decoder.reasons import CodeHeld, Reason, ReasonId, ReasonParam, Span, UnitWritten
 from decoder.registry import Holding, Registry
 from decoder.registry_schema import EventEntry, UnitEntry
 from decoder.result import Candidate, HistoryItem
@@ -43,16 +44,19 @@ class _Assessment:
     penalty: float = 0.0
     valid: bool = True
     verified: bool = True
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
     confirmed_ancestors: set[str] = field(default_factory=set)
 
-    def cost(self, amount: float, reason: str) -> None:
-        self.penalty += amount
-        self.reasons.append(reason)
+    def note(self, reason: ReasonId, **params: ReasonParam) -> None:
+        self.reasons.append(Reason(id=reason, params=params))
 
-    def fail(self, amount: float, reason: str) -> None:
+    def cost(self, amount: float, reason: ReasonId, **params: ReasonParam) -> None:
+        self.penalty += amount
+        self.note(reason, **params)
+
+    def fail(self, amount: float, reason: ReasonId, **params: ReasonParam) -> None:
         self.valid = False
-        self.cost(amount, reason)
+        self.cost(amount, reason, **params)
 
     @property
     def score(self) -> float:
@@ -111,7 +115,7 @@ class Resolver:
             self._check_chain(item, position, echelons, when)
             self._check_lifetime(item, when)
             if designation.repaired:
-                item.cost(_OCR_REPAIR, f"numbers in {designation.raw!r} were read through OCR errors")
+                item.cost(_OCR_REPAIR, ReasonId.NUMBERS_REPAIRED, text=designation.raw)
             found.append(item)
         return found
 
@@ -148,15 +152,14 @@ class Resolver:
                      when: PartialDate | None) -> None:
         unit = self.registry.unit(item.unit_id)
         own = echelons[position]
-        item.reasons.append(f"{unit.name} is {_describe(own)}")
+        item.note(ReasonId.UNIT_IS, unit=unit.name, echelon=UnitWritten.of(own))
         if own.qualifier is not None and unit.branch is not None and own.qualifier != unit.branch:
-            item.cost(_QUALIFIER_MISMATCH,
-                      f"written as {own.qualifier.value}, but {unit.name} is {unit.branch.value}")
+            item.cost(_QUALIFIER_MISMATCH, ReasonId.BRANCH_MISMATCH,
+                      written=own.qualifier, unit=unit.name, branch=unit.branch)
         below = [e for e in echelons if e.level.rank < own.level.rank]
         if below:
-            written = ", ".join(_describe(e) for e in below)
-            item.cost(_LOWER_UNKNOWN * len(below),
-                      f"{written}: below what the registry records for {unit.name}")
+            item.cost(_LOWER_UNKNOWN * len(below), ReasonId.BELOW_RECORDED,
+                      echelons=[UnitWritten.of(e) for e in below], unit=unit.name)
         for other in echelons:
             if other.level.rank > own.level.rank:
                 self._check_ancestor(item, own, other, when)
@@ -164,29 +167,27 @@ class Resolver:
     def _check_ancestor(self, item: _Assessment, own: Echelon, wanted: Echelon,
                         when: PartialDate | None) -> None:
         at_date = self._ancestor_matching(item.unit_id, wanted, when)
-        subject = _describe(own)
+        child, parent = UnitWritten.of(own), UnitWritten.of(wanted)
         if at_date is not None:
             item.confirmed_ancestors.add(at_date)
-            moment = f"in {when}" if when else "in the registry"
-            item.reasons.append(f"{subject} is under {_describe(wanted)} {moment}")
+            if when:
+                item.note(ReasonId.PARENT_AT_DATE, child=child, parent=parent, date=str(when))
+            else:
+                item.note(ReasonId.PARENT_IN_REGISTRY, child=child, parent=parent)
             return
         if when is not None:
             other_time = self._ancestor_matching(item.unit_id, wanted, None)
             if other_time is not None:
                 item.confirmed_ancestors.add(other_time)
-                spans = self._link_periods(item.unit_id, other_time)
-                item.fail(_HIGHER_ELSEWHEN,
-                          f"{subject} was under {_describe(wanted)} only {spans}, not in {when}")
+                item.fail(_HIGHER_ELSEWHEN, ReasonId.PARENT_AT_OTHER_TIME, child=child, parent=parent,
+                          periods=self._link_periods(item.unit_id, other_time), date=str(when))
                 return
         actual = self._ancestor_at_level(item.unit_id, wanted.level, when)
         if actual is not None:
-            item.cost(_HIGHER_CONTRADICTED,
-                      f"the registry places {subject} under {actual.name}, "
-                      f"not {_describe(wanted)}")
+            item.cost(_HIGHER_CONTRADICTED, ReasonId.PARENT_CONTRADICTED,
+                      child=child, actual=actual.name, parent=parent)
         else:
-            item.cost(_HIGHER_UNKNOWN,
-                      f"the registry does not say which {wanted.level.value.replace('_', ' ')} "
-                      f"{subject} belonged to")
+            item.cost(_HIGHER_UNKNOWN, ReasonId.PARENT_UNKNOWN, level=wanted.level, child=child)
 
     def _ancestor_matching(self, unit_id: str, wanted: Echelon, when: PartialDate | None
                            ) -> str | None:
@@ -201,14 +202,15 @@ class Resolver:
                 return unit
         return None
 
-    def _link_periods(self, unit_id: str, ancestor: str) -> str:
-        """When ``unit_id`` was under ``ancestor``, directly or through others."""
+    def _link_periods(self, unit_id: str, ancestor: str) -> list[Span]:
+        """When ``unit_id`` was under ``ancestor``, directly or through others (none:
+        at another time than the registry records)."""
         path = [unit_id, *self._path_to(unit_id, ancestor)]
         periods = [
             link.period for child, parent in itertools.pairwise(path)
             for link in self.registry.unit(child).parents if link.unit == parent
         ]
-        return " and ".join(_period_words(p) for p in periods) or "at another time"
+        return [Span.of(period) for period in periods]
 
     def _path_to(self, unit_id: str, ancestor: str) -> list[str]:
         for link in self.registry.unit(unit_id).parents:
@@ -223,8 +225,8 @@ class Resolver:
         unit = self.registry.unit(item.unit_id)
         if when is None or unit.lifetime.contains(when):
             return
-        item.fail(_HIGHER_ELSEWHEN,
-                  f"{unit.name} existed {_period_words(unit.lifetime)}, not in {when}")
+        item.fail(_HIGHER_ELSEWHEN, ReasonId.OUTSIDE_LIFETIME,
+                  unit=unit.name, lifetime=Span.of(unit.lifetime), date=str(when))
 
     # Mailboxes and names ----------------------------------------------------------------
 
@@ -236,11 +238,11 @@ class Resolver:
         for held in self.registry.mailbox_holdings(wanted.number):
             item = _Assessment(held.holding.unit_id, index)
             if wanted.letters and held.letters and wanted.letters != held.letters:
-                item.cost(_LETTERS_MISMATCH,
-                          f"letters {wanted.letters} differ from the registry's {held.letters}")
-            self._check_holding(item, held.holding, f"mailbox {held.holding.text}", when)
+                item.cost(_LETTERS_MISMATCH, ReasonId.LETTERS_MISMATCH,
+                          written=wanted.letters, held=held.letters)
+            self._check_holding(item, held.holding, CodeHeld(kind="mailbox", text=held.holding.text), when)
             if designation.repaired:
-                item.cost(_OCR_REPAIR, f"the number in {designation.raw!r} was read through OCR errors")
+                item.cost(_OCR_REPAIR, ReasonId.NUMBER_REPAIRED, text=designation.raw)
             found.append(item)
         return found
 
@@ -250,26 +252,27 @@ class Resolver:
         found = []
         for holding in self.registry.name_holdings(designation.name):
             item = _Assessment(holding.unit_id, index)
-            label = {"cover_name": "cover name", "honorific": "honorific name",
-                     "alias": "other name", "name": "name"}.get(holding.kind, holding.kind)
-            self._check_holding(item, holding, f"{label} {holding.text!r}", when)
+            self._check_holding(item, holding, CodeHeld(kind=holding.kind, text=holding.text), when)
             found.append(item)
         return found
 
-    def _check_holding(self, item: _Assessment, holding: Holding, what: str,
+    def _check_holding(self, item: _Assessment, holding: Holding, code: CodeHeld,
                        when: PartialDate | None) -> None:
         unit = self.registry.unit(holding.unit_id)
-        span = _period_words(holding.period)
+        period = Span.of(holding.period)
         if when is None:
-            item.reasons.append(f"{what} belonged to {unit.name} {span}")
+            item.note(ReasonId.CODE_HELD, code=code, unit=unit.name, period=period)
         elif holding.period.contains(when):
-            item.reasons.append(f"{what} belonged to {unit.name} in {when} ({span})")
+            item.note(ReasonId.CODE_HELD_AT_DATE, code=code, unit=unit.name, date=str(when), period=period)
         else:
-            item.fail(_HIGHER_ELSEWHEN, f"{what} belonged to {unit.name} only {span}, not in {when}")
+            item.fail(_HIGHER_ELSEWHEN, ReasonId.CODE_HELD_AT_OTHER_TIME,
+                      code=code, unit=unit.name, period=period, date=str(when))
         if not holding.verified:
             item.verified = False
-            item.cost(_UNVERIFIED, f"the mapping of {what} is not verified"
-                      + (f" (source: {holding.source})" if holding.source else ""))
+            if holding.source:
+                item.cost(_UNVERIFIED, ReasonId.CODE_UNVERIFIED_SOURCE, code=code, source=holding.source)
+            else:
+                item.cost(_UNVERIFIED, ReasonId.CODE_UNVERIFIED, code=code)
         self._check_lifetime(item, when)
 
     # Output -------------------------------------------------------------------------
@@ -280,7 +283,7 @@ class Resolver:
         return Candidate(
             unit_id=unit.id, name=unit.name, level=unit.level,
             path=[self.registry.unit(uid).name for uid in path],
-            score=item.score, valid=item.valid, reasons=item.reasons,
+            score=item.score, valid=item.valid, reasons=[], reasons_structured=item.reasons,
             history=self.history(item.unit_id, when), designation=item.designation,
             verified=item.verified,
         )
@@ -327,18 +330,3 @@ def _history_item(unit_id: str, event: EventEntry) -> HistoryItem:
         unit_id=unit_id,
     )
 
-
-def _describe(echelon: Echelon) -> str:
-    level = echelon.level.value.replace("_", " ")
-    number = f"{echelon.prefix or ''}{echelon.number or ''}"
-    return f"{level} {number}".strip()
-
-
-def _period_words(period: Period) -> str:
-    if period.start and period.end:
-        return f"from {period.start} to {period.end}"
-    if period.start:
-        return f"from {period.start}"
-    if period.end:
-        return f"until {period.end}"
-    return "at every recorded date"

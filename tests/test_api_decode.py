@@ -112,3 +112,68 @@ def test_openapi_documents_errors(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     responses = spec["paths"]["/api/v1/decode"]["post"]["responses"]
     assert {"200", "413", "422"} <= set(responses)
+
+
+def test_reasons_are_english_by_default_and_come_with_their_structured_form(client: TestClient) -> None:
+    response = client.post("/api/v1/decode", json={"text": "c2 d5 e88 f308", "date": "1972-07"})
+    assert response.headers["content-language"] == "en"
+    assert "accept-language" in response.headers["vary"].lower()
+    best = response.json()["candidates"][0]
+    assert best["reasons"] == ["Trung đoàn 88 is regiment 88",
+                               "company 2, battalion 5: below what the registry records for Trung đoàn 88",
+                               "regiment 88 is under division 308 in 1972-07"]
+    assert best["reasons_structured"] == [
+        {"id": "unit_is", "params": {"unit": "Trung đoàn 88",
+                                     "echelon": {"level": "regiment", "number": "88"}}},
+        {"id": "below_recorded", "params": {"echelons": [{"level": "company", "number": "2"},
+                                                         {"level": "battalion", "number": "5"}],
+                                            "unit": "Trung đoàn 88"}},
+        {"id": "parent_at_date", "params": {"child": {"level": "regiment", "number": "88"},
+                                            "parent": {"level": "division", "number": "308"},
+                                            "date": "1972-07"}}]
+
+
+@pytest.mark.parametrize("accept", ["vi", "vi-VN,vi;q=0.9,en;q=0.8", "fr;q=1, vi;q=0.5", "en;q=0.1,vi"])
+def test_vietnamese_accept_language_gives_vietnamese_reasons(client: TestClient, accept: str) -> None:
+    response = client.post("/api/v1/decode", json={"text": "c2 d5 e88 f308", "date": "1972-07"},
+                           headers={"Accept-Language": accept})
+    assert response.headers["content-language"] == "vi"
+    best = response.json()["candidates"][0]
+    assert best["reasons"] == ["Trung đoàn 88 là trung đoàn 88",
+                               "đại đội 2, tiểu đoàn 5: cấp dưới mà sổ đăng ký chưa ghi của Trung đoàn 88",
+                               "trung đoàn 88 trực thuộc sư đoàn 308 vào 1972-07"]
+    assert [reason["id"] for reason in best["reasons_structured"]] == [
+        "unit_is", "below_recorded", "parent_at_date"]
+
+
+@pytest.mark.parametrize("accept", ["en-GB", "fr, de;q=0.5", "*", "", "vi;q=0", "vi;q=abc", ";;,,=",
+                                    "x" * 300])
+def test_other_or_odd_accept_language_gives_english(client: TestClient, accept: str) -> None:
+    response = client.post("/api/v1/decode", json={"text": "e88 f308", "date": "1972-07"},
+                           headers={"Accept-Language": accept})
+    assert response.status_code == 200
+    assert response.json()["candidates"][0]["reasons"][-1] == "regiment 88 is under division 308 in 1972-07"
+
+
+def test_batch_reasons_follow_accept_language(client: TestClient) -> None:
+    items = {"items": [{"text": "Hòm thư 47120 HN", "date": "1974"}]}
+    english = client.post("/api/v1/decode/batch", json=items).json()["results"][0]["result"]
+    vietnamese = client.post("/api/v1/decode/batch", json=items,
+                             headers={"Accept-Language": "vi"}).json()["results"][0]["result"]
+    assert english["candidates"][0]["reasons"][0] == \
+        "mailbox 47120 HN belonged to Trung đoàn 66 in 1974 (from 1974 to 1975)"
+    assert vietnamese["candidates"][0]["reasons"][0] == \
+        "hòm thư 47120 HN thuộc Trung đoàn 66 vào 1974 (từ 1974 đến 1975)"
+    assert english["candidates"][0]["reasons_structured"] == vietnamese["candidates"][0]["reasons_structured"]
+    assert english["candidates"][0]["reasons_structured"][0] == {"id": "code_held_at_date", "params": {
+        "code": {"kind": "mailbox", "text": "47120 HN"}, "unit": "Trung đoàn 66", "date": "1974",
+        "period": {"from": "1974", "to": "1975"}}}
+
+
+def test_openapi_describes_the_structured_reasons(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    candidate = schemas["Candidate"]
+    assert {"reasons", "reasons_structured"} <= set(candidate["required"])
+    assert candidate["properties"]["reasons"]["items"] == {"type": "string"}
+    assert "Reason" in schemas
+    assert "ReasonId" in schemas

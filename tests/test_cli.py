@@ -238,3 +238,23 @@ def test_ocr_writes_hocr_and_alto(local_cli: Cli, tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert "ocrx_word" in (tmp_path / "hocr" / "001-notice-p0001.hocr").read_text(encoding="utf-8")
     assert "<String" in (tmp_path / "alto" / "001-notice-p0001.xml").read_text(encoding="utf-8")
+
+
+def test_decode_gives_english_reasons_with_their_structured_form(shared_demo_cli: Cli,
+                                                                  tmp_path: Path) -> None:
+    run = shared_demo_cli("decode", "c2 d5 e88 f308", "--date", "1972-07", "--json")
+    assert run.returncode == 0, run.stderr
+    best = json.loads(run.stdout)["candidates"][0]
+    assert best["reasons"][-1] == "regiment 88 is under division 308 in 1972-07"
+    assert [reason["id"] for reason in best["reasons_structured"]] == [
+        "unit_is", "below_recorded", "parent_at_date"]
+    text = shared_demo_cli("decode", "c2 d5 e88 f308", "--date", "1972-07")
+    assert "        - regiment 88 is under division 308 in 1972-07\n" in text.stdout
+    source = tmp_path / "in.csv"
+    source.write_text("text,date\nHòm thư 47120 HN,1974\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert shared_demo_cli("decode", "--batch", str(source), "--out", str(out)).returncode == 0
+    row = next(csv.DictReader(out.open(encoding="utf-8")))
+    candidate = json.loads(row["result_json"])["candidates"][0]
+    assert candidate["reasons"][0] == "mailbox 47120 HN belonged to Trung đoàn 66 in 1974 (from 1974 to 1975)"
+    assert candidate["reasons_structured"][0]["id"] == "code_held_at_date"

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from api.web.reasons import with_sentences
 from decoder.decode import decode
 from decoder.errors import InvalidDateError, InvalidInputError, TextTooLongError
+from decoder.model import Level
+from decoder.reasons import Reason, ReasonId, UnitWritten
 from decoder.registry import Registry
 from decoder.result import Candidate
 from tests.factories import registry, sample_units
@@ -17,16 +20,21 @@ def sample() -> Registry:
 
 
 def candidates(sample: Registry, text: str, date: str | None = None) -> list[Candidate]:
-    return decode(text, date, sample).candidates
+    """The candidates, their reasons put into English words as the API gives them."""
+    return with_sentences(decode(text, date, sample), "en").candidates
 
 
 def test_contract_example_resolves_to_the_regiment(sample: Registry) -> None:
-    result = decode("c2 d5 e88 f308", "1972-07", sample)
+    result = with_sentences(decode("c2 d5 e88 f308", "1972-07", sample), "en")
     best = result.candidates[0]
     assert best.unit_id == "f308-e88"
     assert best.valid
     assert best.path == ["Sư đoàn 308", "Trung đoàn 88"]  # not yet under Quân đoàn 1
     assert "regiment 88 is under division 308 in 1972-07" in best.reasons
+    assert Reason(id=ReasonId.PARENT_AT_DATE, params={
+        "child": UnitWritten(level=Level.REGIMENT, number="88"),
+        "parent": UnitWritten(level=Level.DIVISION, number="308"),
+        "date": "1972-07"}) in best.reasons_structured
     assert [h.title for h in best.history] == ["Chiến dịch Trị Thiên"]  # inherited from f308
     assert best.history[0].unit_id == "f308"
     assert len(result.candidates) == 1  # f308 itself is explained by the regiment
