@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Annotated, Any, cast
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -25,21 +26,34 @@ from decoder.errors import ErrorKind, NotFoundError, PhienhieuError
 
 #: Letters and digits a family cannot misread on paper or over the phone.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "submitted": frozenset({"in_review", "rejected"}),
-    "in_review": frozenset({"approved", "rejected"}),
-    "approved": frozenset({"issued", "rejected"}),
-    "rejected": frozenset({"in_review"}),
-    "issued": frozenset(),
+
+
+class RequestStatus(StrEnum):
+    """Where a request is in its workflow; the values are what the database stores."""
+
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    ISSUED = "issued"
+
+
+#: The moves each status allows (the words a family reads are the API's, in its catalog).
+TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
+    RequestStatus.SUBMITTED: frozenset({RequestStatus.IN_REVIEW, RequestStatus.REJECTED}),
+    RequestStatus.IN_REVIEW: frozenset({RequestStatus.APPROVED, RequestStatus.REJECTED}),
+    RequestStatus.APPROVED: frozenset({RequestStatus.ISSUED, RequestStatus.REJECTED}),
+    RequestStatus.REJECTED: frozenset({RequestStatus.IN_REVIEW}),
+    RequestStatus.ISSUED: frozenset(),
 }
-#: What each status means, in the words a family reads (Vietnamese, English).
-STATUS_WORDS = {
-    "submitted": ("Đã nhận yêu cầu, đang chờ xem xét.", "Received; waiting to be reviewed."),
-    "in_review": ("Cán bộ đang xem xét hồ sơ.", "An officer is reviewing the request."),
-    "approved": ("Đã được duyệt; trích lục đang được lập.", "Approved; the extract is being prepared."),
-    "rejected": ("Chưa thể cấp trích lục; xem ghi chú của cán bộ.", "Not granted; see the officer's note."),
-    "issued": ("Trích lục đã cấp; có thể tải về.", "The extract is issued and can be downloaded."),
-}
+
+
+def allowed_moves(status: str) -> frozenset[RequestStatus]:
+    """The statuses a request in ``status`` may move to (none for a status not known)."""
+    try:
+        return TRANSITIONS[RequestStatus(status)]
+    except ValueError:
+        return frozenset()
 Short = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(clean_text),
                   AfterValidator(not_blank)]
 
@@ -100,7 +114,7 @@ def create_request(session: Session, body: RequestCreate) -> Created:
     secret = secrets.token_urlsafe(24)
     code = new_tracking_code()
     request = FamilyRequest(
-        tracking_code=code, secret_hash=_hash(secret), status="submitted",
+        tracking_code=code, secret_hash=_hash(secret), status=RequestStatus.SUBMITTED.value,
         requester=body.requester.model_dump(), person=body.person.model_dump(mode="json", exclude_none=True),
         note=body.note or None)
     session.add(request)
@@ -133,7 +147,7 @@ def move_request(session: Session, code: str, to: str, note: str, *, actor: str)
     """
     request = find_request(session, code, None)
     was = request.status
-    if to not in TRANSITIONS.get(was, frozenset()):
+    if to not in allowed_moves(was):
         raise TransitionError(f"A request that is {was} cannot become {to}.")
     # Compare and set: of two officers moving the request at once, the second finds it
     # moved already (PostgreSQL re-reads the row once the first commits).
@@ -163,10 +177,9 @@ def list_requests(session: Session, status: str | None, limit: int, offset: int
 
 
 def request_view(request: FamilyRequest) -> dict[str, Any]:
-    """A request as the API shows it."""
-    vietnamese, english = STATUS_WORDS[request.status]
+    """A request as the API shows it (the status in words is added where it is shown)."""
     return {"tracking_code": request.tracking_code, "status": request.status,
-            "status_text": {"vi": vietnamese, "en": english}, "requester": request.requester,
+            "requester": request.requester,
             "person": request.person, "note": request.note, "person_id": request.person_id,
             "created_at": request.created_at, "updated_at": request.updated_at}
 
