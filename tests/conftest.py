@@ -1,15 +1,19 @@
-"""Shared fixtures: a real database per test, on SQLite and on PostgreSQL when reachable;
-a live server and a headless chromium page for the browser tests."""
+"""Shared fixtures: a real database per test, on SQLite and on PostgreSQL when reachable.
+
+Nothing here imports Playwright: the browser tests bring their own fixtures
+(``tests.browser``), so the rest of the suite runs where no browser is installed."""
 
 from __future__ import annotations
 
+import difflib
+import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Page
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,12 +21,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive.blobs import BlobStore
 from archive.db import make_engine, make_session_factory
 from archive.migrate import upgrade_database
-from tests.browser import browser_page, chromium_path, live_server
 
 POSTGRES_URL = os.environ.get(
     "PHIENHIEU_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # Set by scripts/services.sh, which starts the services: a missing one is then a failure.
 SERVICES_REQUIRED = os.environ.get("PHIENHIEU_TEST_REQUIRE_SERVICES") == "1"
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+#: The ``snapshot`` fixture: ``snapshot(name, data)``.
+Snapshot = Callable[[str, Any], None]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--snapshot-update", action="store_true", default=False,
+                     help="write snapshots that are missing or differ (tests/snapshots/), "
+                          "for review before they are committed")
 
 
 def skip_or_fail(reason: str) -> None:
@@ -91,19 +103,32 @@ def blobs(tmp_path: Path) -> BlobStore:
 
 
 @pytest.fixture
-def live_url(tmp_path: Path) -> Iterator[str]:
-    """A real ``phienhieu serve`` with the demo registry, for the browser tests."""
-    if chromium_path() is None:
-        skip_or_fail("Debian's chromium is not installed (scripts/bootstrap.sh test installs it)")
-    with live_server(tmp_path) as url:
-        yield url
+def snapshot(request: pytest.FixtureRequest) -> Snapshot:
+    """A check of data, as sorted JSON, against ``tests/snapshots/NAME.json``.
 
+    A missing or different snapshot fails the test; only ``pytest --snapshot-update``
+    writes it, so the repository changes only when asked to.
+    """
+    update = bool(request.config.getoption("--snapshot-update"))
 
-@pytest.fixture
-def browser(live_url: str) -> Iterator[Page]:
-    """A headless chromium page whose relative URLs go to the live server."""
-    with browser_page(live_url) as page:
-        yield page
+    def check(name: str, data: Any) -> None:
+        path = SNAPSHOTS / f"{name}.json"
+        text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        old = path.read_text(encoding="utf-8") if path.exists() else None
+        if old == text:
+            return
+        if update:
+            path.write_text(text, encoding="utf-8")
+            return
+        if old is None:
+            pytest.fail(f"snapshot {path.name} is missing: run pytest --snapshot-update, "
+                        "review the new file and commit it")
+        diff = "".join(difflib.unified_diff(old.splitlines(keepends=True), text.splitlines(keepends=True),
+                                            f"{path.name} (stored)", f"{path.name} (built now)"))
+        pytest.fail(f"snapshot {path.name} differs; if the change is meant, run pytest "
+                    f"--snapshot-update and commit the file:\n{diff}")
+
+    return check
 
 
 _skipped: list[str] = []

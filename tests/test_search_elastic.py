@@ -5,12 +5,10 @@ recording stand-in for the cluster (so a parameter the client does not accept fa
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Iterator
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -18,8 +16,8 @@ import pytest
 from search.cluster import index_mapping, index_settings, search_body
 from search.elastic_backend import ElasticIndex
 from search.model import IndexDocument, SearchRequest
+from tests.conftest import Snapshot
 
-SNAPSHOTS = Path(__file__).parent / "snapshots"
 REQUESTS = {
     "name": SearchRequest(q="Nguyễn Văn Thành"),
     "code": SearchRequest(q="47120 HN", type="person"),
@@ -29,17 +27,8 @@ REQUESTS = {
 }
 
 
-def check_snapshot(name: str, data: Any) -> None:
-    path = SNAPSHOTS / f"{name}.json"
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    if not path.exists():  # a new snapshot is written once, then reviewed and committed
-        assert not os.environ.get("CI"), f"{path.name} is missing"
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"{path.name} changed"
-
-
-def test_the_index_template_is_pinned() -> None:
-    check_snapshot("es_template", {"settings": index_settings(), "mappings": index_mapping()})
+def test_the_index_template_is_pinned(snapshot: Snapshot) -> None:
+    snapshot("es_template", {"settings": index_settings(), "mappings": index_mapping()})
 
 
 def test_the_analysers_fold_like_the_embedded_index() -> None:
@@ -53,8 +42,8 @@ def test_the_analysers_fold_like_the_embedded_index() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(REQUESTS))
-def test_query_bodies_are_pinned(name: str) -> None:
-    check_snapshot(f"es_query_{name}", search_body(REQUESTS[name]))
+def test_query_bodies_are_pinned(name: str, snapshot: Snapshot) -> None:
+    snapshot(f"es_query_{name}", search_body(REQUESTS[name]))
 
 
 def test_codes_numbers_and_short_words_are_never_fuzzy() -> None:
