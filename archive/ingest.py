@@ -27,6 +27,7 @@ from archive.blobs import BlobStore, StagedBlob, safe_filename
 from archive.jobs import JobPolicy, enqueue_scan, scan_job_id
 from archive.models import Collection, Extract, Page, RequestAttachment, Scan
 from decoder.errors import InvalidInputError, PhienhieuError
+from ocr.loading import count_pages, sniff_kind
 from ocr.options import OcrOptions
 
 MEDIA_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg",
@@ -131,10 +132,6 @@ class Ingester:
         """Copy an upload in and check it, recording nothing yet: a :class:`Prepared` file
         to :meth:`record` or :meth:`discard`, or the outcome when it is a duplicate or
         cannot be read."""
-        # Loaded here: image decoding pulls in NumPy and OpenCV, which commands that never
-        # ingest should not pay for at start-up.
-        from ocr.loading import count_pages, sniff_kind
-
         name = safe_filename(filename)
         try:
             staged = self._blobs.stage(source, name, max_bytes=self._options.max_file_bytes)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import signal
 import socket
 import threading
 from contextlib import nullcontext
@@ -169,8 +170,6 @@ def run_until_stopped(worker: Worker, *, exit_when_idle: bool = False, poll_s: f
                       ) -> WorkerReport:
     """Run a worker in this process, stopping cleanly on SIGTERM or Ctrl-C after the
     current job."""
-    import signal
-
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
