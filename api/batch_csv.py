@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from api.files import write_atomically
+from api.web.reasons import with_sentences
 from decoder.errors import InvalidInputError, PhienhieuError
 from decoder.untrusted import spreadsheet_cell
 
@@ -99,7 +100,7 @@ def _decode_row(row: dict[str, str], services: Services) -> dict[str, str]:
         "best_unit_id": best.unit_id if best else "",
         "best_name": best.name if best else "",
         "best_score": f"{best.score:.4f}" if best else "",
-        "result_json": json.dumps(result.to_json_data(), ensure_ascii=False),
+        "result_json": json.dumps(with_sentences(result, "en").to_json_data(), ensure_ascii=False),
         "error": "",
     }
 

@@ -22,6 +22,7 @@ from api.cli_support import JsonFlag, open_services, print_json, read_file
 from api.errors import EXIT_CODE, ExitCode
 from api.files import write_atomically
 from api.settings import load_settings
+from api.web.reasons import with_sentences
 from decoder.errors import InvalidInputError, InvalidRegistryError, PhienhieuError, first_problem
 from decoder.normalize import normalize as normalize_text
 
@@ -128,6 +129,7 @@ def decode(
             return
         assert text is not None
         result = services.decode(text, date)
+    result = with_sentences(result, "en")  # the command line speaks English
     if as_json:
         print_json(result.to_json_data())
     else:

@@ -103,6 +103,8 @@ def test_an_officer_decodes_a_chain_and_opens_the_unit(page: Page) -> None:
     candidate = page.locator("article.candidate").first
     expect(candidate).to_contain_text("Sư đoàn 308 › Trung đoàn 88")
     expect(candidate).to_contain_text("Chiến dịch Trị Thiên")
+    expect(candidate.get_by_role("listitem").filter(
+        has_text="trung đoàn 88 trực thuộc sư đoàn 308 vào 1972-07")).to_be_visible()
     candidate.get_by_role("link", name="Trung đoàn 88").click()
     expect(page.get_by_role("heading", name="Trung đoàn 88", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Sư đoàn 308")).to_be_visible()

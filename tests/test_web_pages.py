@@ -398,3 +398,30 @@ def test_the_map_puts_places_where_they_are() -> None:
                            {"title": "c", "lat": 48.85, "lon": 2.35},
                            {"title": "d", "lat": 16.8, "lon": 107.1}])
     assert [point.label for point in points] == ["1", "4"]
+
+
+def test_the_decode_page_gives_the_reasons_in_the_visitors_language(client: TestClient) -> None:
+    path = "/decode?text=c2+d5+e88+f308&date=1972-07"
+    vietnamese = client.get(path).text
+    assert "<li>trung đoàn 88 trực thuộc sư đoàn 308 vào 1972-07</li>" in vietnamese
+    assert "<li>đại đội 2, tiểu đoàn 5: cấp dưới mà sổ đăng ký chưa ghi của Trung đoàn 88</li>" in vietnamese
+    assert "is under" not in vietnamese
+    client.get("/lang/en")
+    english = client.get(path).text
+    assert "<li>regiment 88 is under division 308 in 1972-07</li>" in english
+    assert "trực thuộc" not in english
+
+
+def test_request_statuses_read_in_the_visitors_language_on_the_staff_pages(client: TestClient) -> None:
+    code = submit_request(client)
+    sign_in(client, Role.OFFICER)
+    item = client.get(f"/queue/{code}").text
+    assert '<span id="status">Đã nhận yêu cầu, đang chờ xem xét.</span>' in item
+    assert "Cán bộ đang xem xét hồ sơ." in item
+    assert "Chưa thể cấp trích lục; xem ghi chú của cán bộ." in item
+    assert 'value="issued"' not in item  # issuing is the extract's step, never a decision here
+    assert client.get("/queue?status=submitted").text.count(code) >= 1
+    assert client.get("/queue?status=approved").text.count(code) == 0
+    assert client.get("/queue?status=nonsense").status_code == 422
+    client.get("/lang/en")
+    assert '<span id="status">Received; waiting to be reviewed.</span>' in client.get(f"/queue/{code}").text

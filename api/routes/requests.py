@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Header, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.auth import (
     PERMISSIONS,
@@ -21,6 +21,7 @@ from api.auth import (
 from api.deps import ServicesDep
 from api.guarded_route import guarded_router
 from api.responses import AUTH_RESPONSES
+from api.web.statuses import status_texts
 from archive.models import User
 from archive.requests import RequestCreate
 from archive.users import Role
@@ -58,6 +59,17 @@ class RequestPublic(BaseModel):
     attachments: list[Attachment] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
+
+    @model_validator(mode="before")
+    @classmethod
+    def _status_in_words(cls, data: Any) -> Any:
+        """Add the status in every language's words to a request as the archive gives it."""
+        if isinstance(data, dict) and "status_text" not in data and "status" in data:
+            try:
+                return {**data, "status_text": status_texts(data["status"])}
+            except (ValueError, KeyError, TypeError):
+                return data  # an unknown status fails the field's own validation
+        return data
 
 
 class RequestList(BaseModel):

@@ -13,6 +13,7 @@ from api.deps import ServicesDep
 from api.guarded_route import guarded_router
 from api.web.render import gettext, locale_of, render
 from api.web.session import CsrfChecked, SessionUser
+from api.web.statuses import status_text
 from archive.attachments import MAX_ATTACHMENTS
 from archive.requests import RequestCreate
 from decoder.errors import NotFoundError, PhienhieuError
@@ -110,9 +111,9 @@ def track(request: Request, services: ServicesDep, user: SessionUser,
             "code": code, "error": gettext(request, "No request has this tracking code and secret. "
                                                     "Check both, letter by letter.")},
             user=user, status_code=404)
-    status_text = view["status_text"]["vi" if locale_of(request) == "vi" else "en"]
     return render(request, "web/request_status.html", {
-        "view": view, "status_text": status_text, "secret": secret.strip(),
+        "view": view, "status_text": status_text(view["status"], locale_of(request)),
+        "secret": secret.strip(),
         "extract": services.extracts.for_request(code, secret.strip())}, user=user)
 
 

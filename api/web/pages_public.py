@@ -14,9 +14,10 @@ from api.auth import SESSION_COOKIE, UnauthorizedError, check_sign_in
 from api.batch_csv import decode_rows
 from api.deps import ServicesDep
 from api.guarded_route import guarded_router
-from api.web.i18n import N_, pick_locale
+from api.web.i18n import pick_locale
 from api.web.map import HEIGHT, WIDTH, event_points, outline
 from api.web.navigation import safe_next
+from api.web.reasons import LEVELS
 from api.web.render import gettext, render
 from api.web.session import LANG_COOKIE, SESSION_MAX_AGE, CsrfChecked, SessionUser, secure_cookies
 from archive.audit import record_event
@@ -84,11 +85,7 @@ def logout(services: ServicesDep, user: SessionUser) -> Response:
 
 
 def _level_names(request: Request) -> dict[str, str]:
-    words = {"squad": N_("squad"), "platoon": N_("platoon"), "company": N_("company"),
-             "battalion": N_("battalion"), "regiment": N_("regiment"), "brigade": N_("brigade"),
-             "division": N_("division"), "group": N_("group"), "corps": N_("corps"),
-             "military_region": N_("military region"), "front": N_("front"), "theatre": N_("theatre")}
-    return {level: gettext(request, word) for level, word in words.items()}
+    return {level.value: gettext(request, word) for level, word in LEVELS.items()}
 
 
 @router.get("/decode")

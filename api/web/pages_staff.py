@@ -13,29 +13,30 @@ from api.guarded_route import guarded_router
 from api.routes.scans import RecordId
 from api.web.render import gettext, locale_of, render
 from api.web.session import CsrfChecked, require_page
+from api.web.statuses import status_words
 from archive.models import User
-from archive.requests import STATUS_WORDS, TRANSITIONS
+from archive.requests import RequestStatus, allowed_moves
 from archive.users import Role
 from decoder.errors import NotFoundError, PhienhieuError
 
 router = guarded_router(include_in_schema=False)
 Officer = Annotated[User, require_page(Action.HANDLE_REQUESTS)]
 Admin = Annotated[User, require_page(Action.MANAGE_USERS)]
-Status = Literal["", "submitted", "in_review", "approved", "rejected", "issued"]
+#: A status to list, or "" for all of them.
+Status = Literal[""] | RequestStatus
 Code = Annotated[str, Form(max_length=32)]
 PAGE_SIZE = 25
 
 
-def _status_words(request: Request) -> dict[str, str]:
-    column = 0 if locale_of(request) == "vi" else 1
-    return {status: words[column] for status, words in STATUS_WORDS.items()}
+def _status_words(request: Request) -> dict[RequestStatus, str]:
+    return status_words(locale_of(request))
 
 
 @router.get("/queue")
 def queue(request: Request, services: ServicesDep, user: Officer, status: Status = "",
           page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     """Families' requests, newest first, by status."""
-    total, rows = services.list_requests(status or None, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    total, rows = services.list_requests(str(status) or None, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     return render(request, "web/queue.html", {
         "rows": rows, "total": total, "status": status, "page": page, "limit": PAGE_SIZE,
         "words": _status_words(request)}, user=user)
@@ -44,7 +45,8 @@ def queue(request: Request, services: ServicesDep, user: Officer, status: Status
 def _queue_item(request: Request, services: ServicesDep, user: User, code: str,
                 error: str | None, person_id: str = "") -> Response:
     view = services.request_view(code[:32], None)
-    moves = sorted(TRANSITIONS[view["status"]] - {"issued"})  # issuing is the extract's own step
+    # Issuing is the extract's own step.
+    moves = sorted(allowed_moves(view["status"]) - {RequestStatus.ISSUED})
     return render(request, "web/queue_item.html", {
         "view": view, "words": _status_words(request), "moves": moves, "error": error,
         "extract": services.extracts.for_request(code[:32], None), "person_id": person_id},
@@ -59,11 +61,12 @@ def queue_item(code: str, request: Request, services: ServicesDep, user: Officer
 
 @router.post("/queue/{code}/transition", dependencies=[CsrfChecked])
 def move(code: str, request: Request, services: ServicesDep, user: Officer,
-         to: Annotated[Literal["in_review", "approved", "rejected"], Form()],
+         to: Annotated[Literal[RequestStatus.IN_REVIEW, RequestStatus.APPROVED, RequestStatus.REJECTED],
+                       Form()],
          note: Annotated[str, Form(max_length=2000)] = "") -> Response:
     """Move the request along its workflow (audited)."""
     try:
-        services.move_request(code[:32], to, note.strip(), actor=user.username)
+        services.move_request(code[:32], str(to), note.strip(), actor=user.username)
     except PhienhieuError as failure:
         return _queue_item(request, services, user, code, failure.message)
     return RedirectResponse(f"/queue/{code[:32]}", status_code=303)

@@ -16,9 +16,10 @@ from markupsafe import Markup, escape
 
 from api.auth import CSRF_COOKIE, Action, may
 from api.web.i18n import LOCALES, pick_locale, translations
-from api.web.reasons import vietnamese_reason
+from api.web.reasons import sentence
 from api.web.session import LANG_COOKIE, csrf_token, secure_cookies
 from archive.models import User
+from decoder.reasons import Reason
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 _locale: ContextVar[str] = ContextVar("locale", default=LOCALES[0])
@@ -48,8 +49,8 @@ def _highlight(snippet: str, spans: list[tuple[int, int]]) -> Markup:
     return out + escape(snippet[last:])
 
 
-def _reason(reason: str) -> str:
-    return vietnamese_reason(reason) if _locale.get() == "vi" else reason
+def _reason(reason: Reason) -> str:
+    return sentence(reason, _locale.get())
 
 
 templates.env.filters["when"] = _when
