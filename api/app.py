@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -16,11 +16,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.allow_header import AllowHeaderMiddleware
 from api.body_limit import BodyLimitMiddleware
+from api.context import AppContext
 from api.errors import HTTP_STATUS
 from api.publisher import IndexPublisher
 from api.routes import auth, decode, extracts, health, records, requests, scans, search
 from api.routes.extracts import MAX_VERIFY_BYTES
-from api.services import Services
 from api.settings import Settings
 from api.web import pages_archive, pages_family, pages_public, pages_registry, pages_staff, pages_verify
 from api.web.errors import error_page
@@ -40,22 +40,40 @@ REQUEST_FORM_BODY = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 1024 * 1024
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None, *,
+def create_app(settings: Settings | None = None, context: AppContext | None = None, *,
                publish_index: bool = True, workers: WorkerPool | None = None) -> FastAPI:
     """Build the application.
 
     Args:
         settings: configuration; read from the environment when omitted.
-        services: ready services (tests pass their own); built from settings otherwise.
+        context: an opened context (tests pass their own); opened from settings otherwise.
         publish_index: apply the search outbox to the index in the background.
         workers: OCR worker processes that live and stop with the application (stopped
             in its shutdown, which runs even when the server is ended by a signal).
     """
-    services = services or Services(settings or Settings())
+    context = context or AppContext.open(settings or Settings())
+    app = FastAPI(
+        title="Phiên hiệu",
+        summary="Decode unit designations and cover codes of Vietnamese wartime documents.",
+        version="0.1.0",
+        lifespan=_lifespan(context, publish_index=publish_index, workers=workers),
+    )
+    app.state.context = context
+    _add_middleware(app, upload_limit=context.settings.max_upload_bytes)
+    _include_routers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _install_error_handlers(app)
+    return app
+
+
+def _lifespan(context: AppContext, *, publish_index: bool, workers: WorkerPool | None
+              ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Start the index publisher and the workers with the application, and stop them
+    (then close the context) when it shuts down."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        publisher = IndexPublisher(services) if publish_index else None
+        publisher = IndexPublisher(context.resources) if publish_index else None
         if publisher:
             publisher.start()
         if workers:
@@ -65,39 +83,32 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             await asyncio.to_thread(workers.stop)
         if publisher:
             publisher.stop()
-        services.close()
+        context.close()
 
-    app = FastAPI(
-        title="Phiên hiệu",
-        summary="Decode unit designations and cover codes of Vietnamese wartime documents.",
-        version="0.1.0",
-        lifespan=lifespan,
-    )
-    app.state.services = services
+    return lifespan
+
+
+def _add_middleware(app: FastAPI, *, upload_limit: int) -> None:
+    """Body limits (uploads and forms get more room than JSON), Allow headers on 405
+    answers, and the security headers on every response."""
     app.add_middleware(AllowHeaderMiddleware, paths=lambda: {
         path: {method.upper() for method in operations}
         for path, operations in app.openapi()["paths"].items()})
-    upload_limit = services.settings.max_upload_bytes
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_JSON_BODY,
                        larger={"/api/v1/scans": upload_limit, "/upload": upload_limit,
                                "/api/v1/verify": MAX_VERIFY_BYTES + 1024 * 1024,
                                "/verify": MAX_VERIFY_BYTES + 1024 * 1024,
                                "/request": REQUEST_FORM_BODY})
     app.add_middleware(SecurityHeadersMiddleware)
-    app.include_router(health.router)
-    app.include_router(decode.router)
-    app.include_router(search.router)
-    app.include_router(auth.router)
-    app.include_router(scans.router)
-    app.include_router(records.router)
-    app.include_router(requests.router)
-    app.include_router(extracts.router)
-    for router in (pages_public.router, pages_archive.router, pages_family.router, pages_staff.router,
-                   pages_verify.router, pages_registry.router):
+
+
+def _include_routers(app: FastAPI) -> None:
+    """The JSON API, then the web pages, in the order their paths are matched."""
+    for router in (health.router, decode.router, search.router, auth.router, scans.router,
+                   records.router, requests.router, extracts.router,
+                   pages_public.router, pages_archive.router, pages_family.router,
+                   pages_staff.router, pages_verify.router, pages_registry.router):
         app.include_router(router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    _install_error_handlers(app)
-    return app
 
 
 def _is_api(request: Request) -> bool:

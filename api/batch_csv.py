@@ -9,15 +9,13 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from api.files import write_atomically
 from api.web.reasons import with_sentences
 from decoder.errors import InvalidInputError, PhienhieuError
 from decoder.untrusted import spreadsheet_cell
-
-if TYPE_CHECKING:
-    from api.services import Services
+from usecases.registry import Decoder
 
 #: Columns added to every row, in this order.
 RESULT_COLUMNS = ("best_unit_id", "best_name", "best_score", "result_json", "error")
@@ -41,7 +39,7 @@ def _rows(handle: TextIO, label: str) -> tuple[list[str], Iterator[dict[str, str
     return fields, rows()
 
 
-def decode_rows(handle: TextIO, label: str, services: Services) -> tuple[str, int]:
+def decode_rows(handle: TextIO, label: str, decode: Decoder, *, max_rows: int) -> tuple[str, int]:
     """Decode every row of the CSV text in ``handle``.
 
     Returns:
@@ -59,16 +57,16 @@ def decode_rows(handle: TextIO, label: str, services: Services) -> tuple[str, in
     writer.writerow([spreadsheet_cell(column) for column in columns])
     failed = 0
     for count, row in enumerate(rows, start=1):
-        if count > services.settings.max_batch_rows:
-            limit = services.settings.max_batch_rows
+        if count > max_rows:
+            limit = max_rows
             raise InvalidInputError(f"{label} has more than {limit:,} rows; split it.")
-        row.update(_decode_row(row, services))
+        row.update(_decode_row(row, decode))
         failed += bool(row["error"])
         writer.writerow([spreadsheet_cell(str(row.get(column) or "")) for column in columns])
     return buffer.getvalue(), failed
 
 
-def decode_csv(path: Path, out: Path | None, services: Services) -> int:
+def decode_csv(path: Path, out: Path | None, decode: Decoder, *, max_rows: int) -> int:
     """Decode every row of ``path`` and write the rows with results to ``out`` (or stdout).
 
     The output is written to a temporary file and renamed, so a failure never leaves a
@@ -85,14 +83,14 @@ def decode_csv(path: Path, out: Path | None, services: Services) -> int:
     except OSError as error:
         raise InvalidInputError(f"Cannot read {path}: {error.strerror or error}.") from None
     with handle:
-        data, failed = decode_rows(handle, str(path), services)
+        data, failed = decode_rows(handle, str(path), decode, max_rows=max_rows)
     _emit(data, out)
     return failed
 
 
-def _decode_row(row: dict[str, str], services: Services) -> dict[str, str]:
+def _decode_row(row: dict[str, str], decode: Decoder) -> dict[str, str]:
     try:
-        result = services.decode(row.get("text") or "", (row.get("date") or "").strip() or None)
+        result = decode(row.get("text") or "", (row.get("date") or "").strip() or None)
     except PhienhieuError as error:
         return dict.fromkeys(RESULT_COLUMNS, "") | {"error": error.message}
     best = result.candidates[0] if result.candidates else None

@@ -10,26 +10,37 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
+import uvicorn
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 
+from api.app import create_app
+from api.batch_csv import decode_csv
 from api.cli_archive import audit_verify, ingest, persons_import, user_add, worker
 from api.cli_office import office_app
 from api.cli_search import reindex, search
-from api.cli_support import JsonFlag, open_services, print_json, read_file
+from api.cli_support import JsonFlag, open_context, print_json, read_file
 from api.errors import EXIT_CODE, ExitCode
 from api.files import write_atomically
 from api.settings import load_settings
 from api.web.reasons import with_sentences
+from api.worker_pool import WorkerPool
+from archive.registry_store import ImportReport
 from decoder.errors import InvalidInputError, InvalidRegistryError, PhienhieuError, first_problem
 from decoder.normalize import normalize as normalize_text
-
-if TYPE_CHECKING:
-    from archive.registry_store import ImportReport
-    from decoder.result import DecodeResult
-    from ocr.model import OcrResult
+from decoder.registry_json import parse_registry_json
+from decoder.result import DecodeResult
+from ocr.export import to_alto, to_hocr
+from ocr.model import OcrResult
+from ocr.options import OcrOptions
+from ocr.runner import ocr_files
+from usecases.registry import decode_text, export_document, import_document, load_demo, load_public
+from usecases.scans import load_samples, make_ingester
 
 app = typer.Typer(
     name="phienhieu",
@@ -69,11 +80,6 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
 ) -> None:
     """Serve the API and web UI, with PHIENHIEU_OCR_WORKERS OCR workers beside it."""
-    import uvicorn
-
-    from api.app import create_app
-    from api.worker_pool import WorkerPool
-
     settings = load_settings()
     # The app migrates the database before its lifespan starts the workers, and stops
     # them in its shutdown: uvicorn re-raises SIGTERM once it has shut down, so code
@@ -91,11 +97,15 @@ def demo(as_json: JsonFlag = False,
              "--samples", help="Also add three sample scans (read by the server's workers) and six "
                                "invented martyr records.")] = False) -> None:
     """Load the demonstration registry (idempotent: running it twice changes nothing)."""
-    with open_services() as services:
-        report = services.load_demo()
-        services.publish_changes()
+    with open_context() as context:
+        resources = context.resources
+        report = load_demo(sessions=resources.sessions, registry=resources.registry)
+        resources.publish_changes()
         if samples:
-            outcomes, persons = services.load_samples()
+            ingester = make_ingester(sessions=resources.sessions, blobs=resources.blobs,
+                                     policy=resources.job_policy)
+            outcomes, persons = load_samples(ingester=ingester, sessions=resources.sessions,
+                                             publish=resources.publish_changes)
     _print_report(report, "Demo registry loaded", as_json)
     if samples and not as_json:
         added = sum(outcome.status == "added" for outcome in outcomes)
@@ -118,17 +128,18 @@ def decode(
         raise InvalidInputError("Give either a TEXT to decode or --batch FILE.csv, not both.")
     if out is not None and batch is None:
         raise InvalidInputError("--out goes with --batch.")
-    with open_services() as services:
+    with open_context() as context:
         if batch is not None:
-            from api.batch_csv import decode_csv
-
-            failed = decode_csv(batch, out, services)
+            decoder = partial(decode_text, registry=context.resources.registry,
+                              max_chars=context.settings.max_decode_chars)
+            failed = decode_csv(batch, out, decoder, max_rows=context.settings.max_batch_rows)
             if failed:
                 typer.echo(f"{failed} row(s) could not be decoded; see the 'error' column.", err=True)
                 raise typer.Exit(ExitCode.FAILED)
             return
         assert text is not None
-        result = services.decode(text, date)
+        result = decode_text(text, date, registry=context.resources.registry,
+                             max_chars=context.settings.max_decode_chars)
     result = with_sentences(result, "en")  # the command line speaks English
     if as_json:
         print_json(result.to_json_data())
@@ -184,11 +195,6 @@ def ocr(
     Text mode prints each page's text, pages separated by a form feed. Files that cannot
     be read are reported on stderr and the others still run; the exit code is then 1.
     """
-    from pydantic import ValidationError
-
-    from ocr.options import OcrOptions
-    from ocr.runner import ocr_files
-
     try:
         options = OcrOptions(lang=lang, psm=psm)
     except ValidationError as error:
@@ -213,8 +219,6 @@ def ocr(
 
 
 def _write_exports(result: OcrResult, hocr: Path | None, alto: Path | None) -> None:
-    from ocr.export import to_alto, to_hocr
-
     for folder, render, suffix in ((hocr, to_hocr, "hocr"), (alto, to_alto, "xml")):
         if folder is None:
             continue
@@ -236,12 +240,12 @@ def registry_import(
     as_json: JsonFlag = False,
 ) -> None:
     """Import a registry file: validated, idempotent, all or nothing."""
-    from api.services import parse_registry_json
-
-    raw = read_file(file)
-    with open_services() as services:
-        report = services.import_registry(parse_registry_json(raw))
-        services.publish_changes()
+    document = parse_registry_json(read_file(file))
+    with open_context() as context:
+        resources = context.resources
+        report = import_document(document, sessions=resources.sessions, registry=resources.registry,
+                                 actor="cli")
+        resources.publish_changes()
     _print_report(report, f"Imported {file}", as_json)
 
 
@@ -252,9 +256,10 @@ def registry_load_public(as_json: JsonFlag = False) -> None:
     A unit of it replaces the stored unit with the same id; load it first and import the
     office's own registry afterwards, whose units then override or extend it.
     """
-    with open_services() as services:
-        report = services.load_public()
-        services.publish_changes()
+    with open_context() as context:
+        resources = context.resources
+        report = load_public(sessions=resources.sessions, registry=resources.registry)
+        resources.publish_changes()
     _print_report(report, "Public registry loaded", as_json)
 
 
@@ -263,8 +268,8 @@ def registry_export(
     file: Annotated[Path | None, typer.Argument(help="Where to write (default: stdout).")] = None,
 ) -> None:
     """Export the whole registry as JSON."""
-    with open_services() as services:
-        document = services.export_registry()
+    with open_context() as context:
+        document = export_document(sessions=context.resources.sessions)
     data = json.dumps(document.to_json_data(), ensure_ascii=False, indent=2) + "\n"
     if file is None:
         sys.stdout.write(data)
@@ -288,8 +293,6 @@ def main() -> None:
         typer.echo("Interrupted.", err=True)
         sys.exit(130)
     except Exception as error:
-        from sqlalchemy.exc import OperationalError
-
         if not isinstance(error, OperationalError):
             raise
         # The database went away in the middle of a command: say so in one sentence.

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
+import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from api.cli_support import JsonFlag, open_services, print_json
+from api.cli_support import JsonFlag, open_context, print_json, progress_bar
 from api.errors import ExitCode
+from api.publisher import IndexPublisher
+from api.worker_pool import WorkerPool
+from archive.ingest import IngestOutcome, collect_files, ensure_collection
+from archive.jobs import FINAL_STATES
+from archive.users import Role
+from archive.worker import Worker, run_until_stopped
 from decoder.errors import InvalidInputError
-
-if TYPE_CHECKING:
-    from rich.progress import Progress
-
-    from api.services import Services
-    from archive.ingest import IngestOutcome
+from ocr.options import OcrOptions
+from usecases.persons import import_person_lines
+from usecases.resources import Resources
+from usecases.scans import jobs, make_ingester
+from usecases.staff import add_account, check_audit_log
 
 _POLL_S = 0.2
 
@@ -38,25 +45,23 @@ def ingest(
     Files that cannot be read as scans are reported and skipped; the others go in. The
     exit code is 1 when any file or page failed.
     """
-    from api.worker_pool import WorkerPool
-    from archive.ingest import collect_files, ensure_collection
-
     # The workers start first: they load while this process opens the archive and stores.
     count = (os.cpu_count() or 1) if workers is None else workers
     pool = WorkerPool(count if wait else 0, quiet=True, poll_s=_POLL_S)
     pool.start()
     try:
-        with open_services() as services:
+        with open_context() as context:
+            resources = context.resources
             if collection is not None:
-                ensure_collection(services.sessions, collection)
-            services.blobs.sweep_incoming(older_than_s=3600)
+                ensure_collection(resources.sessions, collection)
+            resources.blobs.sweep_incoming(older_than_s=3600)
             files = list(collect_files(paths))
             if not files:
                 raise InvalidInputError("No files to ingest were found at the paths given.")
-            outcomes = _store_files(services, files, collection)
+            outcomes = _store_files(resources, files, collection)
             job_ids = [o.job_id for o in outcomes if o.status == "added" and o.job_id]
-            pages_failed = _wait_for_ocr(services, job_ids) if wait and job_ids else []
-            services.publish_changes()
+            pages_failed = _wait_for_ocr(resources, job_ids) if wait and job_ids else []
+            resources.publish_changes()
     finally:
         pool.stop()
     _report_ingest(outcomes, pages_failed, as_json, waited=wait)
@@ -64,18 +69,8 @@ def ingest(
         raise typer.Exit(ExitCode.FAILED)
 
 
-def progress_bar() -> Progress:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-
-
-def _store_files(services: Services, files: list[Path], collection: str | None) -> list[IngestOutcome]:
-    from archive.ingest import IngestOutcome
-
-    ingester = services.ingester()
+def _store_files(resources: Resources, files: list[Path], collection: str | None) -> list[IngestOutcome]:
+    ingester = make_ingester(sessions=resources.sessions, blobs=resources.blobs, policy=resources.job_policy)
     outcomes: list[IngestOutcome] = []
     with progress_bar() as progress:
         task = progress.add_task("Storing", total=len(files))
@@ -90,14 +85,12 @@ def _store_files(services: Services, files: list[Path], collection: str | None) 
     return outcomes
 
 
-def _wait_for_ocr(services: Services, job_ids: list[int]) -> list[str]:
+def _wait_for_ocr(resources: Resources, job_ids: list[int]) -> list[str]:
     """Wait until every page of these scans is read; returns the failures."""
-    from archive.jobs import FINAL_STATES
-
     with progress_bar() as progress:
         task = progress.add_task("Reading scans", total=len(job_ids))
         while True:
-            statuses = services.job_statuses(job_ids)
+            statuses = jobs(job_ids, sessions=resources.sessions)
             progress.update(task, completed=sum(status.progress for status in statuses))
             if all(status.state in FINAL_STATES for status in statuses):
                 break
@@ -142,18 +135,12 @@ def worker(
 ) -> None:
     """Run OCR jobs from the shared queue until stopped (SIGTERM or Ctrl-C: after the
     current page)."""
-    import logging
-
-    from archive.worker import Worker, run_until_stopped
-    from ocr.options import OcrOptions
-
     os.environ["OMP_THREAD_LIMIT"] = "1"  # one Tesseract thread: the processes give the parallelism
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    from api.publisher import IndexPublisher
-
-    with open_services() as services:
-        runner = Worker(services.sessions, services.blobs, OcrOptions(), services.job_policy, name=name)
-        publisher = IndexPublisher(services) if publish else None
+    with open_context() as context:
+        resources = context.resources
+        runner = Worker(resources.sessions, resources.blobs, OcrOptions(), resources.job_policy, name=name)
+        publisher = IndexPublisher(resources) if publish else None
         if publisher:
             publisher.start()
         try:
@@ -161,7 +148,7 @@ def worker(
         finally:
             if publisher:
                 publisher.stop()
-                services.publish_changes()
+                resources.publish_changes()
     if as_json:
         print_json(dataclasses.asdict(report))
     else:
@@ -181,9 +168,9 @@ def persons_import(
         source = file.open("rb")
     except OSError as error:
         raise InvalidInputError(f"Cannot read {file}: {error.strerror or error}.") from None
-    with source, open_services() as services:
-        report = services.import_persons(source)
-        services.publish_changes()
+    with source, open_context() as context:
+        report = import_person_lines(source, sessions=context.resources.sessions, actor="cli")
+        context.resources.publish_changes()
     if as_json:
         print_json({"created": report.created, "updated": report.updated,
                     "refused": [{"line": line, "reason": reason} for line, reason in report.problems]})
@@ -198,8 +185,8 @@ def persons_import(
 
 def audit_verify(as_json: JsonFlag = False) -> None:
     """Check the audit log's hash chain; the exit code is 1 when it was tampered with."""
-    with open_services() as services:
-        report = services.verify_audit_log()
+    with open_context() as context:
+        report = check_audit_log(sessions=context.resources.sessions)
     if as_json:
         print_json({"intact": report.intact, "entries": report.entries, "head": report.head_hash,
                     "problems": report.problems})
@@ -218,10 +205,6 @@ def user_add(
     as_json: JsonFlag = False,
 ) -> None:
     """Create a staff account; the password is read from stdin, or asked for twice."""
-    import sys
-
-    from archive.users import Role
-
     try:
         chosen = Role(role)
     except ValueError:
@@ -230,8 +213,8 @@ def user_add(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    with open_services() as services:
-        user = services.create_user(name, password, chosen)
+    with open_context() as context:
+        user = add_account(name, password, chosen, sessions=context.resources.sessions, actor="cli")
     if as_json:
         print_json({"id": user.id, "username": user.username, "role": user.role})
     else:

@@ -7,9 +7,13 @@ from datetime import date
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
-from api.cli_support import JsonFlag, open_services, print_json
+from api.cli_support import JsonFlag, open_context, print_json, progress_bar
 from decoder.errors import InvalidInputError, first_problem
+from search.model import SearchRequest
+from usecases.searching import rebuild_index
+from usecases.searching import search as search_index
 
 
 def search(
@@ -26,10 +30,6 @@ def search(
     as_json: JsonFlag = False,
 ) -> None:
     """Search pages, persons and units like the API does."""
-    from pydantic import ValidationError
-
-    from search.model import SearchRequest
-
     try:
         request = SearchRequest.model_validate({
             "q": query, "type": type_, "collection": collection, "province": province, "unit": unit,
@@ -41,9 +41,10 @@ def search(
         raise InvalidInputError(f"{where}: {message}.") from None
     except ValueError as error:
         raise InvalidInputError(f"--from/--to: {error}.") from None
-    with open_services() as services:
-        services.publish_changes()  # catch up when no server is doing it
-        result = services.search(request)
+    with open_context() as context:
+        resources = context.resources
+        resources.publish_changes()  # catch up when no server is doing it
+        result = search_index(request, sessions=resources.sessions, index=resources.search_index)
     if as_json:
         print_json(dataclasses.asdict(result))
         return
@@ -62,15 +63,17 @@ def search(
 def reindex(as_json: JsonFlag = False) -> None:
     """Rebuild the search index from the database, beside the live one; searches keep
     being answered until it is switched in."""
-    from api.cli_archive import progress_bar
-
-    with open_services() as services, progress_bar() as progress:
+    with open_context() as context, progress_bar() as progress:
         task = progress.add_task("Indexing", total=None)
 
         def report(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        count = services.reindex(report)
+        resources = context.resources
+        count = rebuild_index(sessions=resources.sessions, index=resources.search_index,
+                              registry=resources.registry, progress=report)
+        resources.reopen_index()
+        resources.publish_changes()
     outcome: dict[str, int | str] = {"indexed": count}
     if as_json:
         print_json(outcome)

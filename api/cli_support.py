@@ -1,35 +1,21 @@
-"""What every ``phienhieu`` command shares: services, JSON output, file reading."""
+"""What every ``phienhieu`` command shares: its context, JSON output, file reading."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from api.settings import load_settings
+from api.context import open_context
 from decoder.errors import InvalidInputError
 
-if TYPE_CHECKING:
-    from api.services import Services
+__all__ = ["JsonFlag", "open_context", "print_json", "progress_bar", "read_file"]
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
-
-
-@contextmanager
-def open_services() -> Iterator[Services]:
-    """Services for one command, closed at its end."""
-    # Imported here so that --help and normalize start without the database stack.
-    from api.services import Services
-
-    services = Services(load_settings())
-    try:
-        yield services
-    finally:
-        services.close()
 
 
 def print_json(data: Any) -> None:
@@ -43,3 +29,9 @@ def read_file(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as error:
         raise InvalidInputError(f"Cannot read {path}: {error.strerror or error}.") from None
+
+
+def progress_bar() -> Progress:
+    """A progress bar on stderr that disappears when done."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)

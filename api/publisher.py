@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from api.services import Services
+from usecases.resources import Resources
 
 log = logging.getLogger("phienhieu.publisher")
 
@@ -16,8 +16,8 @@ _EVERY_S = 1.0
 class IndexPublisher:
     """Applies the outbox to the index every second, until stopped."""
 
-    def __init__(self, services: Services) -> None:
-        self._services = services
+    def __init__(self, resources: Resources) -> None:
+        self._resources = resources
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="index-publisher", daemon=True)
 
@@ -33,6 +33,6 @@ class IndexPublisher:
     def _run(self) -> None:
         while not self._stop.wait(_EVERY_S):
             try:
-                self._services.publish_changes()
+                self._resources.publish_changes()
             except Exception:  # the database or index may be away; the outbox keeps the work
                 log.exception("publishing to the search index failed; will retry")

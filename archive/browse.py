@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from archive.jobs import job_statuses, scan_job_id
-from archive.models import Collection, Scan
+from archive.models import Collection, Page, Scan
 
 
 @dataclass(frozen=True)
@@ -63,3 +63,57 @@ def list_collections(session: Session) -> list[CollectionRow]:
         .outerjoin(Scan, Scan.collection_id == Collection.id)
         .group_by(Collection.id, Collection.name).order_by(Collection.name)).all()
     return [CollectionRow(row[0], row[1], row[2]) for row in rows]
+
+
+@dataclass(frozen=True)
+class PageState:
+    """How the reading of one page of a scan went."""
+
+    number: int
+    confidence: float | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class JobState:
+    """Where a scan's OCR job is."""
+
+    state: str
+    progress: float
+    error: str | None
+
+
+@dataclass(frozen=True)
+class ScanView:
+    """A scan with its collection, its pages' state and its OCR job."""
+
+    id: int
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    page_count: int
+    collection: str | None
+    uploaded_by: str | None
+    uploaded_at: datetime
+    job_id: int | None
+    job: JobState | None
+    pages: list[PageState]
+
+
+def scan_view(session: Session, scan_id: int) -> ScanView | None:
+    """A scan as its page shows it, or None if there is no such scan."""
+    scan = session.get(Scan, scan_id)
+    if scan is None:
+        return None
+    collection = session.get(Collection, scan.collection_id) if scan.collection_id else None
+    job_id = scan_job_id(session, scan_id)
+    pages = session.execute(select(Page.number, Page.confidence, Page.error)
+                            .where(Page.scan_id == scan_id).order_by(Page.number)).all()
+    job = job_statuses(session, [job_id])[0] if job_id else None
+    return ScanView(
+        id=scan.id, filename=scan.filename, media_type=scan.media_type, size=scan.size, sha256=scan.sha256,
+        page_count=scan.page_count, collection=collection.name if collection else None,
+        uploaded_by=scan.uploaded_by, uploaded_at=scan.uploaded_at, job_id=job_id,
+        job=JobState(job.state, job.progress, job.error) if job else None,
+        pages=[PageState(number, confidence, error) for number, confidence, error in pages])

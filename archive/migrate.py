@@ -12,7 +12,8 @@ from sqlalchemy.exc import OperationalError
 
 from archive.errors import DatabaseUnavailableError
 
-_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: The Alembic scripts, one per schema revision.
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _PG_LOCK_KEY = 0x5048_4945  # any constant shared by every Phiên hiệu process
 
 #: The newest migration; a test checks it against Alembic's own view of the scripts.
@@ -54,7 +55,7 @@ def _run_alembic(engine: Engine) -> None:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with _file_lock(engine), engine.begin() as connection:
         _lock_database(connection)
         config.attributes["connection"] = connection

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from archive.models import Collection, Page, Person, Scan, Unit
-from archive.outbox import Change
+from archive.outbox import Change, record_change
 from archive.registry_store import load_registry
 from decoder.dates import PartialDate
 from decoder.decode import decode
 from decoder.errors import PhienhieuError
 from decoder.registry import Registry
 from decoder.registry_schema import UnitEntry
-from search.analysis import code_key, designation_keys, unique
+from search.analysis import Term, code_key, designation_keys, unique
 from search.model import IndexDocument
+from search.snippets import word_matches
 
 _PROVINCE = re.compile(r"(?:tỉnh|thành phố|tp\.?)\s+([^,;.\n]+)", re.IGNORECASE)
 _MIN_UNIT_SCORE = 0.6
@@ -184,3 +185,21 @@ def count_documents(session: Session) -> int:
 def _batched(items: Sequence[UnitEntry]) -> Iterator[Sequence[UnitEntry]]:
     for start in range(0, len(items), _BATCH):
         yield items[start:start + _BATCH]
+
+
+def page_hit_boxes(session: Session, page_ids: Sequence[int], words: Sequence[Term]
+                   ) -> dict[int, list[list[int]]]:
+    """For each page, the boxes of its recognised words that match ``words`` (the query's
+    terms), so a hit can be highlighted on the scan."""
+    stored = session.execute(select(Page.id, Page.words).where(Page.id.in_(page_ids)))
+    return {row.id: [word["box"] for word in row.words if word_matches(word["text"], words)]
+            for row in stored}
+
+
+def requeue_changed_since(session: Session, started: datetime) -> None:
+    """Queue again what changed while a new index generation was being built, and every
+    unit (a few thousand, cheap), so the new generation misses nothing."""
+    record_change(session, "page", session.scalars(select(Page.id).where(Page.updated_at >= started)).all())
+    record_change(session, "person", session.scalars(
+        select(Person.id).where(Person.updated_at >= started)).all())
+    record_change(session, "unit", session.scalars(select(Unit.id)).all())

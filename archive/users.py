@@ -29,6 +29,44 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class Action(StrEnum):
+    """Everything a staff member can be allowed to do."""
+
+    UPLOAD_SCANS = "upload scans"
+    READ_SCANS = "read scans and pages"
+    READ_JOBS = "follow jobs"
+    WRITE_PERSONS = "write person records"
+    READ_PERSONS = "read person records"
+    IMPORT_REGISTRY = "import the registry"
+    HANDLE_REQUESTS = "handle family requests"
+    EDIT_PAGES = "correct page text"
+    ISSUE_EXTRACTS = "issue certified extracts"
+    REVOKE_EXTRACTS = "revoke certified extracts"
+    MANAGE_USERS = "manage staff accounts"
+
+
+#: The one table of who may do what; the authorisation test tries every endpoint with
+#: every role against it.
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.UPLOAD_SCANS: frozenset({Role.ARCHIVIST, Role.ADMIN}),
+    Action.READ_SCANS: frozenset({Role.ARCHIVIST, Role.OFFICER, Role.ADMIN}),
+    Action.READ_JOBS: frozenset({Role.ARCHIVIST, Role.OFFICER, Role.ADMIN}),
+    Action.WRITE_PERSONS: frozenset({Role.ARCHIVIST, Role.OFFICER, Role.ADMIN}),
+    Action.READ_PERSONS: frozenset({Role.ARCHIVIST, Role.OFFICER, Role.ADMIN}),
+    Action.IMPORT_REGISTRY: frozenset({Role.OFFICER, Role.ADMIN}),
+    Action.HANDLE_REQUESTS: frozenset({Role.OFFICER, Role.ADMIN}),
+    Action.EDIT_PAGES: frozenset({Role.ARCHIVIST, Role.ADMIN}),
+    Action.ISSUE_EXTRACTS: frozenset({Role.OFFICER, Role.ADMIN}),
+    Action.REVOKE_EXTRACTS: frozenset({Role.OFFICER, Role.ADMIN}),
+    Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+}
+
+
+def may(user: User | None, action: Action) -> bool:
+    """Whether ``user`` (None: nobody signed in) may do ``action``."""
+    return user is not None and Role(user.role) in PERMISSIONS[action]
+
+
 def validate_username(name: str) -> str:
     """A user name: 3 to 100 letters, digits, dots, dashes or underscores.
 

@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
-from api.services import parse_registry_json
 from decoder.registry import Registry
+from decoder.registry_json import parse_registry_json
 from extracts.compose import compose
 from extracts.keys import office_key
 from extracts.model import Office, SourcePage

@@ -80,25 +80,28 @@ def archive_seconds(folder: Path, workers: int, database_url: str | None) -> tup
 def steady_overhead(paths: list[Path], database_url: str | None) -> dict[str, float]:
     """Per-page cost of the archive around OCR, without process start-up: one process
     reads the pages bare, then stores them and reads them through the queue."""
-    from api.services import Services
+    from api.context import AppContext
     from api.settings import Settings
     from archive.worker import Worker
+    from usecases.scans import make_ingester
 
     bare = bare_seconds(paths, 0)
     with tempfile.TemporaryDirectory() as data_dir:
-        services = Services(Settings(data_dir=Path(data_dir), database_url=database_url))
+        context = AppContext.open(Settings(data_dir=Path(data_dir), database_url=database_url))
+        resources = context.resources
         try:
-            ingester = services.ingester()
+            ingester = make_ingester(sessions=resources.sessions, blobs=resources.blobs,
+                                     policy=resources.job_policy)
             started = time.perf_counter()
             for path in paths:
                 ingester.ingest_path(path)
             storing = time.perf_counter() - started
-            worker = Worker(services.sessions, services.blobs, OcrOptions(), services.job_policy)
+            worker = Worker(resources.sessions, resources.blobs, OcrOptions(), resources.job_policy)
             started = time.perf_counter()
             report = worker.run(threading.Event(), exit_when_idle=True)
             working = time.perf_counter() - started
         finally:
-            services.close()
+            context.close()
     if report.done != len(paths):
         raise SystemExit(f"the worker read {report.done} of {len(paths)} pages")
     return {"bare_ms_per_page": round(bare / len(paths) * 1000, 1),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -64,3 +64,38 @@ def check_pdf(data: bytes, certificates: list[x509.Certificate]) -> SignatureChe
     if intact and not status.trusted:
         problem = "the signature was not made by this office"
     return SignatureCheck(intact, bool(status.trusted), serial, problem)
+
+
+@dataclass(frozen=True)
+class IssuedRecord:
+    """What the office recorded when it issued the extract under a serial."""
+
+    pdf_sha256: str
+    revoked: bool
+    revoke_reason: str | None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a document is an extract the office issued, unchanged and standing."""
+
+    valid: bool
+    serial: str | None
+    revoked: bool
+    reason: str | None
+
+
+def verdict(check: SignatureCheck, issued: IssuedRecord | None, data_sha256: str) -> Verdict:
+    """Judge a document from its signature check and the record under its serial (None:
+    nothing was issued under it); ``data_sha256`` is the document's own digest."""
+    refused = Verdict(valid=False, serial=check.serial, revoked=False, reason=check.problem)
+    if check.problem is not None:
+        return refused
+    if issued is None:
+        return replace(refused, reason="no extract was issued under the serial this document carries")
+    if data_sha256 != issued.pdf_sha256:
+        return replace(refused, reason="the signature is the office's, but this is not the document "
+                                       "issued under that serial")
+    if issued.revoked:
+        return replace(refused, revoked=True, reason=f"revoked: {issued.revoke_reason}")
+    return replace(refused, valid=True, reason=None)

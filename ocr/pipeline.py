@@ -72,14 +72,14 @@ DEFAULT_ENGINE: OcrEngine = _Tesseract()
 
 
 @dataclass(frozen=True)
-class _Deadline:
+class Deadline:
     """A page's time limit, shared by every engine call made for it."""
 
     limit_s: float
     end: float
 
     @classmethod
-    def start(cls, limit_s: float) -> _Deadline:
+    def start(cls, limit_s: float) -> Deadline:
         return cls(limit_s, time.monotonic() + limit_s)
 
     @property
@@ -99,11 +99,11 @@ class _Deadline:
         return left
 
 
-def preprocess_page(page: SourcePage, options: OcrOptions, deadline: _Deadline | None = None,
+def preprocess_page(page: SourcePage, options: OcrOptions, deadline: Deadline | None = None,
                     engine: OcrEngine = DEFAULT_ENGINE) -> PageContext:
     """Clean a loaded page for recognition, recording every stage (the engine detects
     the page's orientation)."""
-    deadline = deadline or _Deadline.start(options.page_timeout_s)
+    deadline = deadline or Deadline.start(options.page_timeout_s)
     shape = measure_shape(page.image)
     context = PageContext(image=page.image, dpi=page.dpi, max_pixels=options.max_pixels,
                           shape=shape.kind)
@@ -153,7 +153,7 @@ def _binarize(context: PageContext, options: OcrOptions, offset: int = 0) -> Non
         run_stage(context, "rules", remove_rules)
 
 
-def _orient(context: PageContext, deadline: _Deadline, engine: OcrEngine) -> str:
+def _orient(context: PageContext, deadline: Deadline, engine: OcrEngine) -> str:
     clockwise, confidence = engine.detect_orientation(context.image, deadline.left())
     if confidence < _MIN_ORIENTATION_CONFIDENCE:
         return f"kept (OSD said {clockwise}° at confidence {confidence:.1f})"
@@ -168,14 +168,14 @@ def ocr_page(page: SourcePage, options: OcrOptions, engine: OcrEngine = DEFAULT_
                        skew=0.0, words=[], source="text_layer", width=width, height=height,
                        engine="pdf text layer", entities=extract_entities(page.text_layer))
     # One limit for the page, retries included: a page never holds a worker for longer.
-    deadline = _Deadline.start(options.page_timeout_s)
+    deadline = Deadline.start(options.page_timeout_s)
     try:
         context = preprocess_page(page, options, deadline, engine)
-        raw = _recognise(context, options, deadline, engine)
+        raw = recognise_cleaned(context, options, deadline, engine)
         if _may_rethreshold(options, context) and _confidence(raw) < _THINNER_BELOW_CONFIDENCE:
-            raw = _thinner_ink(context, raw, options, deadline, engine)
+            raw = thinner_ink(context, raw, options, deadline, engine)
         if options.orientation and context.shape == "page" and _confidence(raw) < _RETRY_BELOW_CONFIDENCE:
-            raw = _best_orientation(context, raw, options, deadline, engine)
+            raw = best_orientation(context, raw, options, deadline, engine)
         if options.safety_net:
             raw, context = safety_net(page, context, raw, options, deadline.left, engine)
     except OcrError as error:
@@ -185,8 +185,8 @@ def ocr_page(page: SourcePage, options: OcrOptions, engine: OcrEngine = DEFAULT_
         return OcrPage(number=page.number, text="", confidence=0.0, rotation=0, skew=0.0,
                        words=[], width=width, height=height, error=message)
     # A table's rows are its lines: a cell alone ("4") is not a line to be judged alone.
-    tabular = context.ruled or _side_by_side_columns(raw)
-    words, text = _assemble(_drop_noise_words(_table_rows(raw) if tabular else raw, context), context)
+    tabular = context.ruled or side_by_side_columns(raw)
+    words, text = _assemble(drop_noise_words(_table_rows(raw) if tabular else raw, context), context)
     confidence = round(_confidence(words), 3)
     return OcrPage(number=page.number, text=text, confidence=confidence,
                    rotation=context.rotation, skew=context.skew, words=words, width=width,
@@ -194,7 +194,7 @@ def ocr_page(page: SourcePage, options: OcrOptions, engine: OcrEngine = DEFAULT_
                    entities=extract_entities(text, words))
 
 
-def _drop_noise_words(raw: list[RawWord], context: PageContext) -> list[RawWord]:
+def drop_noise_words(raw: list[RawWord], context: PageContext) -> list[RawWord]:
     """Leave out what stains and specks make Tesseract "read": whole lines it is barely
     sure of, and one- or two-letter scraps it is not sure of at all."""
     kept = [
@@ -206,7 +206,7 @@ def _drop_noise_words(raw: list[RawWord], context: PageContext) -> list[RawWord]
     return kept
 
 
-def _recognise(context: PageContext, options: OcrOptions, deadline: _Deadline,
+def recognise_cleaned(context: PageContext, options: OcrOptions, deadline: Deadline,
                engine: OcrEngine = DEFAULT_ENGINE) -> list[RawWord]:
     """The engine's words on the cleaned page, on the page's own pixels."""
     table = context.table
@@ -228,7 +228,7 @@ def _stack_pixels(image: GreyImage, table: TableGrid) -> int:
     return int(height * image.shape[1])
 
 
-def _read_by_columns(image: GreyImage, table: TableGrid, options: OcrOptions, deadline: _Deadline,
+def _read_by_columns(image: GreyImage, table: TableGrid, options: OcrOptions, deadline: Deadline,
                      engine: OcrEngine) -> list[RawWord]:
     """A ruled table read column by column: the page without the table, then each column
     under it, in one image read as one column of text. Within a column the word spaces
@@ -269,7 +269,7 @@ def _psm(context: PageContext, options: OcrOptions) -> int:
 _MOST_WORDS_PER_CELL_LINE = 8
 
 
-def _side_by_side_columns(raw: list[RawWord]) -> bool:
+def side_by_side_columns(raw: list[RawWord]) -> bool:
     """Whether Tesseract read an unruled table (a list typed to tab stops) as blocks side
     by side, one per column: blocks level with each other whose lines hold a few words
     each. Prose set in columns has long lines and is left in its order."""
@@ -348,8 +348,8 @@ def _surest(raw: list[RawWord], first: _Trial, trials: Iterable[_Trial],
     return best, best_confidence, chosen, ""
 
 
-def _best_orientation(context: PageContext, raw: list[RawWord], options: OcrOptions,
-                      deadline: _Deadline, engine: OcrEngine = DEFAULT_ENGINE) -> list[RawWord]:
+def best_orientation(context: PageContext, raw: list[RawWord], options: OcrOptions,
+                      deadline: Deadline, engine: OcrEngine = DEFAULT_ENGINE) -> list[RawWord]:
     """When the text reads badly, OSD may have been wrong: read the page in the other
     three orientations and keep whichever Tesseract is surest of."""
     started = time.perf_counter()
@@ -374,8 +374,8 @@ def _may_rethreshold(options: OcrOptions, context: PageContext) -> bool:
     return options.rethreshold and options.binarize and options.flatten and context.shape != "line"
 
 
-def _thinner_ink(context: PageContext, raw: list[RawWord], options: OcrOptions,
-                 deadline: _Deadline, engine: OcrEngine = DEFAULT_ENGINE) -> list[RawWord]:
+def thinner_ink(context: PageContext, raw: list[RawWord], options: OcrOptions,
+                 deadline: Deadline, engine: OcrEngine = DEFAULT_ENGINE) -> list[RawWord]:
     """When the text reads badly, its letters may have run together: binarise the grey
     page again under lower thresholds and keep whichever reading Tesseract is surest of
     (on a faded page that is still the first)."""
@@ -387,7 +387,7 @@ def _thinner_ink(context: PageContext, raw: list[RawWord], options: OcrOptions,
         return offset, trial
 
     def read(pair: tuple[int, PageContext]) -> list[RawWord]:
-        return _recognise(pair[1], options, deadline, engine)
+        return recognise_cleaned(pair[1], options, deadline, engine)
 
     best, confidence, (offset, trial), stopped = _surest(
         raw, (0, context), (binarised(level) for level in _THINNER_OFFSETS), read, margin=0.02)

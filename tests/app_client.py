@@ -10,8 +10,14 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.services import Services
+from api.context import AppContext
 from api.settings import Settings
+from archive.models import User
+from archive.users import Role
+from archive.worker import Worker
+from ocr.options import OcrOptions
+from usecases.registry import load_demo
+from usecases.staff import add_account
 
 
 def make_settings(data_dir: Path, database_url: str | None = None, **overrides: Any) -> Settings:
@@ -23,8 +29,25 @@ def make_settings(data_dir: Path, database_url: str | None = None, **overrides: 
 def make_client(data_dir: Path, database_url: str | None = None, *, demo: bool = True,
                 **overrides: Any) -> Iterator[TestClient]:
     """A client for a fresh app; the demo registry is loaded unless ``demo=False``."""
-    services = Services(make_settings(data_dir, database_url, **overrides))
+    context = AppContext.open(make_settings(data_dir, database_url, **overrides))
     if demo:
-        services.load_demo()
-    with TestClient(create_app(services=services), raise_server_exceptions=False) as client:
+        load_demo(sessions=context.resources.sessions, registry=context.resources.registry)
+    with TestClient(create_app(context=context), raise_server_exceptions=False) as client:
         yield client
+
+
+def context_of(client: TestClient) -> AppContext:
+    """The context the client's app runs on."""
+    context: AppContext = client.app.state.context  # type: ignore[attr-defined]
+    return context
+
+
+def add_staff(context: AppContext, name: str, password: str, role: Role) -> User:
+    """A staff account made directly in the context's database."""
+    return add_account(name, password, role, sessions=context.resources.sessions, actor="test")
+
+
+def worker_for(context: AppContext) -> Worker:
+    """An OCR worker on the context's database and blobs."""
+    resources = context.resources
+    return Worker(resources.sessions, resources.blobs, OcrOptions(), resources.job_policy)

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.services import Services
+from api.context import AppContext
 from archive.users import Role
-from tests.app_client import make_client
+from tests.app_client import add_staff, make_client
+from usecases.staff import check_audit_log
 
 PASSWORD = "correct horse battery"
 
@@ -25,8 +26,8 @@ def request_body(name: str = "Nguyễn Văn Thành", **person: Any) -> dict[str,
 @pytest.fixture
 def client(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
     with make_client(tmp_path / "data", database_url) as client:
-        services: Services = client.app.state.services  # type: ignore[attr-defined]
-        services.create_user("officer", PASSWORD, Role.OFFICER)
+        context: AppContext = client.app.state.context  # type: ignore[attr-defined]
+        add_staff(context, "officer", PASSWORD, Role.OFFICER)
         yield client
 
 
@@ -64,8 +65,8 @@ def test_a_secret_never_unlocks_another_request(client: TestClient) -> None:
 
 
 def test_officers_review_requests_in_order(client: TestClient) -> None:
-    services: Services = client.app.state.services  # type: ignore[attr-defined]
-    before = services.verify_audit_log().entries
+    context: AppContext = client.app.state.context  # type: ignore[attr-defined]
+    before = check_audit_log(sessions=context.resources.sessions).entries
     created = client.post("/api/v1/requests", json=request_body()).json()
     code, headers = created["tracking_code"], officer(client)
     queue = client.get("/api/v1/requests", params={"status": "submitted"}, headers=headers).json()
@@ -79,7 +80,7 @@ def test_officers_review_requests_in_order(client: TestClient) -> None:
         assert moved.json()["status"] == step
     family = client.get(f"/api/v1/requests/{code}", headers={"X-Request-Secret": created["secret"]}).json()
     assert family["status"] == "approved"
-    audit = services.verify_audit_log()
+    audit = check_audit_log(sessions=context.resources.sessions)
     assert audit.intact
     assert audit.entries == before + 3, "submitted, in review, approved"
 

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.services import Services
+from api.context import AppContext
 from archive.models import Scan
 from archive.pages import store_page
 from ocr.model import OcrPage, OcrWord
 from tests.app_client import make_client
+from usecases.persons import import_person_lines
 
 PERSONS = [
     {"id": "hn-1972-0042", "full_name": "Nguyễn Văn Thành", "birth_year": 1950,
@@ -38,18 +39,18 @@ def words_of(text: str) -> list[OcrWord]:
 @pytest.fixture
 def client(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
     with make_client(tmp_path / "data", database_url) as client:
-        services: Services = client.app.state.services  # type: ignore[attr-defined]
+        context: AppContext = client.app.state.context  # type: ignore[attr-defined]
         lines = "\n".join(json.dumps(person, ensure_ascii=False) for person in PERSONS)
-        services.import_persons(io.BytesIO(lines.encode()))
+        import_person_lines(io.BytesIO(lines.encode()), sessions=context.resources.sessions, actor="test")
         text = "Đồng chí Nguyễn Vǎn Thànk hy sinh"
-        with services.sessions.begin() as session:
+        with context.resources.sessions.begin() as session:
             scan = Scan(sha256="ab" * 32, filename="notice.png", media_type="image/png", size=1,
                         page_count=1)
             session.add(scan)
             session.flush()
             store_page(session, scan.id, OcrPage(number=1, text=text, confidence=0.9, rotation=0, skew=0.0,
                                                  words=words_of(text), width=400, height=100), None)
-        services.publish_changes()
+        context.resources.publish_changes()
         yield client
 
 

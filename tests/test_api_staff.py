@@ -14,13 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from api.auth import PERMISSIONS, Action
-from api.services import Services
-from archive.users import Role
-from archive.worker import Worker
+from archive.users import PERMISSIONS, Action, Role
 from bench.synth import make_page
-from ocr.options import OcrOptions
-from tests.app_client import make_client
+from tests.app_client import add_staff, context_of, make_client, worker_for
 
 PASSWORD = "correct horse battery"
 
@@ -35,15 +31,10 @@ def png(seed: int = 1, dpi: int = 200) -> bytes:
 @pytest.fixture
 def client(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
     with make_client(tmp_path / "data", database_url, max_upload_bytes=5_000_000) as client:
-        services = services_of(client)
+        context = context_of(client)
         for role in Role:
-            services.create_user(role.value, PASSWORD, role)
+            add_staff(context, role.value, PASSWORD, role)
         yield client
-
-
-def services_of(client: TestClient) -> Services:
-    services: Services = client.app.state.services  # type: ignore[attr-defined]
-    return services
 
 
 def token(client: TestClient, name: str, password: str = PASSWORD) -> str:
@@ -146,8 +137,8 @@ def test_upload_read_and_follow_a_scan(client: TestClient) -> None:
     job = client.get(f"/api/v1/jobs/{scan['job_id']}", headers=headers).json()
     assert (job["state"], job["progress"], job["error"]) == ("queued", 0.0, None)
 
-    services = services_of(client)
-    Worker(services.sessions, services.blobs, OcrOptions(), services.job_policy).run(
+    context = context_of(client)
+    worker_for(context).run(
         threading.Event(), exit_when_idle=True)
     job = client.get(f"/api/v1/jobs/{scan['job_id']}", headers=headers).json()
     assert (job["state"], job["progress"]) == ("done", 1.0)
@@ -173,7 +164,7 @@ def test_a_bad_file_among_good_ones_stores_nothing(client: TestClient) -> None:
         ("file", ("letter.pdf", b"%PDF-1.4 broken", "application/pdf"))])
     assert response.status_code == 422
     assert "letter.pdf" in response.json()["detail"]
-    with services_of(client).sessions() as session:
+    with context_of(client).resources.sessions() as session:
         from sqlalchemy import func, select
 
         from archive.models import Scan

@@ -129,7 +129,7 @@ def test_schema_head_constant_matches_the_migration_scripts() -> None:
     from archive import migrate
 
     config = Config()
-    config.set_main_option("script_location", str(migrate._MIGRATIONS))
+    config.set_main_option("script_location", str(migrate.MIGRATIONS_DIR))
     assert ScriptDirectory.from_config(config).get_current_head() == migrate.SCHEMA_HEAD
 
 

@@ -16,9 +16,10 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from bench.synth import make_page
-from tests.browser import browser_page, chromium_path, live_server
+from tests.browser import browser_page, chromium_path
 from tests.cli_runner import Cli
 from tests.conftest import skip_or_fail
+from tests.live_server import live_server
 
 pytestmark = pytest.mark.browser
 PASSWORD = "mật khẩu đủ dài 2026"

@@ -22,18 +22,17 @@ from sqlalchemy import select
 
 from archive.models import AuditEntry, Extract
 from archive.users import Role
-from archive.worker import Worker
 from extracts.keys import import_office_key, office_key
 from extracts.render import vietnamese_date
 from extracts.sign import sign_pdf
 from extracts.verify import check_pdf
-from ocr.options import OcrOptions
-from tests.app_client import make_client
+from tests.app_client import add_staff, context_of, make_client, worker_for
 from tests.cli_runner import Cli
 from tests.conftest import skip_or_fail
 from tests.java_tools import PdfaValidator, java_problem
-from tests.test_api_staff import PASSWORD, as_role, png, services_of
+from tests.test_api_staff import PASSWORD, as_role, png
 from tests.test_web_pages import csrf, sign_in
+from usecases.staff import check_audit_log
 
 PERSON = {"id": "hn-1972-0042", "full_name": "Nguyễn Văn Thành", "birth_year": 1950,
           "hometown": "xã Quỳnh Lưu, tỉnh Nghệ An", "rank": "Hạ sĩ", "unit_text": "c2 d5 e88 f308",
@@ -74,21 +73,21 @@ def client(tmp_path: Path, pdfa: PdfaValidator | None) -> Iterator[TestClient]:
     Every extract the test issued is then validated by veraPDF as PDF/A-2b.
     """
     with make_client(tmp_path / "data") as client:
-        services = services_of(client)
+        context = context_of(client)
         for role in Role:
-            services.create_user(role.value, PASSWORD, role)
+            add_staff(context, role.value, PASSWORD, role)
         uploaded = client.post("/api/v1/scans", headers=as_role(client, Role.ARCHIVIST),
                                files={"file": ("giấy báo tử.png", png(5, dpi=100), "image/png")})
         assert uploaded.status_code == 202
-        Worker(services.sessions, services.blobs, OcrOptions(), services.job_policy).run(
+        worker_for(context).run(
             threading.Event(), exit_when_idle=True)
         stored = client.post("/api/v1/persons", json=PERSON, headers=as_role(client, Role.OFFICER))
         assert stored.status_code == 201
         yield client
-        with services.sessions() as session:
+        with context.resources.sessions() as session:
             issued = session.execute(select(Extract.serial, Extract.pdf_sha256)).all()
         for serial, sha256 in issued:
-            failures = pdfa_failures(pdfa, services.blobs.read(sha256), tmp_path)
+            failures = pdfa_failures(pdfa, context.resources.blobs.read(sha256), tmp_path)
             if failures:
                 pytest.fail(f"extract {serial} is not PDF/A-2b, veraPDF: {failures}")
 
@@ -148,10 +147,10 @@ def test_request_review_approve_issue_download_verify(client: TestClient) -> Non
     again = client.post(f"/api/v1/requests/{code}/extract", json={"person_id": PERSON["id"]},
                         headers=as_role(client, Role.OFFICER))
     assert again.status_code == 409
-    services = services_of(client)
-    report = services.verify_audit_log()
+    context = context_of(client)
+    report = check_audit_log(sessions=context.resources.sessions)
     assert report.intact
-    with services.sessions() as session:
+    with context.resources.sessions() as session:
         actions = [entry.action for entry in session.query(AuditEntry).order_by(AuditEntry.seq)]
     assert actions.count("extract.issue") == 1
     assert actions.count("extract.download") == 2
@@ -181,7 +180,7 @@ def test_the_issued_pdf_is_pdfa_signed_and_says_who_where_and_which_unit(
     for expected in ("Nguyễn Văn Thành", "Trung đoàn 88", "Sư đoàn 308", serial, "xã Quỳnh Lưu, tỉnh Nghệ An",
                      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Chiến dịch Trị Thiên", "giấy báo tử.png"):
         assert expected in text, expected
-    check = check_pdf(pdf, services_of(client).extracts.office_key.trusted_certificates())
+    check = check_pdf(pdf, context_of(client).extracts.office_key.trusted_certificates())
     assert (check.intact, check.trusted, check.serial, check.problem) == (True, True, serial, None)
 
 
@@ -267,7 +266,7 @@ def test_a_revoked_extract_is_replaced_by_a_corrected_one(client: TestClient) ->
     assert client.post(f"/api/v1/extracts/{first}/revoke", json={"reason": "once more"},
                        headers=officer).status_code == 409
     assert client.get(f"/api/v1/requests/{code}", headers=family).json()["status"] == "issued"
-    with services_of(client).sessions() as session:
+    with context_of(client).resources.sessions() as session:
         moves = [json.loads(entry.details) for entry in session.query(AuditEntry).filter(
             AuditEntry.subject == f"request:{code}", AuditEntry.action == "request.transition")]
     assert {"from": "issued", "to": "approved", "note": f"{first} revoked: sai năm sinh"} in moves
@@ -298,7 +297,7 @@ def test_an_unverified_mapping_blocks_the_extract(client: TestClient) -> None:
 def test_a_pdf_signed_by_another_office_is_not_valid(client: TestClient, tmp_path: Path) -> None:
     code, secret = approved_request(client)
     serial = issue(client, code)
-    services = services_of(client)
+    context = context_of(client)
     stranger = office_key(tmp_path / "elsewhere", "Cơ quan khác")
     pdf = download(client, serial, secret)
     unsigned = pdf[:pdf.index(b"%%EOF") + 5]  # the document as rendered, before the office signed it
@@ -306,20 +305,20 @@ def test_a_pdf_signed_by_another_office_is_not_valid(client: TestClient, tmp_pat
     result = verify(client, forged)
     assert result["valid"] is False
     assert result["serial"] == serial
-    assert check_pdf(forged, services.extracts.office_key.trusted_certificates()).trusted is False
+    assert check_pdf(forged, context.extracts.office_key.trusted_certificates()).trusted is False
 
 
 def test_an_imported_office_key_signs_from_then_on_and_old_extracts_still_verify(
         client: TestClient, tmp_path: Path) -> None:
     code, secret = approved_request(client)
     old = download(client, issue(client, code), secret)
-    services = services_of(client)
-    assert oct(services.extracts.office_key.key_path.stat().st_mode & 0o777) == "0o600"
+    context = context_of(client)
+    assert oct(context.extracts.office_key.key_path.stat().st_mode & 0o777) == "0o600"
     source = office_key(tmp_path / "real", "Sở Nội vụ tỉnh Nghệ An")
     with pytest.raises(Exception, match="does not belong"):
-        import_office_key(services.settings.data_dir, source.key_path.read_bytes(),
-                          services.extracts.office_key.cert_path.read_bytes())
-    import_office_key(services.settings.data_dir, source.key_path.read_bytes(), source.cert_path.read_bytes())
+        import_office_key(context.settings.data_dir, source.key_path.read_bytes(),
+                          context.extracts.office_key.cert_path.read_bytes())
+    import_office_key(context.settings.data_dir, source.key_path.read_bytes(), source.cert_path.read_bytes())
     assert verify(client, old)["valid"] is True
     second, second_secret = approved_request(client)
     new = download(client, issue(client, second), second_secret)
@@ -340,10 +339,11 @@ def test_the_pages_issue_deliver_and_verify_an_extract(client: TestClient) -> No
     sign_in(client, Role.OFFICER)
     item = client.get(f"/queue/{code}")
     assert "Ký số và cấp" in item.text
-    entries = services_of(client).verify_audit_log().entries
+    sessions = context_of(client).resources.sessions
+    entries = check_audit_log(sessions=sessions).entries
     preview = client.get(f"/queue/{code}/extract/preview", params={"person_id": PERSON["id"]})
     assert preview.status_code == 200
-    assert services_of(client).verify_audit_log().entries == entries, "a GET writes nothing"
+    assert check_audit_log(sessions=sessions).entries == entries, "a GET writes nothing"
     assert "TRÍCH LỤC HỒ SƠ LIỆT SĨ" in preview.text
     assert "TL-XEM-TRUOC" in preview.text
     blocked = client.post(f"/queue/{code}/extract", data={"person_id": "nobody", "csrf_token": csrf(client)})

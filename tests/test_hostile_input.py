@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -21,10 +22,12 @@ from archive.blobs import safe_filename
 from archive.users import Role
 from decoder.errors import InvalidInputError
 from decoder.untrusted import forbidden_character, is_ascii_digits, parse_json
-from tests.app_client import make_client
+from tests.app_client import add_staff, context_of, make_client
 from tests.test_api_requests import request_body
-from tests.test_api_staff import PASSWORD, services_of
+from tests.test_api_staff import PASSWORD
 from tests.test_web_pages import csrf
+from usecases.persons import import_person_lines
+from usecases.registry import decode_text
 
 NUL = "\x00"
 
@@ -32,9 +35,9 @@ NUL = "\x00"
 @pytest.fixture
 def client(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
     with make_client(tmp_path / "data", database_url) as client:
-        services = services_of(client)
+        context = context_of(client)
         for role in Role:
-            services.create_user(role.value, PASSWORD, role)
+            add_staff(context, role.value, PASSWORD, role)
         yield client
 
 
@@ -112,10 +115,11 @@ def test_registry_json_built_to_crash_the_parser_is_a_4xx(client: TestClient) ->
 
 
 def test_persons_import_refuses_bad_lines_and_keeps_the_good_ones(client: TestClient) -> None:
-    services = services_of(client)
+    context = context_of(client)
     lines = [json.dumps({"full_name": "Lê Văn An"}), json.dumps({"full_name": f"Lê{NUL}Văn"}),
              "[" * 5000, json.dumps({"full_name": "Lê Văn Ba", "sources": [{"scan": "²", "page": 1}]})]
-    report = services.import_persons(io.BytesIO("\n".join(lines).encode()), actor="test")
+    report = import_person_lines(io.BytesIO("\n".join(lines).encode()), sessions=context.resources.sessions,
+                                 actor="test")
     assert (report.created, len(report.problems)) == (2, 2), report.problems
     assert "U+0000" in report.problems[0][1]
     assert "nests deeper" in report.problems[1][1]
@@ -148,7 +152,9 @@ def test_every_route_refuses_forbidden_text_before_its_handler(tmp_path: Path) -
 def test_decoded_csv_never_hands_a_spreadsheet_a_formula(client: TestClient) -> None:
     hostile = ('text,date,=cmd\n"=HYPERLINK(""http://evil.example"",""x"")",1972,@SUM(A1)\n'
                '+c2 d5 e88 f308,1972-07,-1\n"\tc2",,ok\n')
-    written, _ = decode_rows(io.StringIO(hostile), "hostile.csv", services_of(client))
+    context = context_of(client)
+    decode = partial(decode_text, registry=context.resources.registry, max_chars=20_000)
+    written, _ = decode_rows(io.StringIO(hostile), "hostile.csv", decode, max_rows=100)
     rows = list(csv.reader(io.StringIO(written)))
     assert rows[0][:3] == ["text", "date", "'=cmd"]
     assert rows[1][0].startswith("'=HYPERLINK")

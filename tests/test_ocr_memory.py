@@ -18,7 +18,7 @@ import ocr.pipeline
 from ocr.errors import TooLargeError
 from ocr.loading import GreyImage
 from ocr.options import OcrOptions
-from ocr.pipeline import _Deadline, _recognise
+from ocr.pipeline import Deadline, recognise_cleaned
 from ocr.preprocess import MAX_UPSCALE, PageContext, TableGrid, rotate_page, upscale_low_resolution
 from ocr.runner import process_page
 from ocr.tesseract import RawWord
@@ -97,5 +97,5 @@ def test_a_table_too_large_to_stack_by_columns_is_read_as_sparse_text(
         return []
 
     monkeypatch.setattr(ocr.pipeline, "recognise_words", recognise)
-    _recognise(context, OcrOptions(max_pixels=LIMIT), _Deadline.start(60))
+    recognise_cleaned(context, OcrOptions(max_pixels=LIMIT), Deadline.start(60))
     assert calls == [(image.size, 11)]

@@ -17,13 +17,13 @@ from ocr.errors import EngineError
 from ocr.loading import SourcePage
 from ocr.options import OcrOptions
 from ocr.pipeline import (
-    _best_orientation,
-    _Deadline,
-    _recognise,
-    _side_by_side_columns,
-    _thinner_ink,
+    Deadline,
+    best_orientation,
     ocr_page,
     preprocess_page,
+    recognise_cleaned,
+    side_by_side_columns,
+    thinner_ink,
 )
 from ocr.runner import ocr_files
 from ocr.tesseract import RawWord
@@ -119,9 +119,9 @@ def test_retries_stop_at_the_pages_time_limit_and_keep_what_was_read() -> None:
     page = make_page(51)
     context = preprocess_page(SourcePage(1, page.image, page.dpi), OPTIONS)
     first = [RawWord("Giấy", 0.5, (0, 0, 10, 10), (1, 1, 1))]
-    spent = _Deadline(limit_s=60, end=time.monotonic())
-    assert _thinner_ink(context, first, OPTIONS, spent) == first
-    assert _best_orientation(context, first, OPTIONS, spent) == first
+    spent = Deadline(limit_s=60, end=time.monotonic())
+    assert thinner_ink(context, first, OPTIONS, spent) == first
+    assert best_orientation(context, first, OPTIONS, spent) == first
     assert [step.detail.endswith("stopped at the page's time limit") for step in context.steps[-2:]] == [
         True, True]
     assert context.rotation == 0
@@ -155,7 +155,7 @@ def test_hocr_and_alto_carry_the_words_and_boxes() -> None:
 
 
 def test_noise_lines_and_scraps_are_left_out() -> None:
-    from ocr.pipeline import _drop_noise_words
+    from ocr.pipeline import drop_noise_words
     from ocr.preprocess import PageContext
     from ocr.tesseract import RawWord
 
@@ -166,7 +166,7 @@ def test_noise_lines_and_scraps_are_left_out() -> None:
            word("Nơi", 0.95, 2), word("hy", 0.9, 2), word("sinh", 0.93, 2), word("ậ", 0.16, 2),
            word("Mờ", 0.4, 3), word("nhạt", 0.45, 3)]
     context = PageContext(image=np.zeros((10, 10), np.uint8), dpi=300)
-    kept = [w.text for w in _drop_noise_words(raw, context)]
+    kept = [w.text for w in drop_noise_words(raw, context)]
     assert kept == ["Nơi", "hy", "sinh", "Mờ", "nhạt"]
     assert context.steps[-1].detail == "left out 4 noise words"
 
@@ -218,7 +218,7 @@ def test_an_unruled_list_read_as_side_by_side_columns_is_put_back_in_rows() -> N
                      degradation=Degradation(skew=-4.4, noise=15.0, uneven_light=0.7, stains=1,
                                              jpeg_quality=50))
     context = preprocess_page(SourcePage(1, page.image, page.dpi), OPTIONS)
-    assert _side_by_side_columns(_recognise(context, OPTIONS, _Deadline.start(60)))
+    assert side_by_side_columns(recognise_cleaned(context, OPTIONS, Deadline.start(60)))
     result = ocr_page(SourcePage(1, page.image, page.dpi), OPTIONS)
     lines = result.text.splitlines()
     # Every row is one line (name and unit together), and the rows keep their order.
@@ -248,11 +248,11 @@ def _block(number: int, left: int, words_per_line: int) -> list[RawWord]:
 
 
 def test_only_blocks_of_short_lines_level_with_each_other_read_as_a_table() -> None:
-    assert _side_by_side_columns(_block(1, 0, 4) + _block(2, 600, 2))
-    assert not _side_by_side_columns(_block(1, 0, 10) + _block(2, 700, 10))  # prose in two columns
+    assert side_by_side_columns(_block(1, 0, 4) + _block(2, 600, 2))
+    assert not side_by_side_columns(_block(1, 0, 10) + _block(2, 700, 10))  # prose in two columns
     stacked = _block(1, 0, 3) + [replace(w, box=(w.box[0], w.box[1] + 600, *w.box[2:]))
                                  for w in _block(2, 0, 3)]
-    assert not _side_by_side_columns(stacked)
+    assert not side_by_side_columns(stacked)
 
 
 def test_a_noisy_letter_is_not_taken_for_a_table() -> None:

@@ -17,31 +17,34 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
 from api.app import create_app
-from api.services import Services
+from api.context import AppContext
 from api.settings import Settings
 from archive.users import Role
+from tests.app_client import add_staff
+from usecases.registry import load_demo
+from usecases.staff import accounts
 
 FUZZ_ADMIN = "fuzz-admin"
 
 
 @pytest.fixture
-def fuzzed_services(tmp_path: Path, database_url: str) -> Iterator[Services]:
+def fuzzed_services(tmp_path: Path, database_url: str) -> Iterator[AppContext]:
     """The demo registry and an administrator, on SQLite and on PostgreSQL."""
-    services = Services(Settings(data_dir=tmp_path / "data", database_url=database_url))
-    services.load_demo()
-    services.create_user(FUZZ_ADMIN, "a long fuzzing password", Role.ADMIN)
-    yield services
-    services.close()
+    context = AppContext.open(Settings(data_dir=tmp_path / "data", database_url=database_url))
+    load_demo(sessions=context.resources.sessions, registry=context.resources.registry)
+    add_staff(context, FUZZ_ADMIN, "a long fuzzing password", Role.ADMIN)
+    yield context
+    context.close()
 
 
-def admin_token(services: Services) -> str:
+def admin_token(context: AppContext) -> str:
     """A token for the administrator as the account is now (a fuzzed sign-out ends the last)."""
-    user = next(user for user in services.list_users() if user.username == FUZZ_ADMIN)
-    return services.token_signer.issue(user)
+    user = next(user for user in accounts(sessions=context.resources.sessions) if user.username == FUZZ_ADMIN)
+    return context.guards.token_signer.issue(user)
 
 
-def test_the_api_keeps_its_documented_promises(fuzzed_services: Services) -> None:
-    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(services=fuzzed_services,
+def test_the_api_keeps_its_documented_promises(fuzzed_services: AppContext) -> None:
+    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(context=fuzzed_services,
                                                                         publish_index=False))
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 20

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.services import Services, public_registry
+from api.context import AppContext
 from archive.public_registry import fact_sources, is_verified, ledger, public_document, sources
 from decoder.decode import decode
 from decoder.model import Level
@@ -19,6 +19,8 @@ from decoder.registry import Registry
 from decoder.registry_schema import RegistryDocument
 from decoder.registry_validation import validate_document
 from tests.app_client import make_client, make_settings
+from usecases.registry import decode_text, import_document, load_demo, load_public
+from usecases.resources import Resources
 
 DEMO_MAILBOXES = {"47120 HN", "52418 TB", "61275 QT", "38112 HB", "74013 TN", "20933 LS", "83526 KT"}
 
@@ -124,37 +126,45 @@ def _write(path: Path, document: RegistryDocument) -> Path:
 
 
 @pytest.fixture
-def services(tmp_path: Path, database_url: str) -> Iterator[Services]:
-    services = Services(make_settings(tmp_path / "data", database_url))
-    yield services
-    services.close()
+def resources(tmp_path: Path, database_url: str) -> Iterator[Resources]:
+    context = AppContext.open(make_settings(tmp_path / "data", database_url))
+    yield context.resources
+    context.close()
 
 
-def test_an_office_registry_imported_afterwards_overrides_and_extends(services: Services) -> None:
-    assert services.load_public().created == len(public_registry().units)
+def best_unit(resources: Resources, text: str, date: str) -> str | None:
+    """The id of the first candidate for ``text`` at ``date``, or None."""
+    candidates = decode_text(text, date, registry=resources.registry, max_chars=20_000).candidates
+    return candidates[0].unit_id if candidates else None
+
+
+def test_an_office_registry_imported_afterwards_overrides_and_extends(resources: Resources) -> None:
+    where = {"sessions": resources.sessions, "registry": resources.registry}
+    assert load_public(**where).created == len(public_document().units)
     own = RegistryDocument.model_validate({"units": [
         {"id": "f9", "level": "division", "number": "9", "name": "Sư đoàn 9 (sổ của phòng)"},
         {"id": "f9-e3", "level": "regiment", "number": "3", "name": "Trung đoàn 3",
          "parents": [{"unit": "f9", "from": "1965-09-02", "to": None}]},
     ]})
-    report = services.import_registry(own)
+    report = import_document(own, actor="officer", **where)
     assert (report.created, report.updated) == (1, 1)
-    best = services.decode("e3 f9", "1970").candidates[0]
+    best = decode_text("e3 f9", "1970", registry=resources.registry, max_chars=20_000).candidates[0]
     assert best.unit_id == "f9-e3"
     assert best.path[-2:] == ["Sư đoàn 9 (sổ của phòng)", "Trung đoàn 3"]
-    assert services.decode("Công trường 9", "1970").candidates == []  # the office's f9 has no cover name
-    assert services.decode("e141 f7", "1970").candidates[0].unit_id == "f312-e141"  # untouched
-    again = services.load_public()  # loading the public file again puts its f9 back, nothing else
+    assert best_unit(resources, "Công trường 9", "1970") is None  # the office's f9 has no cover name
+    assert best_unit(resources, "e141 f7", "1970") == "f312-e141"  # untouched
+    again = load_public(**where)  # loading the public file again puts its f9 back, nothing else
     assert (again.created, again.updated) == (0, 1)
-    assert services.decode("Công trường 9", "1970").candidates[0].unit_id == "f9"
+    assert best_unit(resources, "Công trường 9", "1970") == "f9"
 
 
-def test_the_demo_is_the_public_registry_with_the_demo_units_on_top(services: Services) -> None:
-    first = services.load_demo()
-    assert first.created == len(public_registry().units)
-    assert services.load_demo().unchanged == first.created  # idempotent
-    assert services.decode("Hòm thư 47120 HN", "1974").candidates[0].unit_id == "f304-e66"
-    assert services.decode("F341", "1975").candidates[0].unit_id == "f341"
+def test_the_demo_is_the_public_registry_with_the_demo_units_on_top(resources: Resources) -> None:
+    first = load_demo(sessions=resources.sessions, registry=resources.registry)
+    assert first.created == len(public_document().units)
+    again = load_demo(sessions=resources.sessions, registry=resources.registry)
+    assert again.unchanged == first.created  # idempotent
+    assert best_unit(resources, "Hòm thư 47120 HN", "1974") == "f304-e66"
+    assert best_unit(resources, "F341", "1975") == "f341"
 
 
 @pytest.fixture

@@ -8,19 +8,20 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.auth import SESSION_COOKIE
+from api.security import SESSION_COOKIE
 from archive.users import Role
-from tests.app_client import make_client
-from tests.test_api_staff import PASSWORD, services_of
+from tests.app_client import add_staff, context_of, make_client
+from tests.test_api_staff import PASSWORD
 from tests.test_web_pages import csrf, sign_in
+from usecases.staff import set_account_active
 
 
 @pytest.fixture
 def client(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
     with make_client(tmp_path / "data", database_url) as client:
-        services = services_of(client)
-        services.create_user("officer", PASSWORD, Role.OFFICER)
-        services.create_user("admin", PASSWORD, Role.ADMIN)
+        context = context_of(client)
+        add_staff(context, "officer", PASSWORD, Role.OFFICER)
+        add_staff(context, "admin", PASSWORD, Role.ADMIN)
         yield client
 
 
@@ -58,9 +59,9 @@ def test_signing_out_ends_the_cookie_and_every_token(client: TestClient) -> None
 
 def test_a_disabled_then_enabled_account_does_not_revive_its_old_tokens(client: TestClient) -> None:
     old = token(client)
-    services = services_of(client)
-    services.set_user_active("officer", False, actor="admin")
+    context = context_of(client)
+    set_account_active("officer", False, actor="admin", sessions=context.resources.sessions)
     assert not works(client, old)
-    services.set_user_active("officer", True, actor="admin")
+    set_account_active("officer", True, actor="admin", sessions=context.resources.sessions)
     assert not works(client, old), "enabling the account again does not bring back its old tokens"
     assert works(client, token(client))

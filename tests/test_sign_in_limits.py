@@ -10,12 +10,12 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from api.auth import SignInDelay
+from api.security import SignInDelay
 from archive.users import Role
-from tests.app_client import make_client
-from tests.browser import live_server
+from tests.app_client import add_staff, context_of, make_client
+from tests.live_server import live_server
 from tests.test_api_requests import request_body
-from tests.test_api_staff import PASSWORD, services_of
+from tests.test_api_staff import PASSWORD
 
 
 def tries_until_refused(base: str, tries: int = 12) -> int | None:
@@ -54,17 +54,17 @@ def test_the_sign_in_delay_grows_with_failures_and_forgets_them() -> None:
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
     with make_client(tmp_path / "data") as client:
-        services = services_of(client)
-        services.create_user("officer", PASSWORD, Role.OFFICER)
-        services.sign_in_delay.longest_s = 0.05
+        context = context_of(client)
+        add_staff(context, "officer", PASSWORD, Role.OFFICER)
+        context.guards.sign_in_delay.longest_s = 0.05
         yield client
 
 
 def test_many_failures_on_a_name_never_lock_out_its_owner(client: TestClient) -> None:
-    services = services_of(client)
+    context = context_of(client)
     for _ in range(50):  # guesses from many other addresses
-        services.sign_in_delay.failed("officer")
-    assert services.sign_in_delay.wait_s("officer") > 0
+        context.guards.sign_in_delay.failed("officer")
+    assert context.guards.sign_in_delay.wait_s("officer") > 0
     owner = client.post("/api/v1/auth/token", data={"username": "officer", "password": PASSWORD})
     assert owner.status_code == 200, owner.text
 

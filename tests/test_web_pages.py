@@ -14,15 +14,13 @@ from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from api.auth import CSRF_COOKIE, SESSION_COOKIE
+from api.security import CSRF_COOKIE, SESSION_COOKIE
 from api.web.i18n import LOCALE_DIR
 from api.web.map import HEIGHT, WIDTH, event_points, project
 from api.web.navigation import safe_next
 from archive.users import Role
-from archive.worker import Worker
-from ocr.options import OcrOptions
-from tests.app_client import make_client
-from tests.test_api_staff import PASSWORD, png, services_of
+from tests.app_client import add_staff, context_of, make_client, worker_for
+from tests.test_api_staff import PASSWORD, png
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 ESCAPED = "&lt;script&gt;alert("
@@ -33,9 +31,9 @@ PUBLIC_PAGES = ["/", "/decode", "/decode?text=c2+d5+e88+f308&date=1972-07", "/un
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
     with make_client(tmp_path / "data", max_upload_bytes=3_000_000) as client:
-        services = services_of(client)
+        context = context_of(client)
         for role in Role:
-            services.create_user(role.value, PASSWORD, role)
+            add_staff(context, role.value, PASSWORD, role)
         yield client
 
 
@@ -186,7 +184,7 @@ def test_forms_and_cookie_api_calls_need_the_csrf_token(client: TestClient) -> N
 
 def test_every_page_escapes_what_people_typed(client: TestClient) -> None:
     assert injected_markup(f"<p>{XSS}</p>") == ["script alert", "img onerror", "img src=x"]
-    services = services_of(client)
+    context = context_of(client)
     code = submit_request(client, full_name=XSS[:200], requester_name=XSS[:200], contact=XSS[:200],
                           relation=XSS[:100], hometown=XSS[:200], unit_text=XSS[:200], death_place=XSS[:200],
                           note=XSS)
@@ -195,7 +193,7 @@ def test_every_page_escapes_what_people_typed(client: TestClient) -> None:
     uploaded = client.post("/upload", data={"csrf_token": token, "collection": XSS[:200]},
                            files={"file": (f"{XSS}.png", png(4, dpi=100), "image/png")})
     assert uploaded.status_code == 200, uploaded.text
-    services.create_user("writer", PASSWORD, Role.ARCHIVIST)
+    add_staff(context, "writer", PASSWORD, Role.ARCHIVIST)
     pages = [f"/queue/{code}", "/queue", "/upload", "/scans", "/scans/1",
              f"/search?q={XSS}", f"/decode?text={XSS}", "/admin/users"]
     for path in pages:
@@ -324,12 +322,12 @@ def test_uploads_through_the_form_refuse_bad_files_and_keep_nothing(client: Test
 
 
 def test_an_archivist_corrects_a_page_and_search_finds_the_correction(client: TestClient) -> None:
-    services = services_of(client)
+    context = context_of(client)
     sign_in(client, Role.ARCHIVIST)
     accepted = client.post("/api/v1/scans", files={"file": ("p.png", png(6, dpi=100), "image/png")},
                            headers={"X-CSRF-Token": csrf(client)})
     assert accepted.status_code == 202
-    Worker(services.sessions, services.blobs, OcrOptions(), services.job_policy).run_one()
+    worker_for(context).run_one()
     viewer = client.get("/scans/1/pages/1")
     assert viewer.status_code == 200
     assert viewer.text.count('class="word') > 10
@@ -339,7 +337,7 @@ def test_an_archivist_corrects_a_page_and_search_finds_the_correction(client: Te
     assert saved.status_code == 303
     hits = client.get("/api/v1/search", params={"q": "quỳnh lưu", "type": "page"}).json()["hits"]
     assert [hit["scan_id"] for hit in hits] == [1]
-    services.create_user("reader", PASSWORD, Role.OFFICER)
+    add_staff(context, "reader", PASSWORD, Role.OFFICER)
     client.cookies.clear()
     sign_in(client, Role.OFFICER)
     refused = client.post("/scans/1/pages/1/text", data={"text": "x", "csrf_token": csrf(client)})

@@ -8,12 +8,14 @@ from fastapi import Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from api.auth import CurrentUser, UnauthorizedError, check_sign_in
-from api.deps import ServicesDep
+from api.deps import CurrentUser, GuardsDep, ResourcesDep, check_sign_in
 from api.guarded_route import guarded_router
 from api.responses import AUTH_RESPONSES
+from api.security import UnauthorizedError
+from usecases.staff import sign_out
 
 router = guarded_router(prefix="/api/v1", tags=["auth"])
+
 
 class TokenPublic(BaseModel):
     """``{"access_token": …, "token_type": "bearer"}``."""
@@ -24,19 +26,19 @@ class TokenPublic(BaseModel):
 
 @router.post("/auth/token", response_model=TokenPublic, responses=AUTH_RESPONSES)
 async def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request,
-                services: ServicesDep) -> TokenPublic:
+                guards: GuardsDep) -> TokenPublic:
     """Exchange a staff name and password for a bearer token (valid 12 hours). Ten tries in
     five minutes from one address; a name that keeps failing is answered more slowly."""
-    user = await check_sign_in(services, request, form.username, form.password)
+    user = await check_sign_in(request, form.username, form.password)
     if user is None:
         raise UnauthorizedError("The name or the password is wrong.")
-    return TokenPublic(access_token=services.token_signer.issue(user))
+    return TokenPublic(access_token=guards.token_signer.issue(user))
 
 
 @router.post("/auth/logout", status_code=204, responses=AUTH_RESPONSES)
-def logout(services: ServicesDep, user: CurrentUser) -> Response:
+def logout(resources: ResourcesDep, user: CurrentUser) -> Response:
     """End every token and browser session of the signed-in account."""
     if user is None:
         raise UnauthorizedError("Sign in first: this needs a staff token.")
-    services.end_sessions(user.id, actor=user.username)
+    sign_out(user.id, sessions=resources.sessions, actor=user.username)
     return Response(status_code=204)

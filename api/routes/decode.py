@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Response
 
-from api.deps import ServicesDep
+from api.deps import DecoderDep
 from api.guarded_route import guarded_router
 from api.responses import ERROR_RESPONSES
 from api.schemas import (
@@ -35,7 +35,7 @@ Language = Annotated[str, Depends(reader_language)]
 
 
 @router.post("/decode", response_model=DecodePublic, responses=ERROR_RESPONSES)
-async def decode_one(body: DecodeRequest, services: ServicesDep, locale: Language) -> DecodePublic:
+async def decode_one(body: DecodeRequest, decode: DecoderDep, locale: Language) -> DecodePublic:
     """Decode the designations in one text at an optional date.
 
     ``reasons`` are sentences in the language ``Accept-Language`` prefers (``vi`` or
@@ -44,16 +44,16 @@ async def decode_one(body: DecodeRequest, services: ServicesDep, locale: Languag
     """
     # A decode takes a fraction of a millisecond: running it on the event loop is cheaper
     # than handing it to a thread (bench/api.py: about 940 against 800 requests/s).
-    return with_sentences(services.decode(body.text, body.date), locale)
+    return with_sentences(decode(body.text, body.date), locale)
 
 
 @router.post("/decode/batch", response_model=DecodeBatchPublic, responses=ERROR_RESPONSES)
-def decode_batch(body: DecodeBatchRequest, services: ServicesDep, locale: Language) -> DecodeBatchPublic:
+def decode_batch(body: DecodeBatchRequest, decode: DecoderDep, locale: Language) -> DecodeBatchPublic:
     """Decode up to 1,000 texts; a bad item gets its own error and the rest still decode."""
     results = []
     for item in body.items:
         try:
-            result = with_sentences(services.decode(item.text, item.date), locale)
+            result = with_sentences(decode(item.text, item.date), locale)
             results.append(DecodeBatchItem(result=result, error=None))
         except PhienhieuError as error:
             results.append(DecodeBatchItem(result=None, error=error.message))

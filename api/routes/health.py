@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from api.deps import ServicesDep
+from api.deps import ResourcesDep
 from api.guarded_route import guarded_router
 from api.schemas import HealthPublic
 from archive.errors import DatabaseUnavailableError
@@ -13,10 +13,10 @@ router = guarded_router(tags=["health"])
 
 
 @router.get("/healthz", response_model=HealthPublic, responses={503: {"description": "not ready"}})
-def healthz(services: ServicesDep) -> HealthPublic:
+def healthz(resources: ResourcesDep) -> HealthPublic:
     """``{"status": "ok"}`` when the service can answer."""
     try:
-        with services.engine.connect() as connection:
+        with resources.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as error:  # any driver failure means "not ready", never a 500
         raise DatabaseUnavailableError("The database is not reachable.") from error

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Header, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from api.auth import (
-    PERMISSIONS,
-    Action,
-    CurrentUser,
-    ForbiddenError,
-    UnauthorizedError,
-    client_address,
-    count_family_try,
-    require,
-)
-from api.deps import ServicesDep
+from api.deps import CurrentUser, GuardsDep, ResourcesDep, article, client_address, count_family_try, require
 from api.guarded_route import guarded_router
 from api.responses import AUTH_RESPONSES
+from api.security import ForbiddenError, UnauthorizedError
 from api.web.statuses import status_texts
 from archive.models import User
 from archive.requests import RequestCreate
-from archive.users import Role
+from archive.users import PERMISSIONS, Action, Role
+from usecases.requests import RequestView, decide_request, request_queue, view_request
+from usecases.requests import submit_request as record_request
 
 router = guarded_router(prefix="/api/v1", tags=["requests"])
 Status = Literal["submitted", "in_review", "approved", "rejected", "issued"]
@@ -60,17 +54,6 @@ class RequestPublic(BaseModel):
     created_at: datetime
     updated_at: datetime
 
-    @model_validator(mode="before")
-    @classmethod
-    def _status_in_words(cls, data: Any) -> Any:
-        """Add the status in every language's words to a request as the archive gives it."""
-        if isinstance(data, dict) and "status_text" not in data and "status" in data:
-            try:
-                return {**data, "status_text": status_texts(data["status"])}
-            except (ValueError, KeyError, TypeError):
-                return data  # an unknown status fails the field's own validation
-        return data
-
 
 class RequestList(BaseModel):
     """A page of the staff queue."""
@@ -88,42 +71,48 @@ class Transition(BaseModel):
     note: str = Field(default="", max_length=2000)
 
 
+def public(view: RequestView) -> RequestPublic:
+    """A request as the API shows it, its status also in words (Vietnamese and English)."""
+    return RequestPublic.model_validate(asdict(view) | {"status_text": status_texts(view.status)})
+
+
 @router.post("/requests", status_code=201, response_model=RequestCreated, responses=AUTH_RESPONSES)
-def submit_request(body: RequestCreate, request: Request, services: ServicesDep) -> RequestCreated:
+def submit_request(body: RequestCreate, request: Request, resources: ResourcesDep,
+                   guards: GuardsDep) -> RequestCreated:
     """A family asks for an extract, without an account."""
     address = client_address(request)
-    services.request_limiter.hit(f"address:{address}")
-    created = services.create_request(body)
+    guards.request_limiter.hit(f"address:{address}")
+    created = record_request(body, sessions=resources.sessions, blobs=resources.blobs)
     return RequestCreated(tracking_code=created.tracking_code, secret=created.secret)
 
 
 @router.get("/requests/{code}", response_model=RequestPublic, responses=AUTH_RESPONSES)
-def get_request(code: Code, request: Request, services: ServicesDep, user: CurrentUser,
+def get_request(code: Code, request: Request, resources: ResourcesDep, user: CurrentUser,
                 x_request_secret: Annotated[str | None, Header(max_length=200)] = None) -> RequestPublic:
     """A request, for its family (header ``X-Request-Secret``; ten tries in five minutes
     from one address) or for officers."""
     if x_request_secret is not None:
-        count_family_try(services, request)
-        return RequestPublic.model_validate(services.request_view(code, x_request_secret))
+        count_family_try(request)
+        return public(view_request(code, x_request_secret, sessions=resources.sessions))
     if user is None:
         raise UnauthorizedError("Give the request's secret in the X-Request-Secret header.")
     if Role(user.role) not in PERMISSIONS[Action.HANDLE_REQUESTS]:
-        raise ForbiddenError(f"A {user.role} may not {Action.HANDLE_REQUESTS.value}.")
-    return RequestPublic.model_validate(services.request_view(code, None))
+        raise ForbiddenError(f"{article(user.role)} {user.role} may not {Action.HANDLE_REQUESTS.value}.")
+    return public(view_request(code, None, sessions=resources.sessions))
 
 
 @router.get("/requests", response_model=RequestList, responses=AUTH_RESPONSES)
-def list_requests(services: ServicesDep, _: Annotated[User, require(Action.HANDLE_REQUESTS)],
+def list_requests(resources: ResourcesDep, _: Annotated[User, require(Action.HANDLE_REQUESTS)],
                   status: Status | None = None,
                   limit: Annotated[int, Query(ge=1, le=100)] = 20,
                   offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> RequestList:
     """The queue of requests, newest first."""
-    total, rows = services.list_requests(status, limit, offset)
-    return RequestList(total=total, requests=[RequestPublic.model_validate(row) for row in rows])
+    total, rows = request_queue(status, limit, offset, sessions=resources.sessions)
+    return RequestList(total=total, requests=[public(row) for row in rows])
 
 
 @router.post("/requests/{code}/transition", response_model=RequestPublic, responses=AUTH_RESPONSES)
-def transition(code: Code, body: Transition, services: ServicesDep,
+def transition(code: Code, body: Transition, resources: ResourcesDep,
                user: Annotated[User, require(Action.HANDLE_REQUESTS)]) -> RequestPublic:
     """Move a request: ``submitted -> in_review -> approved`` or ``rejected`` (409 otherwise)."""
-    return RequestPublic.model_validate(services.move_request(code, body.to, body.note, actor=user.username))
+    return public(decide_request(code, body.to, body.note, sessions=resources.sessions, actor=user.username))

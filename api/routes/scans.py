@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -9,12 +10,14 @@ from fastapi import File, Form, Path, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
-from api.auth import Action, require
-from api.deps import ServicesDep
+from api.deps import ResourcesDep, require
 from api.guarded_route import guarded_router
 from api.responses import AUTH_RESPONSES
 from archive.models import User
+from archive.users import Action
 from decoder.errors import InvalidInputError, NotFoundError
+from usecases.scans import find_page, find_scan, jobs, make_ingester, page_image
+from usecases.scans import upload_scans as store_scans
 
 router = guarded_router(prefix="/api/v1", tags=["scans"])
 MAX_FILES = 500
@@ -92,7 +95,7 @@ class PagePublic(BaseModel):
 
 @router.post("/scans", status_code=202, response_model=ScansAccepted, responses=AUTH_RESPONSES)
 def upload_scans(
-    services: ServicesDep,
+    resources: ResourcesDep,
     file: Annotated[list[UploadFile], File(description="one or more scans: images or PDFs")],
     user: Annotated[User, require(Action.UPLOAD_SCANS)],
     collection: Annotated[str | None, Form(max_length=200)] = None,
@@ -102,28 +105,29 @@ def upload_scans(
     as the existing scan with ``duplicate: true``."""
     if len(file) > MAX_FILES:
         raise InvalidInputError(f"At most {MAX_FILES} files can be sent at once.")
-    outcomes = services.upload_scans([(upload.file, upload.filename or "scan") for upload in file],
-                                     collection=collection, actor=user.username)
+    ingester = make_ingester(sessions=resources.sessions, blobs=resources.blobs, policy=resources.job_policy)
+    outcomes = store_scans([(upload.file, upload.filename or "scan") for upload in file], ingester=ingester,
+                           publish=resources.publish_changes, collection=collection, actor=user.username)
     return ScansAccepted(scans=[
         ScanAccepted(id=outcome.scan_id or 0, filename=outcome.name, duplicate=outcome.status == "duplicate",
                      job_id=outcome.job_id) for outcome in outcomes])
 
 
 @router.get("/scans/{scan_id}", response_model=ScanPublic, responses=AUTH_RESPONSES)
-def get_scan(scan_id: RecordId, services: ServicesDep,
+def get_scan(scan_id: RecordId, resources: ResourcesDep,
              _: Annotated[User, require(Action.READ_SCANS)]) -> ScanPublic:
     """A scan with its pages and OCR progress."""
-    view = services.scan_view(scan_id)
+    view = find_scan(scan_id, sessions=resources.sessions)
     if view is None:
         raise NotFoundError(f"There is no scan {scan_id}.")
-    return ScanPublic.model_validate(view)
+    return ScanPublic.model_validate(asdict(view))
 
 
 @router.get("/scans/{scan_id}/pages/{number}", response_model=PagePublic, responses=AUTH_RESPONSES)
-def get_page(scan_id: RecordId, number: RecordId, request: Request, services: ServicesDep,
+def get_page(scan_id: RecordId, number: RecordId, request: Request, resources: ResourcesDep,
              _: Annotated[User, require(Action.READ_SCANS)]) -> PagePublic:
     """A recognised page; ``image_url`` serves the page image the boxes refer to."""
-    page = services.page(scan_id, number)
+    page = find_page(scan_id, number, sessions=resources.sessions)
     if page is None:
         raise NotFoundError(f"Scan {scan_id} has no recognised page {number} (yet).")
     return PagePublic(
@@ -135,10 +139,10 @@ def get_page(scan_id: RecordId, number: RecordId, request: Request, services: Se
 
 @router.get("/scans/{scan_id}/pages/{number}/image", responses=AUTH_RESPONSES,
             response_class=FileResponse)
-def get_page_image(scan_id: RecordId, number: RecordId, services: ServicesDep,
+def get_page_image(scan_id: RecordId, number: RecordId, resources: ResourcesDep,
                    _: Annotated[User, require(Action.READ_SCANS)]) -> FileResponse:
     """The page image as loaded (the frame of the word boxes), checksum verified."""
-    image = services.page_image(scan_id, number)
+    image = page_image(scan_id, number, sessions=resources.sessions, blobs=resources.blobs)
     if image is None:
         raise NotFoundError(f"Scan {scan_id} has no page image {number}.")
     path, media_type = image
@@ -146,10 +150,10 @@ def get_page_image(scan_id: RecordId, number: RecordId, services: ServicesDep,
 
 
 @router.get("/jobs/{job_id}", response_model=JobPublic, responses=AUTH_RESPONSES)
-def get_job(job_id: RecordId, services: ServicesDep,
+def get_job(job_id: RecordId, resources: ResourcesDep,
             _: Annotated[User, require(Action.READ_JOBS)]) -> JobPublic:
     """``{"state": "queued|running|done|failed", "progress": 0..1, "error": null}``."""
-    statuses = services.job_statuses([job_id])
+    statuses = jobs([job_id], sessions=resources.sessions)
     if not statuses:
         raise NotFoundError(f"There is no job {job_id}.")
     status = statuses[0]

@@ -9,11 +9,12 @@ from typing import Annotated
 from fastapi import Query
 from pydantic import BaseModel, ValidationError
 
-from api.deps import ServicesDep
+from api.deps import ResourcesDep
 from api.guarded_route import guarded_router
 from api.responses import ERROR_RESPONSES
 from decoder.errors import InvalidInputError, first_problem
 from search.model import MAX_OFFSET, MAX_QUERY_CHARS, DocType, SearchRequest, SortOrder
+from usecases.searching import search as search_index
 
 router = guarded_router(prefix="/api/v1", tags=["search"])
 _ISO_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -52,7 +53,7 @@ class SearchResultPublic(BaseModel):
 
 @router.get("/search", response_model=SearchResultPublic, responses=ERROR_RESPONSES)
 def search(
-    services: ServicesDep,
+    resources: ResourcesDep,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
                             description="names, words, codes (e88, 47120 HN); diacritics optional")],
     type: Annotated[DocType | None, Query(description="page, person or unit")] = None,
@@ -73,5 +74,5 @@ def search(
                                 limit=limit, offset=offset)
     except ValidationError as error:
         raise InvalidInputError(f"Invalid search: {first_problem(error, 'query')[1]}.") from None
-    result = services.search(request)
+    result = search_index(request, sessions=resources.sessions, index=resources.search_index)
     return SearchResultPublic.model_validate(result, from_attributes=True)

@@ -26,7 +26,7 @@ def error_page(request: Request, status_code: int, message: str) -> Response:
     elif status_code == 405:
         message = gettext(request, "This address cannot be used that way.")
     try:
-        user = session_user(request, request.app.state.services)
+        user = session_user(request)
     except Exception:
         user = None
     return render(request, "web/error.html", {"title": title, "message": message},

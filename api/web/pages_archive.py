@@ -8,17 +8,27 @@ from typing import Annotated, Any
 from fastapi import File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from api.auth import Action
-from api.deps import ServicesDep
+from api.deps import ResourcesDep, SettingsDep
 from api.guarded_route import guarded_router
 from api.routes.scans import MAX_FILES, RecordId
 from api.web.render import gettext, render
 from api.web.session import CsrfChecked, require_page
 from archive.models import User
 from archive.pages import MAX_PAGE_TEXT
+from archive.users import Action
 from decoder.errors import InvalidInputError, NotFoundError, PhienhieuError
 from search.analysis import terms
 from search.snippets import word_matches
+from usecases.persons import person_document
+from usecases.scans import (
+    browse_collections,
+    browse_scans,
+    find_page,
+    find_scan,
+    make_ingester,
+    save_correction,
+    upload_scans,
+)
 
 router = guarded_router(include_in_schema=False)
 PAGE_SIZE = 25
@@ -28,15 +38,15 @@ Reader = Annotated[User, require_page(Action.READ_SCANS)]
 
 
 @router.get("/upload")
-def upload_form(request: Request, services: ServicesDep, user: Uploader) -> Response:
+def upload_form(request: Request, resources: ResourcesDep, settings: SettingsDep, user: Uploader) -> Response:
     """Upload many scans at once, by choosing or dropping files; each shows its progress."""
     return render(request, "web/upload.html", {
-        "collections": services.list_collections(), "outcomes": None, "error": None,
-        "max_files": MAX_FILES, "max_bytes": services.settings.max_upload_bytes}, user=user)
+        "collections": browse_collections(sessions=resources.sessions), "outcomes": None, "error": None,
+        "max_files": MAX_FILES, "max_bytes": settings.max_upload_bytes}, user=user)
 
 
 @router.post("/upload", dependencies=[CsrfChecked])
-def upload(request: Request, services: ServicesDep, user: Uploader,
+def upload(request: Request, resources: ResourcesDep, settings: SettingsDep, user: Uploader,
            file: Annotated[list[UploadFile], File()],
            collection: Annotated[str, Form(max_length=200)] = "") -> Response:
     """The upload form without scripts: store every file, then list them with their jobs."""
@@ -44,43 +54,46 @@ def upload(request: Request, services: ServicesDep, user: Uploader,
     try:
         if len(file) > MAX_FILES:
             raise InvalidInputError(gettext(request, "Send at most 500 files at once."))
-        outcomes = services.upload_scans([(upload.file, upload.filename or "scan") for upload in file],
-                                         collection=collection.strip() or None, actor=user.username)
+        ingester = make_ingester(sessions=resources.sessions, blobs=resources.blobs,
+                                 policy=resources.job_policy)
+        outcomes = upload_scans([(upload.file, upload.filename or "scan") for upload in file],
+                                ingester=ingester, publish=resources.publish_changes,
+                                collection=collection.strip() or None, actor=user.username)
     except PhienhieuError as failure:
         error = failure.message
     return render(request, "web/upload.html", {
-        "collections": services.list_collections(), "outcomes": outcomes, "error": error,
-        "max_files": MAX_FILES, "max_bytes": services.settings.max_upload_bytes},
+        "collections": browse_collections(sessions=resources.sessions), "outcomes": outcomes, "error": error,
+        "max_files": MAX_FILES, "max_bytes": settings.max_upload_bytes},
         user=user, status_code=422 if error else 200)
 
 
 @router.get("/scans")
-def scans_page(request: Request, services: ServicesDep, user: Reader,
+def scans_page(request: Request, resources: ResourcesDep, user: Reader,
                collection: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
                page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     """Scans, newest first, with their OCR progress; filter by collection."""
-    total, scans = services.list_scans(collection, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    total, scans = browse_scans(collection, PAGE_SIZE, (page - 1) * PAGE_SIZE, sessions=resources.sessions)
     return render(request, "web/scans.html", {
         "scans": scans, "total": total, "page": page, "limit": PAGE_SIZE, "collection": collection,
-        "collections": services.list_collections()}, user=user)
+        "collections": browse_collections(sessions=resources.sessions)}, user=user)
 
 
 @router.get("/scans/{scan_id}")
-def scan_page(scan_id: RecordId, request: Request, services: ServicesDep, user: Reader) -> Response:
+def scan_page(scan_id: RecordId, request: Request, resources: ResourcesDep, user: Reader) -> Response:
     """A scan: its file, collection, pages and OCR job."""
-    view = services.scan_view(scan_id)
+    view = find_scan(scan_id, sessions=resources.sessions)
     if view is None:
         raise NotFoundError(gettext(request, "There is no such scan."))
     return render(request, "web/scan.html", {"scan": view}, user=user)
 
 
 @router.get("/scans/{scan_id}/pages/{number}")
-def page_viewer(scan_id: RecordId, number: RecordId, request: Request, services: ServicesDep,
+def page_viewer(scan_id: RecordId, number: RecordId, request: Request, resources: ResourcesDep,
                 user: Reader, q: Annotated[str, Query(max_length=500)] = "",
                 saved: bool = False) -> Response:
     """The page image with the recognised words over it (search hits marked), and its text."""
-    page = services.page(scan_id, number)
-    view = services.scan_view(scan_id)
+    page = find_page(scan_id, number, sessions=resources.sessions)
+    view = find_scan(scan_id, sessions=resources.sessions)
     if page is None or view is None:
         raise NotFoundError(gettext(request, "This page has not been read yet, or does not exist."))
     wanted = terms(q) if q.strip() else []
@@ -96,19 +109,20 @@ def page_viewer(scan_id: RecordId, number: RecordId, request: Request, services:
 
 
 @router.post("/scans/{scan_id}/pages/{number}/text", dependencies=[CsrfChecked])
-def correct_text(scan_id: RecordId, number: RecordId, request: Request, services: ServicesDep,
+def correct_text(scan_id: RecordId, number: RecordId, request: Request, resources: ResourcesDep,
                  user: Annotated[User, require_page(Action.EDIT_PAGES)],
                  text: Annotated[str, Form(max_length=MAX_PAGE_TEXT + 10_000)]) -> Response:
     """Save a person's correction of the page text."""
-    services.correct_page(scan_id, number, text, actor=user.username)
+    save_correction(scan_id, number, text, sessions=resources.sessions, publish=resources.publish_changes,
+                    actor=user.username)
     return RedirectResponse(f"/scans/{scan_id}/pages/{number}?saved=1#text", status_code=303)
 
 
 @router.get("/persons/{person_id}")
-def person_page(person_id: str, request: Request, services: ServicesDep,
+def person_page(person_id: str, request: Request, resources: ResourcesDep,
                 user: Annotated[User, require_page(Action.READ_PERSONS)]) -> Response:
     """A martyr record with the pages it was taken from."""
-    data = services.person_json(person_id[:64])
+    data = person_document(person_id[:64], sessions=resources.sessions)
     if data is None:
         raise NotFoundError(gettext(request, "There is no such person record."))
     return render(request, "web/person.html", {"person": data}, user=user)

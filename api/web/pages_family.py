@@ -8,8 +8,7 @@ from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 from pydantic import ValidationError
 
-from api.auth import client_address, count_family_try
-from api.deps import ServicesDep
+from api.deps import ExtractsDep, GuardsDep, ResourcesDep, client_address, count_family_try
 from api.guarded_route import guarded_router
 from api.web.render import gettext, locale_of, render
 from api.web.session import CsrfChecked, SessionUser
@@ -18,6 +17,8 @@ from archive.attachments import MAX_ATTACHMENTS
 from archive.requests import RequestCreate
 from decoder.errors import NotFoundError, PhienhieuError
 from decoder.untrusted import is_ascii_digits
+from usecases.requests import submit_request as record_request
+from usecases.requests import view_request
 
 router = guarded_router(include_in_schema=False)
 #: The form's fields: (name, where it goes in the request).
@@ -62,7 +63,7 @@ def _field_errors(request: Request, error: ValidationError) -> dict[str, str]:
 
 
 @router.post("/request", dependencies=[CsrfChecked])
-def submit_request(request: Request, services: ServicesDep, user: SessionUser,
+def submit_request(request: Request, resources: ResourcesDep, guards: GuardsDep, user: SessionUser,
                    requester_name: Text = "", contact: Text = "", relation: Text = "",
                    full_name: Text = "", birth_year: Text = "", hometown: Text = "", unit_text: Text = "",
                    death_date: Text = "", death_place: Text = "",
@@ -81,8 +82,8 @@ def submit_request(request: Request, services: ServicesDep, user: SessionUser,
     files = [(photo.file, photo.filename or "photo") for photo in photos or [] if photo.filename]
     address = client_address(request)
     try:
-        services.request_limiter.hit(f"address:{address}")
-        created = services.create_request(body, files)
+        guards.request_limiter.hit(f"address:{address}")
+        created = record_request(body, files, sessions=resources.sessions, blobs=resources.blobs)
     except PhienhieuError as failure:
         context["error"] = failure.message
         return render(request, "web/request_form.html", context, user=user,
@@ -98,33 +99,32 @@ def track_form(request: Request, user: SessionUser, code: str = "") -> Response:
 
 
 @router.post("/track", dependencies=[CsrfChecked])
-def track(request: Request, services: ServicesDep, user: SessionUser,
+def track(request: Request, resources: ResourcesDep, extracts: ExtractsDep, user: SessionUser,
           code: Annotated[str, Form(max_length=32)],
           secret: Annotated[str, Form(max_length=200)]) -> Response:
     """The request's status in plain words (code and secret travel in the form, never in
     the address, so they stay out of logs and browser history)."""
     try:
-        count_family_try(services, request)
-        view = services.request_view(code, secret.strip())
+        count_family_try(request)
+        view = view_request(code, secret.strip(), sessions=resources.sessions)
     except NotFoundError:
         return render(request, "web/track.html", {
             "code": code, "error": gettext(request, "No request has this tracking code and secret. "
                                                     "Check both, letter by letter.")},
             user=user, status_code=404)
     return render(request, "web/request_status.html", {
-        "view": view, "status_text": status_text(view["status"], locale_of(request)),
-        "secret": secret.strip(),
-        "extract": services.extracts.for_request(code, secret.strip())}, user=user)
+        "view": view, "status_text": status_text(view.status, locale_of(request)), "secret": secret.strip(),
+        "extract": extracts.for_request(code, secret.strip())}, user=user)
 
 
 @router.post("/track/extract", dependencies=[CsrfChecked])
-def download_extract(request: Request, services: ServicesDep,
+def download_extract(request: Request, extracts: ExtractsDep,
                      code: Annotated[str, Form(max_length=32)],
                      secret: Annotated[str, Form(max_length=200)]) -> Response:
     """The family's signed extract, downloaded with the request's code and secret."""
-    count_family_try(services, request)
-    extract = services.extracts.for_request(code, secret.strip())
+    count_family_try(request)
+    extract = extracts.for_request(code, secret.strip())
     if extract is None:
         raise NotFoundError(gettext(request, "No extract has been issued for this request yet."))
-    path, name = services.extracts.pdf(extract["serial"], secret=secret.strip(), actor="family")
+    path, name = extracts.pdf(extract.serial, secret=secret.strip(), actor="family")
     return FileResponse(path, media_type="application/pdf", filename=name)

@@ -10,20 +10,20 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from api.auth import SESSION_COOKIE, UnauthorizedError, check_sign_in
 from api.batch_csv import decode_rows
-from api.deps import ServicesDep
+from api.deps import DecoderDep, GuardsDep, ResourcesDep, SettingsDep, check_sign_in
 from api.guarded_route import guarded_router
+from api.security import SESSION_COOKIE, UnauthorizedError
 from api.web.i18n import pick_locale
 from api.web.map import HEIGHT, WIDTH, event_points, outline
 from api.web.navigation import safe_next
 from api.web.reasons import LEVELS
 from api.web.render import gettext, render
 from api.web.session import LANG_COOKIE, SESSION_MAX_AGE, CsrfChecked, SessionUser, secure_cookies
-from archive.audit import record_event
-from archive.models import User
 from decoder.errors import InvalidInputError, NotFoundError, PhienhieuError
 from search.model import SearchRequest
+from usecases.searching import search as search_index
+from usecases.staff import record_sign_in, sign_out
 
 router = guarded_router(include_in_schema=False)
 #: A CSV sent through the decode page is read whole; larger batches go through the CLI.
@@ -52,33 +52,28 @@ def login_form(request: Request, user: SessionUser, next: str = "/") -> Response
 
 
 @router.post("/login", dependencies=[CsrfChecked])
-async def login(request: Request, services: ServicesDep,
+async def login(request: Request, resources: ResourcesDep, guards: GuardsDep,
                 username: Annotated[str, Form(max_length=100)],
                 password: Annotated[str, Form(max_length=1000)],
                 next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
     """Check the name and password; on success the browser keeps a signed session cookie."""
-    user = await check_sign_in(services, request, username, password)
+    user = await check_sign_in(request, username, password)
     if user is None:
         return render(request, "web/login.html", {
             "next": safe_next(next), "username": username,
             "error": gettext(request, "The name or the password is wrong.")}, status_code=401)
-    await run_in_threadpool(_record_sign_in, services, user)
+    await run_in_threadpool(record_sign_in, user, sessions=resources.sessions)
     response = RedirectResponse(safe_next(next), status_code=303)
-    response.set_cookie(SESSION_COOKIE, services.token_signer.issue(user), max_age=SESSION_MAX_AGE,
+    response.set_cookie(SESSION_COOKIE, guards.token_signer.issue(user), max_age=SESSION_MAX_AGE,
                         httponly=True, samesite="lax", secure=secure_cookies(request), path="/")
     return response
 
 
-def _record_sign_in(services: ServicesDep, user: User) -> None:
-    with services.sessions.begin() as session:
-        record_event(session, actor=user.username, action="user.sign_in", subject=f"user:{user.id}")
-
-
 @router.post("/logout", dependencies=[CsrfChecked])
-def logout(services: ServicesDep, user: SessionUser) -> Response:
+def logout(resources: ResourcesDep, user: SessionUser) -> Response:
     """End the account's sessions (this browser's cookie and every token) and forget it here."""
     if user is not None:
-        services.end_sessions(user.id, actor=user.username)
+        sign_out(user.id, sessions=resources.sessions, actor=user.username)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -89,14 +84,14 @@ def _level_names(request: Request) -> dict[str, str]:
 
 
 @router.get("/decode")
-def decode_page(request: Request, services: ServicesDep, user: SessionUser,
+def decode_page(request: Request, decode: DecoderDep, user: SessionUser,
                 text: Annotated[str, Query(max_length=20_000)] = "",
                 date: Annotated[str, Query(max_length=40)] = "") -> Response:
     """The decode box, and the decoded chain with candidates, reasons and a timeline."""
     result, error = None, None
     if text.strip():
         try:
-            result = services.decode(text, date.strip() or None)
+            result = decode(text, date.strip() or None)
         except PhienhieuError as failure:
             error = failure.message
     return render(request, "web/decode.html", {
@@ -105,7 +100,7 @@ def decode_page(request: Request, services: ServicesDep, user: SessionUser,
 
 
 @router.post("/decode/csv", dependencies=[CsrfChecked])
-def decode_csv_page(request: Request, services: ServicesDep, user: SessionUser,
+def decode_csv_page(request: Request, decode: DecoderDep, settings: SettingsDep, user: SessionUser,
                     file: Annotated[UploadFile, File()]) -> Response:
     """A CSV with a ``text`` (and optional ``date``) column in; the same rows with their
     decoding out, as a download."""
@@ -119,7 +114,8 @@ def decode_csv_page(request: Request, services: ServicesDep, user: SessionUser,
         except UnicodeDecodeError:
             raise InvalidInputError(gettext(
                 request, "The file is not UTF-8 text; save it as “CSV UTF-8”.")) from None
-        data, _ = decode_rows(io.StringIO(text, newline=""), file.filename or "CSV", services)
+        data, _ = decode_rows(io.StringIO(text, newline=""), file.filename or "CSV", decode,
+                              max_rows=settings.max_batch_rows)
     except PhienhieuError as failure:
         return render(request, "web/decode.html", {
             "text": "", "date": "", "result": None, "error": failure.message,
@@ -129,9 +125,9 @@ def decode_csv_page(request: Request, services: ServicesDep, user: SessionUser,
 
 
 @router.get("/units/{unit_id}")
-def unit_page(unit_id: str, request: Request, services: ServicesDep, user: SessionUser) -> Response:
+def unit_page(unit_id: str, request: Request, resources: ResourcesDep, user: SessionUser) -> Response:
     """A unit: names, codes, parents over time, subordinate units and history on a map."""
-    registry = services.registry.get()
+    registry = resources.registry.get()
     if unit_id not in registry:
         raise NotFoundError(gettext(request, "There is no such unit in the registry."))
     unit = registry.unit(unit_id)
@@ -147,7 +143,7 @@ def unit_page(unit_id: str, request: Request, services: ServicesDep, user: Sessi
 
 
 @router.get("/search")
-def search_page(request: Request, services: ServicesDep, user: SessionUser,
+def search_page(request: Request, resources: ResourcesDep, user: SessionUser,
                 q: Annotated[str, Query(max_length=2000)] = "",
                 type: Annotated[str, Query(max_length=20)] = "",
                 page: Annotated[int, Query(ge=1, le=1000)] = 1) -> Response:
@@ -158,7 +154,7 @@ def search_page(request: Request, services: ServicesDep, user: SessionUser,
         try:
             query = SearchRequest.model_validate({
                 "q": q, "type": type or None, "limit": limit, "offset": (page - 1) * limit})
-            result = services.search(query)
+            result = search_index(query, sessions=resources.sessions, index=resources.search_index)
         except ValidationError:
             error = gettext(request, "The search could not be read: keep it under 500 characters.")
         except PhienhieuError as failure:

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import File, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import ServicesDep
+from api.deps import ExtractsDep
 from api.guarded_route import guarded_router
 from api.routes.extracts import MAX_VERIFY_BYTES
 from api.web.render import gettext, render
@@ -28,10 +28,10 @@ def verify_form(request: Request, user: SessionUser,
 
 
 @router.get("/verify/{serial}")
-def verify_serial(serial: str, request: Request, services: ServicesDep, user: SessionUser) -> Response:
+def verify_serial(serial: str, request: Request, extracts: ExtractsDep, user: SessionUser) -> Response:
     """What the QR code on an extract opens: was it issued, and does it stand?"""
     try:
-        status = services.extracts.status(serial[:40])
+        status = extracts.status(serial[:40])
     except NotFoundError:
         return render(request, "web/verify.html", {
             "status": None, "result": None,
@@ -42,7 +42,7 @@ def verify_serial(serial: str, request: Request, services: ServicesDep, user: Se
 
 
 @router.post("/verify", dependencies=[CsrfChecked])
-def verify_file(request: Request, services: ServicesDep, user: SessionUser,
+def verify_file(request: Request, extracts: ExtractsDep, user: SessionUser,
                 file: Annotated[UploadFile, File()]) -> Response:
     """Check a PDF: the office's signature, unchanged, and the one issued under its serial."""
     data = file.file.read(MAX_VERIFY_BYTES + 1)
@@ -54,5 +54,5 @@ def verify_file(request: Request, services: ServicesDep, user: SessionUser,
     if problem:
         return render(request, "web/verify.html", {"status": None, "result": None, "error": problem},
                       user=user, status_code=422)
-    return render(request, "web/verify.html", {"status": None, "result": services.extracts.verify(data),
+    return render(request, "web/verify.html", {"status": None, "result": extracts.verify(data),
                                                "error": None}, user=user)

@@ -14,11 +14,12 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from api.auth import CSRF_COOKIE, Action, may
+from api.security import CSRF_COOKIE
 from api.web.i18n import LOCALES, pick_locale, translations
 from api.web.reasons import sentence
 from api.web.session import LANG_COOKIE, csrf_token, secure_cookies
 from archive.models import User
+from archive.users import Action, may
 from decoder.reasons import Reason
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"

@@ -7,19 +7,10 @@ from typing import Annotated
 
 from fastapi import Depends, Form, Request
 
-from api.auth import (
-    CSRF_COOKIE,
-    SESSION_COOKIE,
-    TOKEN_SECONDS,
-    Action,
-    ForbiddenError,
-    UnauthorizedError,
-    check_csrf,
-    may,
-    user_for_token,
-)
-from api.deps import ServicesDep
+from api.deps import article, check_csrf, user_for_token
+from api.security import CSRF_COOKIE, SESSION_COOKIE, TOKEN_SECONDS, ForbiddenError, UnauthorizedError
 from archive.models import User
+from archive.users import Action, may
 
 LANG_COOKIE = "phienhieu_lang"
 
@@ -28,14 +19,14 @@ class LoginRequiredError(UnauthorizedError):
     """A page for staff was opened without a session: the UI answers with the sign-in page."""
 
 
-def session_user(request: Request, services: ServicesDep) -> User | None:
+def session_user(request: Request) -> User | None:
     """The staff member signed in with this browser, or None (an expired or revoked
     session simply counts as signed out)."""
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
     try:
-        return user_for_token(services, cookie)
+        return user_for_token(request, cookie)
     except UnauthorizedError:
         return None
 
@@ -51,7 +42,7 @@ def require_page(action: Action) -> object:
         if user is None:
             raise LoginRequiredError("Sign in to open this page.")
         if not may(user, action):
-            raise ForbiddenError(f"A {user.role} may not {action.value}.")
+            raise ForbiddenError(f"{article(user.role)} {user.role} may not {action.value}.")
         return user
 
     return Depends(check)

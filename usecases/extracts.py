@@ -10,9 +10,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session, sessionmaker
 
 from archive.audit import record_event
+from archive.blobs import BlobStore
 from archive.extracts import (
     approved_request,
     cited_pages,
@@ -22,7 +24,7 @@ from archive.extracts import (
     request_extract,
     revoke_extract,
 )
-from archive.models import FamilyRequest, Person, utc_now
+from archive.models import Extract, FamilyRequest, Person, utc_now
 from archive.persons import person_json
 from archive.requests import find_request
 from decoder.errors import InvalidInputError, NotFoundError
@@ -31,10 +33,8 @@ from extracts.keys import OfficeKey, office_key
 from extracts.model import ExtractContent, Office, SourcePage
 from extracts.render import render_html, render_pdf
 from extracts.sign import sign_pdf
-from extracts.verify import check_pdf
-
-if TYPE_CHECKING:
-    from api.services import Services
+from extracts.verify import IssuedRecord, Verdict, check_pdf, verdict
+from usecases.registry_cache import RegistryCache
 
 #: The serial printed on a preview, which is never issued.
 PREVIEW_SERIAL = "TL-XEM-TRUOC"
@@ -48,26 +48,39 @@ class Issued:
     pdf_sha256: str
 
 
-class ExtractDesk:
-    """Extract work for one process, on the services' database, blobs and settings."""
+@dataclass(frozen=True)
+class ExtractState:
+    """Whether an extract stands: issued and not revoked."""
 
-    def __init__(self, services: Services) -> None:
-        self._services = services
+    serial: str
+    valid: bool
+    revoked: bool
+    issued_at: datetime
+    revoked_at: datetime | None
+    revoke_reason: str | None
+    subject: str | None
+
+
+class ExtractDesk:
+    """Extract work of one office, on its database, blobs and registry, with its key in the data dir."""
+
+    def __init__(self, *, sessions: sessionmaker[Session], blobs: BlobStore, registry: RegistryCache,
+                 office: Office, data_dir: Path) -> None:
+        self._sessions = sessions
+        self._blobs = blobs
+        self._registry = registry
+        self._office = office
+        self._data_dir = data_dir
 
     @property
     def office_key(self) -> OfficeKey:
-        """The office's signing key, created on first use."""
-        settings = self._services.settings
-        return office_key(settings.data_dir, settings.office_name)
-
-    def _office(self) -> Office:
-        settings = self._services.settings
-        return Office(name=settings.office_name, place=settings.office_place,
-                      verify_url=f"{settings.public_url.rstrip('/')}/verify")
+        """The office's signing key, created on first use (read each time: an imported key
+        signs from then on)."""
+        return office_key(self._data_dir, self._office.name)
 
     def _content(self, code: str, person_id: str, unit_id: str | None, serial: str,
                  issued_at: datetime) -> ExtractContent:
-        with self._services.sessions() as session:
+        with self._sessions() as session:
             request = approved_request(session, code)
             person = session.get(Person, person_id[:64])
             if person is None:
@@ -77,8 +90,8 @@ class ExtractDesk:
                                 sha256=cited.sha256, field=cited.field)
                      for cited in cited_pages(session, person)]
             requester = _requester(request)
-        return compose(record, self._services.registry.get(), pages, serial=serial, issued_at=issued_at,
-                       office=self._office(), requester=requester, unit_id=unit_id)
+        return compose(record, self._registry.get(), pages, serial=serial, issued_at=issued_at,
+                       office=self._office, requester=requester, unit_id=unit_id)
 
     def preview(self, code: str, person_id: str, unit_id: str | None) -> str:
         """The extract as it would be issued now, as HTML. It writes nothing, not even to
@@ -100,18 +113,17 @@ class ExtractDesk:
         serial = new_serial(issued_at)
         content = self._content(code, person_id, unit_id, serial, issued_at)
         signed = sign_pdf(render_pdf(content), self.office_key, reason=f"Trích lục hồ sơ liệt sĩ số {serial}",
-                          location=self._services.settings.office_place)
+                          location=self._office.place)
         digest = hashlib.sha256(signed).hexdigest()
-        blobs = self._services.blobs
         created = False
         try:
-            with blobs.placing(digest), self._services.sessions.begin() as session:
-                created = not blobs.exists(digest)
-                blobs.put(signed)
+            with self._blobs.placing(digest), self._sessions.begin() as session:
+                created = not self._blobs.exists(digest)
+                self._blobs.put(signed)
                 record_extract(session, code, content.person_id, serial, digest, actor=actor)
         except BaseException:
             if created:
-                blobs.remove(digest)
+                self._blobs.remove(digest)
             raise
         return Issued(serial, digest)
 
@@ -122,7 +134,7 @@ class ExtractDesk:
         Raises:
             NotFoundError: no such extract, or the secret is not its request's.
         """
-        with self._services.sessions.begin() as session:
+        with self._sessions.begin() as session:
             extract = find_extract(session, serial)
             if secret is not None:
                 request = session.get(FamilyRequest, extract.request_id)
@@ -132,26 +144,26 @@ class ExtractDesk:
                     raise NotFoundError("No extract has this serial number.") from None
             record_event(session, actor=actor, action="extract.download", subject=f"extract:{extract.serial}")
             serial, digest = extract.serial, extract.pdf_sha256
-        return self._services.blobs.verified_path(digest), f"trich-luc-{serial}.pdf"
+        return self._blobs.verified_path(digest), f"trich-luc-{serial}.pdf"
 
-    def for_request(self, code: str, secret: str | None) -> dict[str, Any] | None:
+    def for_request(self, code: str, secret: str | None) -> ExtractState | None:
         """The serial and state of a request's extract, if one was issued."""
-        with self._services.sessions() as session:
+        with self._sessions() as session:
             extract = request_extract(session, find_request(session, code, secret))
-            return _public(extract, None) if extract else None
+            return _state(extract, None) if extract else None
 
-    def status(self, serial: str) -> dict[str, Any]:
-        """``{"valid", "revoked", "issued_at", "subject", ...}`` for the public.
+    def status(self, serial: str) -> ExtractState:
+        """Whether the extract under ``serial`` stands, for the public.
 
         Raises:
             NotFoundError: no such serial.
         """
-        with self._services.sessions() as session:
+        with self._sessions() as session:
             extract = find_extract(session, serial)
             person = session.get(Person, extract.person_id)
-            return _public(extract, person.full_name if person else None)
+            return _state(extract, person.full_name if person else None)
 
-    def verify(self, data: bytes) -> dict[str, Any]:
+    def verify(self, data: bytes) -> Verdict:
         """Whether ``data`` is an extract this office issued, unchanged, and not revoked.
 
         Raises:
@@ -160,34 +172,27 @@ class ExtractDesk:
         if b"%PDF-" not in data[:1024]:
             raise InvalidInputError("The file is not a PDF; send the extract as it was downloaded.")
         check = check_pdf(data, self.office_key.trusted_certificates())
-        answer: dict[str, Any] = {"valid": False, "serial": check.serial, "revoked": False,
-                                  "reason": check.problem}
-        if check.problem is not None:
-            return answer
-        try:
-            with self._services.sessions() as session:
-                extract = find_extract(session, check.serial or "")
-                revoked, digest = extract.revoked_at is not None, extract.pdf_sha256
-                revoke_reason = extract.revoke_reason
-        except NotFoundError:
-            return answer | {"reason": "no extract was issued under the serial this document carries"}
-        if hashlib.sha256(data).hexdigest() != digest:
-            return answer | {"reason": "the signature is the office's, but this is not the document issued "
-                                       "under that serial"}
-        if revoked:
-            return answer | {"revoked": True, "reason": f"revoked: {revoke_reason}"}
-        return answer | {"valid": True, "reason": None}
+        issued = None
+        if check.problem is None:
+            try:
+                with self._sessions() as session:
+                    extract = find_extract(session, check.serial or "")
+                    issued = IssuedRecord(extract.pdf_sha256, extract.revoked_at is not None,
+                                          extract.revoke_reason)
+            except NotFoundError:
+                issued = None
+        return verdict(check, issued, hashlib.sha256(data).hexdigest())
 
-    def revoke(self, serial: str, reason: str, *, actor: str) -> dict[str, Any]:
+    def revoke(self, serial: str, reason: str, *, actor: str) -> ExtractState:
         """Revoke an extract (audited).
 
         Raises:
             NotFoundError, TransitionError (already revoked).
         """
-        with self._services.sessions.begin() as session:
+        with self._sessions.begin() as session:
             extract = revoke_extract(session, serial, reason, actor=actor)
             person = session.get(Person, extract.person_id)
-            return _public(extract, person.full_name if person else None)
+            return _state(extract, person.full_name if person else None)
 
 
 def _requester(request: FamilyRequest) -> str | None:
@@ -198,8 +203,8 @@ def _requester(request: FamilyRequest) -> str | None:
     return f"{name} ({relation})" if relation else name
 
 
-def _public(extract: Any, subject: str | None) -> dict[str, Any]:
+def _state(extract: Extract, subject: str | None) -> ExtractState:
     revoked = extract.revoked_at is not None
-    return {"serial": extract.serial, "valid": not revoked, "revoked": revoked,
-            "issued_at": extract.issued_at, "revoked_at": extract.revoked_at,
-            "revoke_reason": extract.revoke_reason, "subject": subject}
+    return ExtractState(serial=extract.serial, valid=not revoked, revoked=revoked,
+                        issued_at=extract.issued_at, revoked_at=extract.revoked_at,
+                        revoke_reason=extract.revoke_reason, subject=subject)
