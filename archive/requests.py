@@ -176,14 +176,6 @@ def list_requests(session: Session, status: str | None, limit: int, offset: int
     return total, list(rows)
 
 
-def request_view(request: FamilyRequest) -> dict[str, Any]:
-    """A request as the API shows it (the status in words is added where it is shown)."""
-    return {"tracking_code": request.tracking_code, "status": request.status,
-            "requester": request.requester,
-            "person": request.person, "note": request.note, "person_id": request.person_id,
-            "created_at": request.created_at, "updated_at": request.updated_at}
-
-
 def request_attachments(session: Session, request: FamilyRequest) -> list[RequestAttachment]:
     """The files a family sent with its request, in the order sent."""
     return list(session.scalars(select(RequestAttachment).where(RequestAttachment.request_id == request.id)

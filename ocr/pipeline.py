@@ -34,7 +34,7 @@ from ocr.preprocess import (
 )
 from ocr.safety import safety_net
 from ocr.shapes import InputShape, measure_shape
-from ocr.tesseract import TesseractEngine, detect_orientation, recognise_words
+from ocr.tesseract import TesseractEngine
 
 _Trial = TypeVar("_Trial")
 
@@ -52,23 +52,8 @@ _MIN_LINE_CONFIDENCE = 0.35
 _MIN_SCRAP_CONFIDENCE = 0.2
 
 
-class _Tesseract(TesseractEngine):
-    """Tesseract through the wrapper's functions as this module holds them, looked up at
-    each call: a stand-in put in their place (the memory tests count the pixels Tesseract
-    is handed so) is then what the default engine runs."""
-
-    def recognise_words(self, image: GreyImage, lang: str, timeout_s: float,
-                        psm: int = 4) -> list[RawWord]:
-        """Every word Tesseract finds on the image."""
-        return recognise_words(image, lang, timeout_s, psm)
-
-    def detect_orientation(self, image: GreyImage, timeout_s: float) -> tuple[int, float]:
-        """Tesseract's OSD on the image."""
-        return detect_orientation(image, timeout_s)
-
-
 #: The engine pages are read with unless another is given.
-DEFAULT_ENGINE: OcrEngine = _Tesseract()
+DEFAULT_ENGINE: OcrEngine = TesseractEngine()
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,13 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-import ocr.pipeline
 from ocr.errors import TooLargeError
 from ocr.loading import GreyImage
 from ocr.options import OcrOptions
 from ocr.pipeline import Deadline, recognise_cleaned
 from ocr.preprocess import MAX_UPSCALE, PageContext, TableGrid, rotate_page, upscale_low_resolution
 from ocr.runner import process_page
-from ocr.tesseract import RawWord
+from ocr.tesseract import RawWord, TesseractEngine
 
 LIMIT = 4_000_000
 
@@ -37,23 +36,32 @@ def _low_resolution_png(path: Path, side: int, dpi: int) -> Path:
     return path
 
 
-def test_no_image_handed_to_tesseract_passes_the_limit(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    # 1000 × 1000 pixels at 50 dpi: upscaled to 300 dpi, 36 million pixels.
-    path = _low_resolution_png(tmp_path / "bomb.png", 1000, 50)
-    sizes: list[int] = []
+class SizeRecorder(TesseractEngine):
+    """An engine that reads nothing and records the size of every image it is handed."""
 
-    def recognise(image: GreyImage, *_: object, **__: object) -> list[RawWord]:
-        sizes.append(image.size)
+    def __init__(self) -> None:
+        self.sizes: list[int] = []
+        self.calls: list[tuple[int, int]] = []
+
+    def recognise_words(self, image: GreyImage, lang: str, timeout_s: float,
+                        psm: int = 4) -> list[RawWord]:
+        """Nothing, after noting the image's size and the segmentation asked for."""
+        self.sizes.append(image.size)
+        self.calls.append((image.size, psm))
         return []
 
-    def orientation(image: GreyImage, *_: object) -> tuple[int, float]:
-        sizes.append(image.size)
+    def detect_orientation(self, image: GreyImage, timeout_s: float) -> tuple[int, float]:
+        """Upright, after noting the image's size."""
+        self.sizes.append(image.size)
         return 0, 0.0
 
-    monkeypatch.setattr(ocr.pipeline, "recognise_words", recognise)
-    monkeypatch.setattr(ocr.pipeline, "detect_orientation", orientation)
-    page = process_page(str(path), 1, OcrOptions(max_pixels=LIMIT))
+
+def test_no_image_handed_to_tesseract_passes_the_limit(tmp_path: Path) -> None:
+    # 1000 × 1000 pixels at 50 dpi: upscaled to 300 dpi, 36 million pixels.
+    path = _low_resolution_png(tmp_path / "bomb.png", 1000, 50)
+    engine = SizeRecorder()
+    page = process_page(str(path), 1, OcrOptions(max_pixels=LIMIT), engine)
+    sizes = engine.sizes
     assert page.error is None
     assert sizes
     assert max(sizes) <= LIMIT
@@ -83,19 +91,13 @@ def test_a_rotation_past_the_limit_is_refused_before_it_is_made() -> None:
     assert context.image.shape == (1900, 2000)
 
 
-def test_a_table_too_large_to_stack_by_columns_is_read_as_sparse_text(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_table_too_large_to_stack_by_columns_is_read_as_sparse_text() -> None:
     # Read column by column, the columns go under the page: 2000 × (1800 + 6 × 1600) pixels.
     image = np.full((1800, 2000), 255, np.uint8)
     table = TableGrid(box=(100, 100, 1900, 1700),
                       columns=[(100 + 300 * i, 400 + 300 * i) for i in range(6)])
     context = PageContext(image=image, dpi=300, table=table, max_pixels=LIMIT)
-    calls: list[tuple[int, int]] = []
-
-    def recognise(picture: GreyImage, _lang: str, _timeout: float, psm: int = 4) -> list[RawWord]:
-        calls.append((picture.size, psm))
-        return []
-
-    monkeypatch.setattr(ocr.pipeline, "recognise_words", recognise)
-    recognise_cleaned(context, OcrOptions(max_pixels=LIMIT), Deadline.start(60))
+    engine = SizeRecorder()
+    recognise_cleaned(context, OcrOptions(max_pixels=LIMIT), Deadline.start(60), engine)
+    calls = engine.calls
     assert calls == [(image.size, 11)]
