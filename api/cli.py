@@ -12,15 +12,11 @@ import json
 import sys
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import uvicorn
 from pydantic import ValidationError
-from sqlalchemy.exc import OperationalError
 
-from api.app import create_app
-from api.batch_csv import decode_csv
 from api.cli_archive import audit_verify, ingest, persons_import, user_add, worker
 from api.cli_office import office_app
 from api.cli_search import reindex, search
@@ -28,19 +24,15 @@ from api.cli_support import JsonFlag, open_context, print_json, read_file
 from api.errors import EXIT_CODE, ExitCode
 from api.files import write_atomically
 from api.settings import load_settings
-from api.web.reasons import with_sentences
-from api.worker_pool import WorkerPool
-from archive.registry_store import ImportReport
 from decoder.errors import InvalidInputError, InvalidRegistryError, PhienhieuError, first_problem
 from decoder.normalize import normalize as normalize_text
 from decoder.registry_json import parse_registry_json
-from decoder.result import DecodeResult
-from ocr.export import to_alto, to_hocr
-from ocr.model import OcrResult
-from ocr.options import OcrOptions
-from ocr.runner import ocr_files
-from usecases.registry import decode_text, export_document, import_document, load_demo, load_public
-from usecases.scans import load_samples, make_ingester
+
+if TYPE_CHECKING:
+    from archive.registry_store import ImportReport
+    from decoder.result import DecodeResult
+    from ocr.model import OcrResult
+
 
 app = typer.Typer(
     name="phienhieu",
@@ -80,6 +72,13 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
 ) -> None:
     """Serve the API and web UI, with PHIENHIEU_OCR_WORKERS OCR workers beside it."""
+    # The web stack (FastAPI, uvicorn, every route and page) is for this command only:
+    # the others start without it.
+    import uvicorn
+
+    from api.app import create_app
+    from api.worker_pool import WorkerPool
+
     settings = load_settings()
     # The app migrates the database before its lifespan starts the workers, and stops
     # them in its shutdown: uvicorn re-raises SIGTERM once it has shut down, so code
@@ -97,6 +96,9 @@ def demo(as_json: JsonFlag = False,
              "--samples", help="Also add three sample scans (read by the server's workers) and six "
                                "invented martyr records.")] = False) -> None:
     """Load the demonstration registry (idempotent: running it twice changes nothing)."""
+    from usecases.registry import load_demo
+    from usecases.scans import load_samples, make_ingester
+
     with open_context() as context:
         resources = context.resources
         report = load_demo(sessions=resources.sessions, registry=resources.registry)
@@ -124,6 +126,10 @@ def decode(
     as_json: JsonFlag = False,
 ) -> None:
     """Decode a unit designation or cover code into the units it may mean."""
+    from api.batch_csv import decode_csv
+    from api.web.reasons import with_sentences
+    from usecases.registry import decode_text
+
     if (text is None) == (batch is None):
         raise InvalidInputError("Give either a TEXT to decode or --batch FILE.csv, not both.")
     if out is not None and batch is None:
@@ -195,6 +201,9 @@ def ocr(
     Text mode prints each page's text, pages separated by a form feed. Files that cannot
     be read are reported on stderr and the others still run; the exit code is then 1.
     """
+    from ocr.options import OcrOptions
+    from ocr.runner import ocr_files
+
     try:
         options = OcrOptions(lang=lang, psm=psm)
     except ValidationError as error:
@@ -219,6 +228,8 @@ def ocr(
 
 
 def _write_exports(result: OcrResult, hocr: Path | None, alto: Path | None) -> None:
+    from ocr.export import to_alto, to_hocr
+
     for folder, render, suffix in ((hocr, to_hocr, "hocr"), (alto, to_alto, "xml")):
         if folder is None:
             continue
@@ -240,6 +251,8 @@ def registry_import(
     as_json: JsonFlag = False,
 ) -> None:
     """Import a registry file: validated, idempotent, all or nothing."""
+    from usecases.registry import import_document
+
     document = parse_registry_json(read_file(file))
     with open_context() as context:
         resources = context.resources
@@ -256,6 +269,8 @@ def registry_load_public(as_json: JsonFlag = False) -> None:
     A unit of it replaces the stored unit with the same id; load it first and import the
     office's own registry afterwards, whose units then override or extend it.
     """
+    from usecases.registry import load_public
+
     with open_context() as context:
         resources = context.resources
         report = load_public(sessions=resources.sessions, registry=resources.registry)
@@ -268,6 +283,8 @@ def registry_export(
     file: Annotated[Path | None, typer.Argument(help="Where to write (default: stdout).")] = None,
 ) -> None:
     """Export the whole registry as JSON."""
+    from usecases.registry import export_document
+
     with open_context() as context:
         document = export_document(sessions=context.resources.sessions)
     data = json.dumps(document.to_json_data(), ensure_ascii=False, indent=2) + "\n"
@@ -293,6 +310,8 @@ def main() -> None:
         typer.echo("Interrupted.", err=True)
         sys.exit(130)
     except Exception as error:
+        from sqlalchemy.exc import OperationalError  # loaded already when a database was used
+
         if not isinstance(error, OperationalError):
             raise
         # The database went away in the middle of a command: say so in one sentence.

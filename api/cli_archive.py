@@ -8,24 +8,18 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from api.cli_support import JsonFlag, open_context, print_json, progress_bar
 from api.errors import ExitCode
-from api.publisher import IndexPublisher
-from api.worker_pool import WorkerPool
-from archive.ingest import IngestOutcome, collect_files, ensure_collection
-from archive.jobs import FINAL_STATES
-from archive.users import Role
-from archive.worker import Worker, run_until_stopped
 from decoder.errors import InvalidInputError
-from ocr.options import OcrOptions
-from usecases.persons import import_person_lines
-from usecases.resources import Resources
-from usecases.scans import jobs, make_ingester
-from usecases.staff import add_account, check_audit_log
+
+if TYPE_CHECKING:
+    from archive.ingest import IngestOutcome
+    from usecases.resources import Resources
+
 
 _POLL_S = 0.2
 
@@ -45,6 +39,9 @@ def ingest(
     Files that cannot be read as scans are reported and skipped; the others go in. The
     exit code is 1 when any file or page failed.
     """
+    from api.worker_pool import WorkerPool
+    from archive.ingest import collect_files, ensure_collection
+
     # The workers start first: they load while this process opens the archive and stores.
     count = (os.cpu_count() or 1) if workers is None else workers
     pool = WorkerPool(count if wait else 0, quiet=True, poll_s=_POLL_S)
@@ -70,6 +67,9 @@ def ingest(
 
 
 def _store_files(resources: Resources, files: list[Path], collection: str | None) -> list[IngestOutcome]:
+    from archive.ingest import IngestOutcome
+    from usecases.scans import make_ingester
+
     ingester = make_ingester(sessions=resources.sessions, blobs=resources.blobs, policy=resources.job_policy)
     outcomes: list[IngestOutcome] = []
     with progress_bar() as progress:
@@ -87,6 +87,9 @@ def _store_files(resources: Resources, files: list[Path], collection: str | None
 
 def _wait_for_ocr(resources: Resources, job_ids: list[int]) -> list[str]:
     """Wait until every page of these scans is read; returns the failures."""
+    from archive.jobs import FINAL_STATES
+    from usecases.scans import jobs
+
     with progress_bar() as progress:
         task = progress.add_task("Reading scans", total=len(job_ids))
         while True:
@@ -135,6 +138,10 @@ def worker(
 ) -> None:
     """Run OCR jobs from the shared queue until stopped (SIGTERM or Ctrl-C: after the
     current page)."""
+    from api.publisher import IndexPublisher
+    from archive.worker import Worker, run_until_stopped
+    from ocr.options import OcrOptions
+
     os.environ["OMP_THREAD_LIMIT"] = "1"  # one Tesseract thread: the processes give the parallelism
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     with open_context() as context:
@@ -164,6 +171,8 @@ def persons_import(
 
     The exit code is 1 when any line was refused.
     """
+    from usecases.persons import import_person_lines
+
     try:
         source = file.open("rb")
     except OSError as error:
@@ -185,6 +194,8 @@ def persons_import(
 
 def audit_verify(as_json: JsonFlag = False) -> None:
     """Check the audit log's hash chain; the exit code is 1 when it was tampered with."""
+    from usecases.staff import check_audit_log
+
     with open_context() as context:
         report = check_audit_log(sessions=context.resources.sessions)
     if as_json:
@@ -205,6 +216,9 @@ def user_add(
     as_json: JsonFlag = False,
 ) -> None:
     """Create a staff account; the password is read from stdin, or asked for twice."""
+    from archive.users import Role
+    from usecases.staff import add_account
+
     try:
         chosen = Role(role)
     except ValueError:

@@ -11,9 +11,6 @@ from pydantic import ValidationError
 
 from api.cli_support import JsonFlag, open_context, print_json, progress_bar
 from decoder.errors import InvalidInputError, first_problem
-from search.model import SearchRequest
-from usecases.searching import rebuild_index
-from usecases.searching import search as search_index
 
 
 def search(
@@ -30,6 +27,9 @@ def search(
     as_json: JsonFlag = False,
 ) -> None:
     """Search pages, persons and units like the API does."""
+    from search.model import SearchRequest
+    from usecases.searching import search as search_index
+
     try:
         request = SearchRequest.model_validate({
             "q": query, "type": type_, "collection": collection, "province": province, "unit": unit,
@@ -63,6 +63,8 @@ def search(
 def reindex(as_json: JsonFlag = False) -> None:
     """Rebuild the search index from the database, beside the live one; searches keep
     being answered until it is switched in."""
+    from usecases.searching import rebuild_index
+
     with open_context() as context, progress_bar() as progress:
         task = progress.add_task("Indexing", total=None)
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from api.context import open_context
 from decoder.errors import InvalidInputError
 
-__all__ = ["JsonFlag", "open_context", "print_json", "progress_bar", "read_file"]
+if TYPE_CHECKING:
+    from api.context import AppContext
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
@@ -35,3 +37,14 @@ def progress_bar() -> Progress:
     """A progress bar on stderr that disappears when done."""
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+
+
+@contextmanager
+def open_context() -> Iterator[AppContext]:
+    """The context of one command (settings from the environment), closed at its end."""
+    # The database, OCR and extract stack is imported when a command needs it, so that
+    # --help and the commands that need none of it start without it.
+    from api.context import open_context as opened
+
+    with opened() as context:
+        yield context

@@ -8,7 +8,6 @@ from pathlib import Path
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from PIL import ImageFile
-from weasyprint import HTML
 
 from decoder.untrusted import is_ascii_digits
 from extracts.model import ExtractContent
@@ -56,6 +55,8 @@ def render_html(content: ExtractContent) -> str:
 
 def render_pdf(content: ExtractContent) -> bytes:
     """The extract as a PDF/A-2b file, every glyph's font embedded."""
+    from weasyprint import HTML  # a second to import: only the commands that render pay it
+
     pdf: bytes = HTML(string=render_html(content), base_url=str(TEMPLATE_DIR)).write_pdf(
         pdf_variant="pdf/a-2b", uncompressed_pdf=False)
     return pdf

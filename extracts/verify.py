@@ -5,14 +5,14 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
+
+if TYPE_CHECKING:
+    from pyhanko.pdf_utils.reader import PdfFileReader
 
 #: pyHanko logs every failed validation at warning level; the answer says it already.
 logging.getLogger("pyhanko").setLevel(logging.ERROR)
@@ -29,6 +29,8 @@ class SignatureCheck:
 
 
 def _serial(reader: PdfFileReader) -> str | None:
+    from pyhanko.pdf_utils.misc import PdfError
+
     try:
         info = reader.trailer["/Info"]
         keywords = str(info.get("/Keywords", "")).strip()
@@ -43,6 +45,11 @@ def check_pdf(data: bytes, certificates: list[x509.Certificate]) -> SignatureChe
     ``intact``: the signed bytes are unchanged and nothing was added after the
     signature; ``trusted``: it was made with one of ``certificates``.
     """
+    # A second to import: only the commands that verify pay it.
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
