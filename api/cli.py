@@ -18,6 +18,7 @@ import typer
 from pydantic import ValidationError
 
 from api.cli_archive import audit_verify, ingest, persons_import, user_add, worker
+from api.cli_graves import burials_app, cemeteries_app, graves_app
 from api.cli_office import office_app
 from api.cli_search import reindex, search
 from api.cli_support import JsonFlag, open_context, print_json, read_file
@@ -51,6 +52,9 @@ user_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 user_app.command("add")(user_add)
 app.add_typer(office_app, name="office")
+app.add_typer(cemeteries_app, name="cemeteries")
+app.add_typer(graves_app, name="graves")
+app.add_typer(burials_app, name="burials")
 app.command()(ingest)
 app.command()(worker)
 app.command()(search)

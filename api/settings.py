@@ -55,6 +55,11 @@ class Settings(BaseSettings):
         default=20_000, ge=100, le=1_000_000,
         description="longest text one decode request accepts",
     )
+    max_import_bytes: int = Field(
+        default=200 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024 * 1024,
+        description="largest file a cemeteries, graves or burials import reads (a spreadsheet: "
+                    "at most 20 MB whatever this says)",
+    )
     max_batch_rows: int = Field(
         default=10_000, ge=1, le=1_000_000,
         description="most rows one batch decode accepts",

@@ -245,6 +245,10 @@ class Person(Base):
     burial_place: Mapped[str | None] = mapped_column(String(500))
     grave: Mapped[str | None] = mapped_column(String(500))
     relatives: Mapped[list[dict[str, Any]]] = mapped_column(Document)
+    name_key: Mapped[str | None] = mapped_column(
+        String(200), doc="the name folded, to compare with what graves say")
+    hometown_key: Mapped[str | None] = mapped_column(
+        String(500), doc="the hometown folded, without the kinds of administrative unit")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
@@ -396,3 +400,101 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Cemetery(Base):
+    """A martyrs' cemetery (nghĩa trang liệt sĩ)."""
+
+    __tablename__ = "cemeteries"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300), index=True, doc="the name folded, for lookups")
+    level: Mapped[str | None] = mapped_column(String(16), doc="national, province, district or commune")
+    commune: Mapped[str | None] = mapped_column(String(200))
+    district: Mapped[str | None] = mapped_column(String(200))
+    province: Mapped[str | None] = mapped_column(String(200))
+    province_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    contact: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class Grave(Base):
+    """A grave: where it lies, what its stone says, where its remains came from.
+
+    The parts of its position are empty strings, never NULL, where the register gives
+    none: a unique constraint treats NULLs as all different."""
+
+    __tablename__ = "graves"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cemetery_id: Mapped[str] = mapped_column(ForeignKey("cemeteries.id"), index=True)
+    zone: Mapped[str] = mapped_column(String(32))
+    lot: Mapped[str] = mapped_column(String(32))
+    row: Mapped[str] = mapped_column(String(32))
+    number: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(20), doc="named, unidentified, partial or named_no_remains")
+    name: Mapped[str | None] = mapped_column(String(200))
+    name_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    hometown: Mapped[str | None] = mapped_column(String(500))
+    hometown_key: Mapped[str | None] = mapped_column(String(500))
+    unit_text: Mapped[str | None] = mapped_column(String(500))
+    death_date: Mapped[str | None] = mapped_column(String(10))
+    remains_place: Mapped[str | None] = mapped_column(String(500))
+    remains_lat: Mapped[float | None] = mapped_column(Float)
+    remains_lon: Mapped[float | None] = mapped_column(Float)
+    remains_date: Mapped[str | None] = mapped_column(String(10))
+    remains_burial: Mapped[str | None] = mapped_column(
+        String(64), doc="the initial-burial record the remains came from (it may be imported later)")
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"), index=True)
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(Document)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    __table_args__ = (
+        UniqueConstraint("cemetery_id", "zone", "lot", "row", "number", name="uq_graves_position"),
+        Index("ix_graves_cemetery_id_status", "cemetery_id", "status"),
+    )
+
+
+class GraveStatusChange(Base):
+    """One change of a grave's status (its first status included), who made it and why."""
+
+    __tablename__ = "grave_status_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    grave_id: Mapped[str] = mapped_column(ForeignKey("graves.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    actor: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Burial(Base):
+    """Where a soldier was first buried (an táng ban đầu), and when the remains were recovered."""
+
+    __tablename__ = "burials"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    unit_text: Mapped[str | None] = mapped_column(String(500))
+    death_date: Mapped[str | None] = mapped_column(String(10))
+    burial_date: Mapped[str | None] = mapped_column(String(10))
+    place: Mapped[str | None] = mapped_column(String(500))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    buried_by: Mapped[str | None] = mapped_column(String(500))
+    marker: Mapped[str | None] = mapped_column(String(200))
+    witnesses: Mapped[list[str]] = mapped_column(Document)
+    recovered_date: Mapped[str | None] = mapped_column(String(10))
+    recovered_grave: Mapped[str | None] = mapped_column(
+        String(64), index=True, doc="the grave the remains were moved to (it may be imported later)")
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"), index=True)
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(Document)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

@@ -22,6 +22,7 @@ from archive.models import Page, Person, PersonSource, Scan, utc_now
 from archive.outbox import record_change
 from archive.person_schema import PersonRecord
 from decoder.errors import InvalidInputError, first_problem
+from decoder.plots import name_key, place_key
 from decoder.untrusted import is_ascii_digits, parse_json, refuse_forbidden
 
 #: A longer line is refused unread: no martyr record needs a megabyte.
@@ -56,6 +57,8 @@ def store_person(session: Session, record: PersonRecord) -> tuple[str, bool]:
     for name in _SCALARS:
         setattr(person, name, getattr(record, name))
     person.relatives = [relative.model_dump(exclude_none=True) for relative in record.relatives]
+    person.name_key = name_key(record.full_name)
+    person.hometown_key = place_key(record.hometown) if record.hometown else None
     person.updated_at = utc_now()
     person.sources = [
         PersonSource(position=position, scan=source.scan, page=source.page, field=source.field,

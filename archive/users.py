@@ -43,6 +43,7 @@ class Action(StrEnum):
     ISSUE_EXTRACTS = "issue certified extracts"
     REVOKE_EXTRACTS = "revoke certified extracts"
     MANAGE_USERS = "manage staff accounts"
+    WRITE_GRAVES = "write cemeteries, graves and initial burials"
 
 
 #: The one table of who may do what; the authorisation test tries every endpoint with
@@ -59,6 +60,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.ISSUE_EXTRACTS: frozenset({Role.OFFICER, Role.ADMIN}),
     Action.REVOKE_EXTRACTS: frozenset({Role.OFFICER, Role.ADMIN}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Action.WRITE_GRAVES: frozenset({Role.ARCHIVIST, Role.OFFICER, Role.ADMIN}),
 }
 
 

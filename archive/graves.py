@@ -1,0 +1,367 @@
+"""Cemeteries, graves and initial burials: stored in batches, found, listed and counted.
+
+Every function takes the caller's ``Session`` and only flushes. A batch is checked as a
+whole before anything is written (the cemetery each grave names, the person records
+linked, the positions taken), then written with one ``executemany`` per table: rows the
+same as stored are left alone, so importing the same file again changes nothing. Every
+batch that changes something is one audit entry naming what it created and updated, and
+every change of a grave's status, its first one included, is kept in its history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, insert, not_, or_, select, update
+from sqlalchemy.orm import Session
+
+from archive.audit import record_event
+from archive.grave_schema import BurialRecord, CemeteryRecord, GraveRecord, RemainsFrom
+from archive.models import Burial, Cemetery, Grave, GraveStatusChange, Person, utc_now
+from decoder.errors import ErrorKind
+from decoder.plots import GRAVE_STATUSES, name_key, place_key
+
+_STAMPS = ("created_at", "updated_at")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why one row of a batch was not stored; ``kind`` says whether it conflicts with what
+    is stored or is invalid in itself."""
+
+    row: int
+    reason: str
+    kind: ErrorKind = ErrorKind.INVALID_INPUT
+
+
+@dataclass
+class BatchOutcome:
+    """What storing a batch did."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+# --- columns --------------------------------------------------------------------------------
+
+
+def cemetery_columns(record: CemeteryRecord) -> dict[str, Any]:
+    """The stored columns of a cemetery record."""
+    return {"id": record.id, "name": record.name, "name_key": name_key(record.name),
+            "level": record.level, "commune": record.commune,
+            "district": record.district, "province": record.province,
+            "province_key": place_key(record.province) if record.province else None,
+            "lat": record.lat, "lon": record.lon, "contact": record.contact}
+
+
+def grave_columns(record: GraveRecord, cemetery_id: str) -> dict[str, Any]:
+    """The stored columns of a grave record in the cemetery it was found to name."""
+    remains = record.remains_from or RemainsFrom()
+    return {"id": record.id, "cemetery_id": cemetery_id, "zone": record.zone or "", "lot": record.lot or "",
+            "row": record.row or "", "number": record.number, "status": record.status,
+            "name": record.name, "name_key": name_key(record.name) if record.name else None,
+            "birth_year": record.birth_year, "hometown": record.hometown,
+            "hometown_key": place_key(record.hometown) if record.hometown else None,
+            "unit_text": record.unit_text, "death_date": record.death_date,
+            "remains_place": remains.place, "remains_lat": remains.lat, "remains_lon": remains.lon,
+            "remains_date": remains.date, "remains_burial": remains.burial, "person_id": record.person_id,
+            "sources": [source.model_dump(exclude_none=True) for source in record.sources]}
+
+
+def burial_columns(record: BurialRecord) -> dict[str, Any]:
+    """The stored columns of an initial-burial record."""
+    recovered = record.recovered
+    return {"id": record.id, "name": record.name, "unit_text": record.unit_text,
+            "death_date": record.death_date, "burial_date": record.burial_date, "place": record.place,
+            "lat": record.lat, "lon": record.lon, "buried_by": record.buried_by, "marker": record.marker,
+            "witnesses": list(record.witnesses), "recovered_date": recovered.date if recovered else None,
+            "recovered_grave": recovered.grave if recovered else None, "person_id": record.person_id,
+            "sources": [source.model_dump(exclude_none=True) for source in record.sources]}
+
+
+# --- storing --------------------------------------------------------------------------------
+
+
+def store_cemeteries(session: Session, rows: Sequence[tuple[int, CemeteryRecord]], *,
+                     actor: str) -> BatchOutcome:
+    """Create or replace cemeteries by id, in the caller's transaction."""
+    return _write(session, Cemetery, [(row, cemetery_columns(record)) for row, record in rows],
+                  actor=actor, kind="cemetery")
+
+
+def store_burials(session: Session, rows: Sequence[tuple[int, BurialRecord]], *, actor: str) -> BatchOutcome:
+    """Create or replace initial burials by id, in the caller's transaction; a burial may
+    name a grave not stored yet (registers are imported in any order)."""
+    outcome = BatchOutcome()
+    people = _existing_ids(session, Person, {record.person_id for _, record in rows if record.person_id})
+    good = []
+    for row, record in rows:
+        if record.person_id and record.person_id not in people:
+            outcome.problems.append(_no_person(row, record.person_id))
+        else:
+            good.append((row, burial_columns(record)))
+    return _write(session, Burial, good, actor=actor, kind="burial", outcome=outcome)
+
+
+def store_graves(session: Session, rows: Sequence[tuple[int, GraveRecord]], *, actor: str,
+                 reason: str | None = None) -> BatchOutcome:
+    """Create or replace graves by id, in the caller's transaction.
+
+    A grave must name a stored cemetery (by id, or by a name only one cemetery has), a
+    stored person if it links one, and a position no other grave holds. A change of
+    status is kept in the grave's history with the record's ``reason`` (else ``reason``).
+    """
+    outcome = BatchOutcome()
+    cemeteries = _cemetery_ids(session, {record.cemetery for _, record in rows})
+    people = _existing_ids(session, Person, {record.person_id for _, record in rows if record.person_id})
+    checked: list[tuple[int, dict[str, Any]]] = []
+    for row, record in rows:
+        cemetery_id = cemeteries.get(record.cemetery)
+        if cemetery_id is None:
+            outcome.problems.append(RowProblem(row, f"cemetery: there is no cemetery {record.cemetery!r} "
+                                                    "(by id, or by a name only one cemetery has)"))
+        elif record.person_id and record.person_id not in people:
+            outcome.problems.append(_no_person(row, record.person_id))
+        else:
+            columns = grave_columns(record, cemetery_id)
+            columns["reason"] = record.reason or reason
+            checked.append((row, columns))
+    free = _free_positions(session, checked, outcome)
+    reasons = {columns["id"]: columns.pop("reason") for _, columns in free}
+    before = _existing(session, Grave, [columns["id"] for _, columns in free], ["status"])
+    _write(session, Grave, free, actor=actor, kind="grave", outcome=outcome)
+    _record_statuses(session, outcome, before, {c["id"]: c["status"] for _, c in free}, reasons, actor)
+    return outcome
+
+
+def _no_person(row: int, person_id: str) -> RowProblem:
+    return RowProblem(row, f"person_id: there is no person record {person_id!r}")
+
+
+def _cemetery_ids(session: Session, references: set[str]) -> dict[str, str]:
+    """The cemetery each reference names: its id, or a name (folded) only one cemetery has."""
+    found = {cid: cid for cid in session.scalars(select(Cemetery.id).where(Cemetery.id.in_(references)))}
+    by_key = {name_key(ref): ref for ref in references - set(found)}
+    if by_key:
+        matches = session.execute(select(Cemetery.name_key, Cemetery.id).where(Cemetery.name_key.in_(by_key)))
+        ids: dict[str, list[str]] = {}
+        for key, cid in matches:
+            ids.setdefault(key, []).append(cid)
+        found |= {by_key[key]: cids[0] for key, cids in ids.items() if len(cids) == 1}
+    return found
+
+
+def _existing_ids(session: Session, model: Any, ids: set[str]) -> set[str]:
+    return set(session.scalars(select(model.id).where(model.id.in_(ids)))) if ids else set()
+
+
+def _position(columns: dict[str, Any]) -> tuple[str, str, str, str, str]:
+    return (columns["cemetery_id"], columns["zone"], columns["lot"], columns["row"], columns["number"])
+
+
+def _free_positions(session: Session, rows: list[tuple[int, dict[str, Any]]],
+                    outcome: BatchOutcome) -> list[tuple[int, dict[str, Any]]]:
+    """The rows whose position no other grave holds, stored or earlier in the batch."""
+    if not rows:
+        return []
+    taken = {tuple(found[1:]): found[0] for found in session.execute(
+        select(Grave.id, Grave.cemetery_id, Grave.zone, Grave.lot, Grave.row, Grave.number)
+        .where(Grave.cemetery_id.in_({c["cemetery_id"] for _, c in rows}),
+               Grave.number.in_({c["number"] for _, c in rows})))}
+    free = []
+    for row, columns in rows:
+        holder = taken.get(_position(columns))
+        if holder is not None and holder != columns["id"]:
+            outcome.problems.append(RowProblem(
+                row, f"the position {describe_position(columns)} in cemetery {columns['cemetery_id']!r} "
+                     f"is grave {holder!r} already", ErrorKind.CONFLICT))
+            continue
+        taken[_position(columns)] = columns["id"]
+        free.append((row, columns))
+    return free
+
+
+def describe_position(columns: dict[str, Any]) -> str:
+    """``khu B, lô 3, hàng 4, mộ số 12``, the parts given."""
+    parts = [("khu", columns.get("zone")), ("lô", columns.get("lot")), ("hàng", columns.get("row")),
+             ("mộ số", columns.get("number"))]
+    return ", ".join(f"{word} {value}" for word, value in parts if value)
+
+
+def _existing(session: Session, model: Any, ids: list[str],
+              names: Iterable[str]) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
+    columns = [model.id, *(getattr(model, name) for name in names)]
+    return {row[0]: dict(row._mapping) for row in session.execute(select(*columns).where(model.id.in_(ids)))}
+
+
+def _write(session: Session, model: Any, rows: list[tuple[int, dict[str, Any]]], *, actor: str, kind: str,
+           outcome: BatchOutcome | None = None) -> BatchOutcome:
+    """Insert the new rows and update the changed ones, one ``executemany`` each; audited."""
+    outcome = outcome or BatchOutcome()
+    names = [name for name in rows[0][1] if name != "id"] if rows else []
+    stored = _existing(session, model, [columns["id"] for _, columns in rows], names)
+    now = utc_now()
+    new, changed = [], []
+    for _, columns in rows:
+        old = stored.get(columns["id"])
+        if old is None:
+            new.append(columns | {"created_at": now, "updated_at": now})
+            stored[columns["id"]] = columns  # a second row with the id in the batch updates it
+        elif any(old[name] != columns[name] for name in names):
+            changed.append(columns | {"updated_at": now})
+            stored[columns["id"]] = columns
+        else:
+            outcome.unchanged += 1
+    if new:
+        session.execute(insert(model), new)
+    if changed:
+        session.execute(update(model), changed)
+    outcome.created += [columns["id"] for columns in new]
+    outcome.updated += [columns["id"] for columns in changed]
+    if new or changed:
+        _audit(session, kind, actor, [c["id"] for c in new], [c["id"] for c in changed])
+    return outcome
+
+
+def _audit(session: Session, kind: str, actor: str, created: list[str], updated: list[str]) -> None:
+    if len(created) + len(updated) == 1:
+        action = f"{kind}.create" if created else f"{kind}.update"
+        record_event(session, actor=actor, action=action, subject=f"{kind}:{(created or updated)[0]}")
+        return
+    record_event(session, actor=actor, action=f"{kind}s.store", subject=f"{kind}s",
+                 details={"created": created, "updated": updated})
+
+
+def _record_statuses(session: Session, outcome: BatchOutcome, before: dict[str, dict[str, Any]],
+                     after: dict[str, str], reasons: dict[str, str | None], actor: str) -> None:
+    """A history line for every grave created and every status changed."""
+    now = utc_now()
+    lines = [{"grave_id": grave_id, "from_status": before.get(grave_id, {}).get("status"),
+              "to_status": after[grave_id], "at": now, "actor": actor[:100], "reason": reasons.get(grave_id)}
+             for grave_id in [*outcome.created, *outcome.updated]
+             if before.get(grave_id, {}).get("status") != after[grave_id]]
+    if lines:
+        session.execute(insert(GraveStatusChange), lines)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def cemetery_json(cemetery: Cemetery) -> dict[str, Any]:
+    """A stored cemetery as CONTRACT's cemetery JSON."""
+    return {name: getattr(cemetery, name) for name in
+            ("id", "name", "level", "commune", "district", "province", "lat", "lon", "contact")}
+
+
+def grave_json(grave: Grave) -> dict[str, Any]:
+    """A stored grave as CONTRACT's grave JSON."""
+    remains = {"place": grave.remains_place, "lat": grave.remains_lat, "lon": grave.remains_lon,
+               "date": grave.remains_date, "burial": grave.remains_burial}
+    return {"id": grave.id, "cemetery": grave.cemetery_id, "zone": grave.zone or None,
+            "lot": grave.lot or None, "row": grave.row or None, "number": grave.number,
+            "status": grave.status, "name": grave.name,
+            "birth_year": grave.birth_year, "hometown": grave.hometown, "unit_text": grave.unit_text,
+            "death_date": grave.death_date,
+            "remains_from": remains if any(value is not None for value in remains.values()) else None,
+            "person_id": grave.person_id, "sources": grave.sources}
+
+
+def burial_json(burial: Burial) -> dict[str, Any]:
+    """A stored initial burial as CONTRACT's burial JSON."""
+    data = {name: getattr(burial, name) for name in
+            ("id", "name", "unit_text", "death_date", "burial_date", "place", "lat", "lon", "buried_by",
+             "marker", "witnesses")}
+    recovered = {"date": burial.recovered_date, "grave": burial.recovered_grave}
+    return data | {"recovered": recovered if any(recovered.values()) else None,
+                   "person_id": burial.person_id, "sources": burial.sources}
+
+
+def status_history(session: Session, grave_id: str) -> list[dict[str, Any]]:
+    """A grave's status changes, oldest first."""
+    changes = session.scalars(select(GraveStatusChange).where(GraveStatusChange.grave_id == grave_id)
+                              .order_by(GraveStatusChange.id))
+    return [{"from": change.from_status, "to": change.to_status, "at": change.at.isoformat(),
+             "actor": change.actor, "reason": change.reason} for change in changes]
+
+
+def list_cemeteries(session: Session, *, province: str | None = None, limit: int = 50,
+                    offset: int = 0) -> tuple[int, list[Cemetery]]:
+    """Cemeteries by province and name, a page at a time, with how many there are."""
+    query = select(Cemetery)
+    if province:
+        query = query.where(Cemetery.province_key == place_key(province))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = session.scalars(query.order_by(Cemetery.province_key, Cemetery.name_key, Cemetery.id)
+                           .limit(limit).offset(offset))
+    return total, list(page)
+
+
+def list_graves(session: Session, *, cemetery: str | None = None, status: str | None = None,
+                limit: int = 50, offset: int = 0) -> tuple[int, list[Grave]]:
+    """Graves by cemetery and position, a page at a time, with how many there are."""
+    query = select(Grave)
+    if cemetery:
+        query = query.where(Grave.cemetery_id == cemetery)
+    if status:
+        query = query.where(Grave.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    order = (Grave.cemetery_id, Grave.zone, Grave.lot, Grave.row, Grave.number, Grave.id)
+    return total, list(session.scalars(query.order_by(*order).limit(limit).offset(offset)))
+
+
+# --- counting -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CemeteryCount:
+    """One cemetery's graves by status, the graves whose stone disagrees with the linked
+    person record, and where the cemetery is."""
+
+    id: str
+    name: str
+    province: str | None
+    counts: dict[str, int]
+    disagreeing: int
+
+
+def _disagrees() -> ColumnElement[bool]:
+    """The stone and the linked record differ on the name, the hometown (neither contains
+    the other) or the date of death (neither is the other's beginning), where both say."""
+    both = and_
+    name = both(Grave.name_key.is_not(None), Person.name_key.is_not(None), Grave.name_key != Person.name_key)
+    hometown = both(Grave.hometown_key.is_not(None), Person.hometown_key.is_not(None),
+                    not_(or_(Person.hometown_key.contains(Grave.hometown_key),
+                             Grave.hometown_key.contains(Person.hometown_key))))
+    death = both(Grave.death_date.is_not(None), Person.death_date.is_not(None),
+                 not_(or_(Grave.death_date.startswith(Person.death_date),
+                          Person.death_date.startswith(Grave.death_date))))
+    return and_(Person.id.is_not(None), or_(name, hometown, death))
+
+
+def count_graves(session: Session, *, province: str | None = None,
+                 cemetery: str | None = None) -> list[CemeteryCount]:
+    """Every cemetery's counts (or one province's, or one cemetery's), in one grouped query."""
+    by_status = [func.sum(case((Grave.status == status, 1), else_=0)) for status in GRAVE_STATUSES]
+    query = (select(Cemetery.id, Cemetery.name, Cemetery.province, *by_status, func.count(Grave.id),
+                    func.sum(case((_disagrees(), 1), else_=0)))
+             .select_from(Cemetery).outerjoin(Grave, Grave.cemetery_id == Cemetery.id)
+             .outerjoin(Person, Person.id == Grave.person_id)
+             .group_by(Cemetery.id, Cemetery.name, Cemetery.province)
+             .order_by(Cemetery.province, Cemetery.name, Cemetery.id))
+    if province:
+        query = query.where(Cemetery.province_key == place_key(province))
+    if cemetery:
+        query = query.where(Cemetery.id == cemetery)
+    counted = []
+    for cid, name, where, *numbers in session.execute(query):
+        values = [int(number or 0) for number in numbers]
+        counts = dict(zip([*GRAVE_STATUSES, "total"], values[:-1], strict=True))
+        counted.append(CemeteryCount(id=cid, name=name, province=where, counts=counts,
+                                     disagreeing=values[-1]))
+    return counted

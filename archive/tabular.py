@@ -1,0 +1,253 @@
+"""Rows from the files offices keep lists in: JSON Lines, CSV and Excel (.xlsx).
+
+Each row comes back with its number (1-based data rows for CSV and XLSX, the header not
+counted; 1-based lines for JSON Lines) and either its values or why it cannot be read.
+Text is repaired as it is read: bytes that are not UTF-8 are taken as a legacy 8-bit
+file, and every text goes through the decoder's repair of TCVN3, VNI, VISCII and
+mojibake. A spreadsheet is read for its values only, never its formulas, and is checked
+as a zip archive before it is opened, so a zip bomb is refused unread.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import IO, Any
+
+from archive.errors import TooLargeFileError
+from decoder.errors import InvalidInputError
+from decoder.normalize import normalize
+from decoder.untrusted import parse_json, refuse_forbidden
+
+#: A longer JSON line or CSV record is refused unread.
+MAX_LINE_BYTES = 1_000_000
+#: A spreadsheet's own size: its cells unpacked and parsed take many times more memory.
+MAX_XLSX_BYTES = 20 * 1024 * 1024
+#: What a spreadsheet's parts may unpack to, together.
+MAX_XLSX_UNPACKED_BYTES = 256 * 1024 * 1024
+#: How much one part may grow when unpacked; real sheets compress 5 to 20 times.
+MAX_XLSX_RATIO = 200
+MAX_COLUMNS = 256
+SUFFIXES = (".jsonl", ".csv", ".xlsx")
+_XML_HEAD_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class TabularRow:
+    """One row of a file: its values (by column header or JSON key), or why it could not
+    be read."""
+
+    number: int
+    values: dict[str, Any] | None = None
+    error: str | None = None
+
+
+def read_rows(path: Path, *, max_bytes: int) -> Iterator[TabularRow]:
+    """The rows of a ``.jsonl``, ``.csv`` or ``.xlsx`` file, read as they are needed.
+
+    Raises:
+        InvalidInputError: the file cannot be read, or is of another kind.
+        TooLargeFileError: the file, or a spreadsheet unpacked, is larger than allowed.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InvalidInputError(f"{path.name}: import a .jsonl, .csv or .xlsx file.")
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise InvalidInputError(f"Cannot read {path}: {error.strerror or error}.") from None
+    limit = min(max_bytes, MAX_XLSX_BYTES) if suffix == ".xlsx" else max_bytes
+    if size > limit:
+        raise TooLargeFileError(f"{path.name} is {size:,} bytes; an import takes at most {limit:,}"
+                                + (" for a spreadsheet (save it as CSV)." if suffix == ".xlsx" else "."))
+    if suffix == ".jsonl":
+        return _json_lines(path)
+    if suffix == ".csv":
+        return _csv_rows(path)
+    check_xlsx(path)
+    return _xlsx_rows(path)
+
+
+def repair_text(text: str) -> str:
+    """Text from a file as NFC Vietnamese, legacy encodings and mojibake repaired."""
+    return normalize(text)
+
+
+def _repair_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return repair_text(value)
+    if isinstance(value, list):
+        return [_repair_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _repair_value(item) for key, item in value.items()}
+    return value
+
+
+# --- JSON Lines -----------------------------------------------------------------------------
+
+
+def _json_lines(path: Path) -> Iterator[TabularRow]:
+    with path.open("rb") as source:
+        number = 0
+        while line := source.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                _skip_rest_of_line(source)
+                yield TabularRow(number, error=f"the line is longer than {MAX_LINE_BYTES:,} bytes")
+                continue
+            if line.strip():
+                yield _json_row(number, line)
+
+
+def _skip_rest_of_line(source: IO[bytes]) -> None:
+    while chunk := source.readline(MAX_LINE_BYTES):
+        if chunk.endswith(b"\n"):
+            return
+
+
+def _json_row(number: int, line: bytes) -> TabularRow:
+    try:
+        data = parse_json(line, "row")
+        refuse_forbidden(data, "row")
+    except InvalidInputError as error:
+        return TabularRow(number, error=error.message.rstrip("."))
+    if not isinstance(data, dict):
+        return TabularRow(number, error="row: each line holds one JSON object")
+    return TabularRow(number, values=_repair_value(data))
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def decode_cell(raw: str) -> str:
+    """A cell read with ``surrogateescape``: bytes that were not UTF-8 are taken as the
+    Windows-1252 reading of a legacy 8-bit file, then repaired."""
+    if not any("\udc80" <= char <= "\udcff" for char in raw):
+        return repair_text(raw)
+    data = raw.encode("utf-8", "surrogateescape")
+    return repair_text("".join(bytes([byte]).decode("cp1252", "ignore") or chr(byte) for byte in data))
+
+
+def _open_text(source: IO[bytes]) -> io.TextIOWrapper:
+    head = source.peek(4)[:4] if isinstance(source, io.BufferedReader) else b""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return io.TextIOWrapper(source, encoding="utf-16", errors="replace", newline="")
+    return io.TextIOWrapper(source, encoding="utf-8-sig", errors="surrogateescape", newline="")
+
+
+def _csv_rows(path: Path) -> Iterator[TabularRow]:
+    with path.open("rb") as binary, _open_text(binary) as text:
+        first = text.readline(MAX_LINE_BYTES)
+        delimiter = max(",;\t", key=first.count)
+        reader = csv.reader(_chain([first], text), delimiter=delimiter)
+        try:
+            header = [decode_cell(cell).strip() for cell in next(reader, [])][:MAX_COLUMNS]
+            number = 0
+            for cells in reader:
+                number += 1
+                if any(cell.strip() for cell in cells):
+                    yield _cells_row(number, header, [decode_cell(cell) for cell in cells])
+        except csv.Error as error:
+            yield TabularRow(number + 1, error=f"the file cannot be read as CSV from here on ({error})")
+
+
+def _chain(first: list[str], rest: IO[str]) -> Iterator[str]:
+    yield from first
+    yield from rest
+
+
+def _cells_row(number: int, header: list[str], cells: list[Any]) -> TabularRow:
+    if len(cells) > len(header) and any(cell not in (None, "") for cell in cells[len(header):]):
+        return TabularRow(number, error=f"the row has {len(cells)} cells; the header names {len(header)}")
+    values = {name: cell for name, cell in zip(header, cells, strict=False) if name}
+    try:
+        refuse_forbidden(values, "row")
+    except InvalidInputError as error:
+        return TabularRow(number, error=error.message.rstrip("."))
+    return TabularRow(number, values=values)
+
+
+# --- XLSX ---------------------------------------------------------------------------------
+
+
+def check_xlsx(path: Path) -> None:
+    """Refuse a spreadsheet that is not a zip archive, that unpacks to more than allowed
+    (a zip bomb), or whose XML declares entities (the "billion laughs").
+
+    Raises:
+        InvalidInputError, TooLargeFileError.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            _check_sizes(path, members)
+            for member in members:
+                if member.filename.endswith((".xml", ".rels")):
+                    with archive.open(member) as part:
+                        head = part.read(_XML_HEAD_BYTES)
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise InvalidInputError(f"{path.name}: {member.filename} declares XML entities, "
+                                                "which no spreadsheet needs.")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as error:
+        raise InvalidInputError(f"{path.name} is not an .xlsx spreadsheet ({error}).") from None
+
+
+def _check_sizes(path: Path, members: list[zipfile.ZipInfo]) -> None:
+    unpacked = sum(member.file_size for member in members)
+    if len(members) > 10_000 or unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise TooLargeFileError(f"{path.name} unpacks to {unpacked:,} bytes in {len(members):,} parts; "
+                                f"a spreadsheet may unpack to at most {MAX_XLSX_UNPACKED_BYTES:,}.")
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > 1024 * 1024 and ratio > MAX_XLSX_RATIO:
+            raise TooLargeFileError(f"{path.name}: {member.filename} unpacks {member.file_size:,} bytes "
+                                    f"from {member.compress_size:,}, more than a spreadsheet does.")
+
+
+def _xlsx_rows(path: Path) -> Iterator[TabularRow]:
+    import openpyxl  # the spreadsheet reader is needed only when a spreadsheet arrives
+
+    try:
+        # Values only: a formula cell gives the value Excel last saved, or nothing.
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise InvalidInputError(f"{path.name} cannot be read as a spreadsheet ({type(error).__name__}).") \
+            from None
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        header = [_cell_text(cell).strip() for cell in next(rows, ())]
+        while header and not header[-1]:
+            header.pop()
+        for number, cells in enumerate(rows, start=1):
+            values = [_cell_value(cell) for cell in cells]
+            if any(value not in (None, "") for value in values):
+                yield _cells_row(number, header, values)
+    finally:
+        book.close()
+
+
+def _cell_text(cell: Any) -> str:
+    value = _cell_value(cell)
+    return "" if value is None else str(value)
+
+
+def _cell_value(cell: Any) -> Any:
+    """A cell as the importers take it: text repaired, dates as ISO text, whole floats as ints."""
+    if isinstance(cell, str):
+        return repair_text(cell)
+    if isinstance(cell, datetime):
+        return cell.date().isoformat()
+    if isinstance(cell, date):
+        return cell.isoformat()
+    if isinstance(cell, time):
+        return None
+    if isinstance(cell, float) and cell.is_integer() and abs(cell) < 10**15:
+        return int(cell)
+    return cell

@@ -1,0 +1,289 @@
+"""Cemetery, grave and initial-burial use cases: store one, read one with its counts or
+history, list, count ("kiểm đếm"), and import lists from JSON Lines, CSV or Excel files.
+
+An import reads its file once, a row at a time, validates each row, and stores the good
+ones a batch at a time (one transaction and one ``executemany`` per table per batch);
+each bad row is reported with its number and reason and nothing of it is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from archive.errors import ArchiveError
+from archive.grave_columns import CellError, Kind, header_map, record_from_cells
+from archive.grave_schema import BurialRecord, CemeteryRecord, GraveRecord
+from archive.graves import (
+    BatchOutcome,
+    CemeteryCount,
+    burial_json,
+    cemetery_json,
+    count_graves,
+    grave_json,
+    list_cemeteries,
+    list_graves,
+    status_history,
+    store_burials,
+    store_cemeteries,
+    store_graves,
+)
+from archive.models import Burial, Cemetery, Grave
+from archive.tabular import TabularRow, read_rows
+from decoder.errors import ErrorKind, InvalidInputError, NotFoundError, first_problem
+from decoder.plots import GRAVE_STATUSES, place_key
+
+#: Rows stored per transaction.
+BATCH_ROWS = 1000
+R = TypeVar("R", bound=BaseModel)
+Store = Callable[[Session, Sequence[tuple[int, Any]]], BatchOutcome]
+
+
+class PositionTakenError(ArchiveError):
+    """Another grave holds the position in the cemetery (or took it, or the id, meanwhile)."""
+
+    kind = ErrorKind.CONFLICT
+    code = "position_taken"
+
+
+@dataclass
+class FileImport:
+    """What an import did; ``problems`` are (row number, reason)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+# --- one record -----------------------------------------------------------------------------
+
+
+def _store_one(store: Store, record: BaseModel, *, sessions: sessionmaker[Session]) -> tuple[str, bool]:
+    """Store one record or raise the reason it was refused; nothing is stored then."""
+    try:
+        with sessions.begin() as session:
+            outcome = store(session, [(1, record)])
+            if outcome.problems:
+                problem = outcome.problems[0]  # raised inside the block: the transaction is undone
+                error_class = PositionTakenError if problem.kind == ErrorKind.CONFLICT else InvalidInputError
+                raise error_class(problem.reason[:1].upper() + problem.reason[1:] + ".")
+    except IntegrityError:  # a writer stored the same id or position after the checks
+        raise PositionTakenError("Another change to this record or its position was stored at the same "
+                                 "moment; send it again.") from None
+    record_id: str = record.id  # type: ignore[attr-defined]  # every record here has an id
+    return record_id, record_id in outcome.created
+
+
+def save_cemetery(record: CemeteryRecord, *, sessions: sessionmaker[Session], actor: str) -> tuple[str, bool]:
+    """Create or replace a cemetery, audited; returns (id, created)."""
+    return _store_one(lambda s, rows: store_cemeteries(s, rows, actor=actor), record, sessions=sessions)
+
+
+def save_grave(record: GraveRecord, *, sessions: sessionmaker[Session], actor: str) -> tuple[str, bool]:
+    """Create or replace a grave, audited, its status change kept in its history.
+
+    Raises:
+        InvalidInputError: an unknown cemetery or person record.
+        PositionTakenError: another grave holds the position.
+    """
+    return _store_one(lambda s, rows: store_graves(s, rows, actor=actor), record, sessions=sessions)
+
+
+def save_burial(record: BurialRecord, *, sessions: sessionmaker[Session], actor: str) -> tuple[str, bool]:
+    """Create or replace an initial burial, audited; returns (id, created)."""
+    return _store_one(lambda s, rows: store_burials(s, rows, actor=actor), record, sessions=sessions)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def count_json(count: CemeteryCount) -> dict[str, Any]:
+    """One cemetery's counts as the API and the command line give them."""
+    return {"id": count.id, "name": count.name, "province": count.province, "counts": count.counts,
+            "disagreeing": count.disagreeing}
+
+
+def cemetery_document(cemetery_id: str, *, sessions: sessionmaker[Session]) -> dict[str, Any]:
+    """A cemetery as CONTRACT's JSON with its ``counts`` and ``disagreeing``.
+
+    Raises:
+        NotFoundError: no such cemetery.
+    """
+    with sessions() as session:
+        cemetery = session.get(Cemetery, cemetery_id)
+        if cemetery is None:
+            raise NotFoundError(f"There is no cemetery {cemetery_id!r}.")
+        count = count_graves(session, cemetery=cemetery_id)[0]
+        return cemetery_json(cemetery) | {"counts": count.counts, "disagreeing": count.disagreeing}
+
+
+def cemetery_list(*, sessions: sessionmaker[Session], province: str | None, limit: int,
+                  offset: int) -> dict[str, Any]:
+    """A page of cemeteries: ``{"total", "cemeteries": [...]}``."""
+    with sessions() as session:
+        total, cemeteries = list_cemeteries(session, province=province, limit=limit, offset=offset)
+        return {"total": total, "cemeteries": [cemetery_json(cemetery) for cemetery in cemeteries]}
+
+
+def grave_document(grave_id: str, *, sessions: sessionmaker[Session]) -> dict[str, Any]:
+    """A grave as CONTRACT's JSON with its status ``history``.
+
+    Raises:
+        NotFoundError: no such grave.
+    """
+    with sessions() as session:
+        grave = session.get(Grave, grave_id)
+        if grave is None:
+            raise NotFoundError(f"There is no grave {grave_id!r}.")
+        return grave_json(grave) | {"history": status_history(session, grave_id)}
+
+
+def grave_list(*, sessions: sessionmaker[Session], cemetery: str | None, status: str | None, limit: int,
+               offset: int) -> dict[str, Any]:
+    """A page of graves: ``{"total", "graves": [...]}``."""
+    with sessions() as session:
+        total, graves = list_graves(session, cemetery=cemetery, status=status, limit=limit, offset=offset)
+        return {"total": total, "graves": [grave_json(grave) for grave in graves]}
+
+
+def burial_document(burial_id: str, *, sessions: sessionmaker[Session]) -> dict[str, Any]:
+    """An initial burial as CONTRACT's JSON.
+
+    Raises:
+        NotFoundError: no such burial.
+    """
+    with sessions() as session:
+        burial = session.get(Burial, burial_id)
+        if burial is None:
+            raise NotFoundError(f"There is no initial burial {burial_id!r}.")
+        return burial_json(burial)
+
+
+def grave_counts(*, sessions: sessionmaker[Session], province: str | None = None) -> dict[str, Any]:
+    """The count ("kiểm đếm"): every cemetery's graves by status and those whose stone
+    disagrees with the linked record, the totals of each province, and the whole."""
+    with sessions() as session:
+        counted = count_graves(session, province=province)
+    provinces: dict[str, dict[str, Any]] = {}
+    for count in counted:
+        key = place_key(count.province) if count.province else ""
+        entry = provinces.setdefault(key, {"province": count.province, "cemeteries": 0,
+                                           "counts": dict.fromkeys([*GRAVE_STATUSES, "total"], 0),
+                                           "disagreeing": 0})
+        _add(entry, count)
+    total: dict[str, Any] = {"cemeteries": 0, "counts": dict.fromkeys([*GRAVE_STATUSES, "total"], 0),
+                             "disagreeing": 0}
+    for count in counted:
+        _add(total, count)
+    return {"cemeteries": [count_json(count) for count in counted], "provinces": list(provinces.values()),
+            "total": total}
+
+
+def _add(entry: dict[str, Any], count: CemeteryCount) -> None:
+    entry["cemeteries"] += 1
+    entry["disagreeing"] += count.disagreeing
+    for name, number in count.counts.items():
+        entry["counts"][name] += number
+
+
+# --- imports --------------------------------------------------------------------------------
+
+
+def import_cemetery_file(path: Path, *, sessions: sessionmaker[Session], actor: str,
+                         max_bytes: int) -> FileImport:
+    """Import cemeteries from a ``.jsonl``, ``.csv`` or ``.xlsx`` file (see :func:`import_file`)."""
+    return import_file(path, "cemetery", CemeteryRecord,
+                       lambda s, rows: store_cemeteries(s, rows, actor=actor),
+                       sessions=sessions, max_bytes=max_bytes)
+
+
+def import_grave_file(path: Path, *, sessions: sessionmaker[Session], actor: str,
+                      max_bytes: int) -> FileImport:
+    """Import graves (see :func:`import_file`); a status change is kept with the file's name."""
+    reason = f"imported from {path.name}"[:2000]
+    return import_file(path, "grave", GraveRecord,
+                       lambda s, rows: store_graves(s, rows, actor=actor, reason=reason),
+                       sessions=sessions, max_bytes=max_bytes)
+
+
+def import_burial_file(path: Path, *, sessions: sessionmaker[Session], actor: str,
+                       max_bytes: int) -> FileImport:
+    """Import initial burials (see :func:`import_file`)."""
+    return import_file(path, "burial", BurialRecord, lambda s, rows: store_burials(s, rows, actor=actor),
+                       sessions=sessions, max_bytes=max_bytes)
+
+
+def import_file(path: Path, kind: Kind, schema: type[R], store: Store, *, sessions: sessionmaker[Session],
+                max_bytes: int) -> FileImport:
+    """Import records of one kind: good rows stored a batch at a time, bad ones reported.
+
+    Raises:
+        InvalidInputError, TooLargeFileError: the file as a whole cannot be read; nothing
+            is stored.
+    """
+    report = FileImport()
+    batch: list[tuple[int, R]] = []
+    for number, record in _records(path, kind, schema, report, max_bytes=max_bytes):
+        batch.append((number, record))
+        if len(batch) >= BATCH_ROWS:
+            _store_batch(batch, store, report, sessions=sessions)
+            batch = []
+    if batch:
+        _store_batch(batch, store, report, sessions=sessions)
+    report.problems.sort()
+    return report
+
+
+def _records(path: Path, kind: Kind, schema: type[R], report: FileImport, *,
+             max_bytes: int) -> Iterator[tuple[int, R]]:
+    """The valid records of a file; each invalid row goes into the report."""
+    flat = path.suffix.lower() != ".jsonl"
+    columns: dict[str, str] | None = None
+    for row in read_rows(path, max_bytes=max_bytes):
+        if columns is None and flat and row.values is not None:
+            columns, report.ignored_columns = header_map(kind, list(row.values))
+        try:
+            yield row.number, _validated(row, kind, schema, columns)
+        except (InvalidInputError, CellError) as error:
+            report.problems.append((row.number, str(error)))
+
+
+def _validated(row: TabularRow, kind: Kind, schema: type[R], columns: dict[str, str] | None) -> R:
+    if row.values is None:
+        raise InvalidInputError(row.error or "the row cannot be read")
+    data = record_from_cells(kind, row.values, columns) if columns is not None else row.values
+    try:
+        return schema.model_validate(data)
+    except ValidationError as error:
+        where, message = first_problem(error, "row")
+        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+        raise InvalidInputError(f"{where}: {message}{more}") from None
+
+
+def _store_batch(batch: list[tuple[int, Any]], store: Store, report: FileImport, *,
+                 sessions: sessionmaker[Session]) -> None:
+    """One transaction for the batch; a clash with a writer working at the same moment is
+    tried again once, when the checks see what that writer stored."""
+    for attempt in range(2):
+        try:
+            with sessions.begin() as session:
+                outcome = store(session, batch)
+            break
+        except IntegrityError:
+            if attempt:
+                report.problems += [(number, "another change was stored at the same moment; import again")
+                                    for number, _ in batch]
+                return
+    report.created += len(outcome.created)
+    report.updated += len(outcome.updated)
+    report.unchanged += outcome.unchanged
+    report.problems += [(problem.row, problem.reason) for problem in outcome.problems]
+
