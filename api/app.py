@@ -25,6 +25,7 @@ from api.settings import Settings
 from api.web import pages_archive, pages_family, pages_public, pages_registry, pages_staff, pages_verify
 from api.web.errors import error_page
 from api.web.headers import SecurityHeadersMiddleware
+from api.web.pages_graves import router as grave_pages
 from api.web.pages_public import login_redirect
 from api.web.session import LoginRequiredError
 from api.worker_pool import WorkerPool
@@ -107,7 +108,7 @@ def _include_routers(app: FastAPI) -> None:
     for router in (health.router, decode.router, search.router, auth.router, scans.router,
                    records.router, requests.router, extracts.router, graves.router,
                    pages_public.router, pages_archive.router, pages_family.router,
-                   pages_staff.router, pages_verify.router, pages_registry.router):
+                   pages_staff.router, pages_verify.router, pages_registry.router, grave_pages):
         app.include_router(router)
 
 

@@ -97,9 +97,11 @@ def serve(
 @app.command()
 def demo(as_json: JsonFlag = False,
          samples: Annotated[bool, typer.Option(
-             "--samples", help="Also add three sample scans (read by the server's workers) and six "
-                               "invented martyr records.")] = False) -> None:
+             "--samples", help="Also add three sample scans (read by the server's workers), six invented "
+                               "martyr records and two invented cemeteries with graves and burials.")] = False
+         ) -> None:
     """Load the demonstration registry (idempotent: running it twice changes nothing)."""
+    from usecases.grave_views import load_grave_samples
     from usecases.registry import load_demo
     from usecases.scans import load_samples, make_ingester
 
@@ -112,11 +114,15 @@ def demo(as_json: JsonFlag = False,
                                      policy=resources.job_policy)
             outcomes, persons = load_samples(ingester=ingester, sessions=resources.sessions,
                                              publish=resources.publish_changes)
+            graves = load_grave_samples(sessions=resources.sessions)
+            resources.publish_changes()
     _print_report(report, "Demo registry loaded", as_json)
     if samples and not as_json:
         added = sum(outcome.status == "added" for outcome in outcomes)
         stored = persons.created + persons.updated
-        typer.echo(f"Samples: {added} scan(s) queued for reading, {stored} person record(s) stored.")
+        typer.echo(f"Samples: {added} scan(s) queued for reading, {stored} person record(s) stored, "
+                   f"{sum(done.created + done.updated for done in graves)} cemetery, grave and "
+                   "burial record(s) stored.")
 
 
 @app.command()

@@ -31,6 +31,7 @@ def _run_import(importer: Importer, file: Path, what: str, as_json: bool) -> Non
     with open_context() as context:
         report = importer(file, sessions=context.resources.sessions, actor="cli",
                           max_bytes=context.settings.max_import_bytes)
+        context.resources.publish_changes()  # catch the search index up when no server is doing it
     if as_json:
         print_json({"created": report.created, "updated": report.updated, "unchanged": report.unchanged,
                     "refused": [{"row": row, "reason": reason} for row, reason in report.problems],

@@ -15,8 +15,11 @@ from decoder.errors import InvalidInputError, first_problem
 
 def search(
     query: Annotated[str, typer.Argument(help="Names, words or codes; diacritics optional.")],
-    type_: Annotated[str | None, typer.Option("--type", help="page, person or unit.")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="page, person, unit or grave.")] = None,
     collection: Annotated[str | None, typer.Option(help="Only this collection.")] = None,
+    cemetery: Annotated[str | None, typer.Option(help="Only graves in this cemetery (its id).")] = None,
+    status: Annotated[str | None, typer.Option(
+        help="Only graves of this status: named, unidentified, partial or named_no_remains.")] = None,
     province: Annotated[str | None, typer.Option(help="Only this province.")] = None,
     unit: Annotated[str | None, typer.Option(help="Only this unit (an id of the registry).")] = None,
     date_from: Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD.")] = None,
@@ -26,13 +29,14 @@ def search(
     offset: Annotated[int, typer.Option(help="Results to skip.")] = 0,
     as_json: JsonFlag = False,
 ) -> None:
-    """Search pages, persons and units like the API does."""
+    """Search pages, persons, units and graves like the API does."""
     from search.model import SearchRequest
     from usecases.searching import search as search_index
 
     try:
         request = SearchRequest.model_validate({
-            "q": query, "type": type_, "collection": collection, "province": province, "unit": unit,
+            "q": query, "type": type_, "collection": collection, "cemetery": cemetery, "status": status,
+            "province": province, "unit": unit,
             "date_from": date.fromisoformat(date_from) if date_from else None,
             "date_to": date.fromisoformat(date_to) if date_to else None,
             "sort": sort, "limit": limit, "offset": offset})

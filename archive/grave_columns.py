@@ -96,7 +96,10 @@ def record_from_cells(kind: Kind, cells: Mapping[str, Any], columns: Mapping[str
     """
     record: dict[str, Any] = {}
     for header, field in columns.items():
-        value = _typed(field, cells.get(header))
+        cell = cells.get(header)
+        if cell == "" or cell is None:
+            continue  # the commonest cell of a register, and what _typed makes None
+        value = _typed(field, cell)
         if value is None:
             continue
         if field in _NESTED:

@@ -9,6 +9,7 @@ and unknown fields are refused rather than dropped.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from itertools import pairwise
 from typing import Annotated, Literal
 
@@ -47,13 +48,19 @@ def _check_dates(*named: tuple[str, str | None]) -> list[tuple[str, PartialDate]
     for label, text in named:
         if not text:
             continue
-        when = PartialDate.parse(text)
+        when = _parsed(text)
         if when.first_day > today:
             raise ValueError(f"{label} {when} is in the future")
         if when.year < _FIRST_YEAR:
             raise ValueError(f"{label} {when} is before {_FIRST_YEAR}")
         parsed.append((label, when))
     return parsed
+
+
+@lru_cache(maxsize=1 << 14)
+def _parsed(text: str) -> PartialDate:
+    """A partial date, remembered: a register's dates repeat."""
+    return PartialDate.parse(text)
 
 
 def _in_order(dates: list[tuple[str, PartialDate]]) -> None:

@@ -5,21 +5,25 @@ whole before anything is written (the cemetery each grave names, the person reco
 linked, the positions taken), then written with one ``executemany`` per table: rows the
 same as stored are left alone, so importing the same file again changes nothing. Every
 batch that changes something is one audit entry naming what it created and updated, and
-every change of a grave's status, its first one included, is kept in its history.
+every change of a grave's status, its first one included, is kept in its history. A
+grave stored or a cemetery changed is noted in the search outbox in the same transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, insert, not_, or_, select, update
+from sqlalchemy import ARRAY, ColumnElement, and_, any_, case, cast, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 
 from archive.audit import record_event
+from archive.bulk import insert_rows
 from archive.grave_schema import BurialRecord, CemeteryRecord, GraveRecord, RemainsFrom
 from archive.models import Burial, Cemetery, Grave, GraveStatusChange, Person, utc_now
+from archive.outbox import record_change
 from decoder.errors import ErrorKind
 from decoder.plots import GRAVE_STATUSES, name_key, place_key
 
@@ -58,6 +62,10 @@ def cemetery_columns(record: CemeteryRecord) -> dict[str, Any]:
             "lat": record.lat, "lon": record.lon, "contact": record.contact}
 
 
+#: :func:`place_key`, remembered: a register names the same communes on row after row.
+_place_key = lru_cache(maxsize=1 << 15)(place_key)
+
+
 def grave_columns(record: GraveRecord, cemetery_id: str) -> dict[str, Any]:
     """The stored columns of a grave record in the cemetery it was found to name."""
     remains = record.remains_from or RemainsFrom()
@@ -65,7 +73,7 @@ def grave_columns(record: GraveRecord, cemetery_id: str) -> dict[str, Any]:
             "row": record.row or "", "number": record.number, "status": record.status,
             "name": record.name, "name_key": name_key(record.name) if record.name else None,
             "birth_year": record.birth_year, "hometown": record.hometown,
-            "hometown_key": place_key(record.hometown) if record.hometown else None,
+            "hometown_key": _place_key(record.hometown) if record.hometown else None,
             "unit_text": record.unit_text, "death_date": record.death_date,
             "remains_place": remains.place, "remains_lat": remains.lat, "remains_lon": remains.lon,
             "remains_date": remains.date, "remains_burial": remains.burial, "person_id": record.person_id,
@@ -88,9 +96,12 @@ def burial_columns(record: BurialRecord) -> dict[str, Any]:
 
 def store_cemeteries(session: Session, rows: Sequence[tuple[int, CemeteryRecord]], *,
                      actor: str) -> BatchOutcome:
-    """Create or replace cemeteries by id, in the caller's transaction."""
-    return _write(session, Cemetery, [(row, cemetery_columns(record)) for row, record in rows],
-                  actor=actor, kind="cemetery")
+    """Create or replace cemeteries by id, in the caller's transaction; the search documents
+    of an updated cemetery's graves are queued again (its name and province are in them)."""
+    outcome = _write(session, Cemetery, [(row, cemetery_columns(record)) for row, record in rows],
+                     actor=actor, kind="cemetery")
+    record_change(session, "cemetery", outcome.updated)
+    return outcome
 
 
 def store_burials(session: Session, rows: Sequence[tuple[int, BurialRecord]], *, actor: str) -> BatchOutcome:
@@ -132,9 +143,12 @@ def store_graves(session: Session, rows: Sequence[tuple[int, GraveRecord]], *, a
             checked.append((row, columns))
     free = _free_positions(session, checked, outcome)
     reasons = {columns["id"]: columns.pop("reason") for _, columns in free}
-    before = _existing(session, Grave, [columns["id"] for _, columns in free], ["status"])
-    _write(session, Grave, free, actor=actor, kind="grave", outcome=outcome)
+    names = [name for name in free[0][1] if name != "id"] if free else []
+    stored = _existing(session, Grave, [columns["id"] for _, columns in free], names)  # one query a batch
+    before = {grave_id: {"status": old["status"]} for grave_id, old in stored.items()}
+    _write(session, Grave, free, actor=actor, kind="grave", outcome=outcome, stored=stored)
     _record_statuses(session, outcome, before, {c["id"]: c["status"] for _, c in free}, reasons, actor)
+    record_change(session, "grave", [*outcome.created, *outcome.updated])
     return outcome
 
 
@@ -197,15 +211,22 @@ def _existing(session: Session, model: Any, ids: list[str],
     if not ids:
         return {}
     columns = [model.id, *(getattr(model, name) for name in names)]
-    return {row[0]: dict(row._mapping) for row in session.execute(select(*columns).where(model.id.in_(ids)))}
+    if session.get_bind().dialect.name == "postgresql":  # one array parameter, not a thousand
+        where = model.id == any_(cast(ids, ARRAY(model.id.type)))
+    else:
+        where = model.id.in_(ids)
+    return {row[0]: dict(row._mapping) for row in session.execute(select(*columns).where(where))}
 
 
 def _write(session: Session, model: Any, rows: list[tuple[int, dict[str, Any]]], *, actor: str, kind: str,
-           outcome: BatchOutcome | None = None) -> BatchOutcome:
-    """Insert the new rows and update the changed ones, one ``executemany`` each; audited."""
+           outcome: BatchOutcome | None = None,
+           stored: dict[str, dict[str, Any]] | None = None) -> BatchOutcome:
+    """Insert the new rows and update the changed ones, one ``executemany`` each; audited.
+    ``stored`` is what the rows' ids hold already, when the caller has read it."""
     outcome = outcome or BatchOutcome()
     names = [name for name in rows[0][1] if name != "id"] if rows else []
-    stored = _existing(session, model, [columns["id"] for _, columns in rows], names)
+    if stored is None:
+        stored = _existing(session, model, [columns["id"] for _, columns in rows], names)
     now = utc_now()
     new, changed = [], []
     for _, columns in rows:
@@ -219,7 +240,7 @@ def _write(session: Session, model: Any, rows: list[tuple[int, dict[str, Any]]],
         else:
             outcome.unchanged += 1
     if new:
-        session.execute(insert(model), new)
+        insert_rows(session, model, new)
     if changed:
         session.execute(update(model), changed)
     outcome.created += [columns["id"] for columns in new]
@@ -247,7 +268,7 @@ def _record_statuses(session: Session, outcome: BatchOutcome, before: dict[str, 
              for grave_id in [*outcome.created, *outcome.updated]
              if before.get(grave_id, {}).get("status") != after[grave_id]]
     if lines:
-        session.execute(insert(GraveStatusChange), lines)
+        insert_rows(session, GraveStatusChange, lines)
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.bulk import insert_rows
 from archive.models import OutboxEntry, utc_now
 
-Entity = Literal["page", "person", "unit"]
+#: What changed; a ``cemetery`` entry stands for the documents of the graves in it.
+Entity = Literal["page", "person", "unit", "grave", "cemetery"]
 _RETRY_BASE_S = 1.0
 _RETRY_MAX_S = 300.0
 
@@ -49,7 +51,7 @@ def record_change(session: Session, entity: Entity, entity_ids: Iterable[str | i
     rows = [{"entity": entity, "entity_id": str(entity_id)} for entity_id in entity_ids]
     if rows:
         now = utc_now()
-        session.execute(insert(OutboxEntry), [row | {"created_at": now, "next_attempt_at": now,
+        insert_rows(session, OutboxEntry, [row | {"created_at": now, "next_attempt_at": now,
                                                      "attempts": 0} for row in rows])
 
 

@@ -1,4 +1,4 @@
-"""From the database to the search index: documents for pages, persons and units.
+"""From the database to the search index: documents for pages, persons, units and graves.
 
 The index only ever holds what these functions build from the current rows, so it can
 be thrown away and rebuilt (:func:`all_documents`) at any time.
@@ -10,10 +10,11 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from archive.models import Collection, Page, Person, Scan, Unit
+from archive.graves import describe_position
+from archive.models import Cemetery, Collection, Grave, Page, Person, Scan, Unit
 from archive.outbox import Change, record_change
 from archive.registry_store import load_registry
 from decoder.dates import PartialDate
@@ -28,6 +29,12 @@ from search.snippets import word_matches
 _PROVINCE = re.compile(r"(?:tỉnh|thành phố|tp\.?)\s+([^,;.\n]+)", re.IGNORECASE)
 _MIN_UNIT_SCORE = 0.6
 _BATCH = 1000
+#: A grave's status as a family reads it in a result, and as a query may say it (``vô danh``).
+GRAVE_STATUS_WORDS = {"named": "có tên", "unidentified": "mộ vô danh",
+                      "partial": "chưa rõ tên, có một phần thông tin",
+                      "named_no_remains": "mộ gió: có tên, chưa có hài cốt"}
+#: The title of a grave whose stone gives no name.
+UNNAMED_GRAVE = "Mộ chưa biết tên"
 
 
 def _first_day(text: str | None) -> date | None:
@@ -98,6 +105,32 @@ def person_document(person: Person, registry: Registry) -> IndexDocument:
         units=unit_ids(person.unit_text, person.death_date, registry), dates=dates, summary=summary)
 
 
+def grave_document(grave: Grave, cemetery: Cemetery, registry: Registry) -> IndexDocument:
+    """A grave as a search document. The name on its stone is matched like a person's name
+    (with or without marks, through OCR errors); its title and snippet say the name, the
+    cemetery, the position and the status. A grave without a name is a document too, found
+    by its cemetery, position, status in words (``vô danh``) and what else its stone says."""
+    position = describe_position({"zone": grave.zone, "lot": grave.lot, "row": grave.row,
+                                  "number": grave.number})
+    where = f"{cemetery.name}, {position}"
+    status = GRAVE_STATUS_WORDS.get(grave.status, grave.status)
+    facts = [part for part in (f"sinh {grave.birth_year}" if grave.birth_year else None,
+                               f"quê {grave.hometown}" if grave.hometown else None, grave.unit_text,
+                               f"hy sinh {grave.death_date}" if grave.death_date else None) if part]
+    address = ", ".join(part for part in (cemetery.commune, cemetery.district, cemetery.province) if part)
+    body = [grave.name, where, status, " · ".join(facts), address,
+            f"quy tập từ {grave.remains_place}" if grave.remains_place else None]
+    death = _first_day(grave.death_date)
+    return IndexDocument(
+        type="grave", id=grave.id, title=f"{grave.name or UNNAMED_GRAVE} — {where}",
+        body="\n".join(part for part in body if part), names=[grave.name] if grave.name else [],
+        codes=unique([code_key(grave.id), *sorted(designation_keys(grave.unit_text or ""))]),
+        provinces=[cemetery.province] if cemetery.province else [],
+        units=unit_ids(grave.unit_text, grave.death_date, registry), dates=[death] if death else [],
+        summary=" · ".join([where, status, *facts]), cemetery=cemetery.id,
+        status=grave.status)  # type: ignore[arg-type]  # a stored status is one of the four
+
+
 def page_document(page: Page, scan: Scan, collection: str | None, registry: Registry) -> IndexDocument:
     """A recognised page as a search document."""
     dates = unique(entity["value"] for entity in page.entities if entity["kind"] == "date")
@@ -131,7 +164,8 @@ def documents_for(session: Session, changes: Sequence[Change], registry: Registr
                   ) -> tuple[list[IndexDocument], list[str]]:
     """What the index must now hold for these changed entities: documents to write, and
     keys to delete (entities that are gone)."""
-    wanted: dict[str, set[str]] = {"page": set(), "person": set(), "unit": set()}
+    wanted: dict[str, set[str]] = {"page": set(), "person": set(), "unit": set(), "grave": set(),
+                                   "cemetery": set()}
     for change in changes:
         wanted.setdefault(change.entity, set()).add(change.entity_id)
     documents: list[IndexDocument] = []
@@ -142,9 +176,12 @@ def documents_for(session: Session, changes: Sequence[Change], registry: Registr
     if wanted["unit"]:
         documents += [unit_document(unit) for unit in load_registry(session).units
                       if unit.id in wanted["unit"]]
+    if wanted["grave"] or wanted["cemetery"]:  # a cemetery's name and province are in its graves'
+        documents += _grave_documents(session, registry, or_(
+            Grave.id.in_(wanted["grave"]), Grave.cemetery_id.in_(wanted["cemetery"])))
     found = {document.key for document in documents}
     gone = [f"{entity}:{value}" for entity, values in wanted.items() for value in values
-            if f"{entity}:{value}" not in found]
+            if entity != "cemetery" and f"{entity}:{value}" not in found]
     return documents, gone
 
 
@@ -153,6 +190,12 @@ def _page_documents(session: Session, page_ids: Iterable[int], registry: Registr
         select(Page, Scan, Collection.name).join(Scan, Page.scan_id == Scan.id)
         .outerjoin(Collection, Scan.collection_id == Collection.id).where(Page.id.in_(list(page_ids)))).all()
     return [page_document(page, scan, collection, registry) for page, scan, collection in rows]
+
+
+def _grave_documents(session: Session, registry: Registry, where: ColumnElement[bool]) -> list[IndexDocument]:
+    rows = session.execute(select(Grave, Cemetery).join(Cemetery, Grave.cemetery_id == Cemetery.id)
+                           .where(where).order_by(Grave.id)).all()
+    return [grave_document(grave, cemetery, registry) for grave, cemetery in rows]
 
 
 def all_documents(session: Session, registry: Registry) -> Iterator[list[IndexDocument]]:
@@ -175,11 +218,23 @@ def all_documents(session: Session, registry: Registry) -> Iterator[list[IndexDo
             break
         yield _page_documents(session, ids, registry)
         last_page = ids[-1]
+    yield from _all_graves(session, registry)
+
+
+def _all_graves(session: Session, registry: Registry) -> Iterator[list[IndexDocument]]:
+    last = ""
+    while True:
+        ids = session.scalars(select(Grave.id).where(Grave.id > last).order_by(Grave.id).limit(_BATCH)).all()
+        if not ids:
+            return
+        yield _grave_documents(session, registry, Grave.id.in_(ids))
+        last = ids[-1]
 
 
 def count_documents(session: Session) -> int:
     """How many documents :func:`all_documents` yields."""
-    return sum(session.scalar(select(func.count()).select_from(table)) or 0 for table in (Person, Page, Unit))
+    return sum(session.scalar(select(func.count()).select_from(table)) or 0
+               for table in (Person, Page, Unit, Grave))
 
 
 def _batched(items: Sequence[UnitEntry]) -> Iterator[Sequence[UnitEntry]]:
@@ -197,9 +252,14 @@ def page_hit_boxes(session: Session, page_ids: Sequence[int], words: Sequence[Te
 
 
 def requeue_changed_since(session: Session, started: datetime) -> None:
-    """Queue again what changed while a new index generation was being built, and every
-    unit (a few thousand, cheap), so the new generation misses nothing."""
+    """Queue again what changed while a new index generation was being built (a cemetery
+    stands for its graves), and every unit (a few thousand, cheap), so the new generation
+    misses nothing."""
     record_change(session, "page", session.scalars(select(Page.id).where(Page.updated_at >= started)).all())
     record_change(session, "person", session.scalars(
         select(Person.id).where(Person.updated_at >= started)).all())
     record_change(session, "unit", session.scalars(select(Unit.id)).all())
+    record_change(session, "grave", session.scalars(
+        select(Grave.id).where(Grave.updated_at >= started)).all())
+    record_change(session, "cemetery", session.scalars(
+        select(Cemetery.id).where(Cemetery.updated_at >= started)).all())

@@ -13,17 +13,19 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
 from archive.errors import TooLargeFileError
 from decoder.errors import InvalidInputError
 from decoder.normalize import normalize
-from decoder.untrusted import parse_json, refuse_forbidden
+from decoder.untrusted import forbidden_character, parse_json, refuse_forbidden
 
 #: A longer JSON line or CSV record is refused unread.
 MAX_LINE_BYTES = 1_000_000
@@ -36,6 +38,10 @@ MAX_XLSX_RATIO = 200
 MAX_COLUMNS = 256
 SUFFIXES = (".jsonl", ".csv", ".xlsx")
 _XML_HEAD_BYTES = 4096
+#: Cells up to this length are remembered once repaired: registers repeat their places,
+#: units and statuses on row after row.
+_REMEMBERED_CELL_CHARS = 200
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,15 @@ def read_rows(path: Path, *, max_bytes: int) -> Iterator[TabularRow]:
 
 def repair_text(text: str) -> str:
     """Text from a file as NFC Vietnamese, legacy encodings and mojibake repaired."""
+    if text.isascii():
+        return text  # what normalize gives ASCII, without the call
+    if len(text) <= _REMEMBERED_CELL_CHARS:
+        return _repaired(text)
+    return normalize(text)
+
+
+@lru_cache(maxsize=1 << 15)
+def _repaired(text: str) -> str:
     return normalize(text)
 
 
@@ -128,7 +143,7 @@ def _json_row(number: int, line: bytes) -> TabularRow:
 def decode_cell(raw: str) -> str:
     """A cell read with ``surrogateescape``: bytes that were not UTF-8 are taken as the
     Windows-1252 reading of a legacy 8-bit file, then repaired."""
-    if not any("\udc80" <= char <= "\udcff" for char in raw):
+    if raw.isascii() or not _ESCAPED_BYTE.search(raw):
         return repair_text(raw)
     data = raw.encode("utf-8", "surrogateescape")
     return repair_text("".join(bytes([byte]).decode("cp1252", "ignore") or chr(byte) for byte in data))
@@ -152,7 +167,8 @@ def _csv_rows(path: Path) -> Iterator[TabularRow]:
             for cells in reader:
                 number += 1
                 if any(cell.strip() for cell in cells):
-                    yield _cells_row(number, header, [decode_cell(cell) for cell in cells])
+                    yield _cells_row(number, header, [cell if cell.isascii() else decode_cell(cell)
+                                                      for cell in cells])  # ASCII: nothing to do
         except csv.Error as error:
             yield TabularRow(number + 1, error=f"the file cannot be read as CSV from here on ({error})")
 
@@ -166,11 +182,20 @@ def _cells_row(number: int, header: list[str], cells: list[Any]) -> TabularRow:
     if len(cells) > len(header) and any(cell not in (None, "") for cell in cells[len(header):]):
         return TabularRow(number, error=f"the row has {len(cells)} cells; the header names {len(header)}")
     values = {name: cell for name, cell in zip(header, cells, strict=False) if name}
+    if _clean(values):
+        return TabularRow(number, values=values)
     try:
         refuse_forbidden(values, "row")
     except InvalidInputError as error:
         return TabularRow(number, error=error.message.rstrip("."))
     return TabularRow(number, values=values)
+
+
+def _clean(values: dict[str, Any]) -> bool:
+    """Whether no header or text cell holds a character no field may hold: one search over
+    them all, the cell-by-cell walk left for the rows that do."""
+    texts = [*values, *(value for value in values.values() if isinstance(value, str))]
+    return forbidden_character(" ".join(texts)) is None
 
 
 # --- XLSX ---------------------------------------------------------------------------------

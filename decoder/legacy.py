@@ -12,10 +12,11 @@ xvnkb keyboard driver's table; VISCII against libintl-perl's generated table (RF
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 import ftfy
+from ftfy.badness import is_bad
 
 from decoder.errors import InvalidInputError
 from decoder.text import EDGE_PUNCTUATION, is_vietnamese_syllable, vietnamese_score
@@ -195,6 +196,8 @@ def repair(text: str, source: str = "auto") -> str:
 
 def _repair_as(text: str, source: str) -> str:
     if source == "mojibake":
+        if not is_bad(text):
+            return text  # ftfy's own first test: text that does not look like mojibake stays
         fixed: str = ftfy.fix_encoding(text)
         return fixed
     data = as_misread_bytes(text)
@@ -204,11 +207,40 @@ def _repair_as(text: str, source: str) -> str:
     return decode_legacy(data, encoding)
 
 
+@cache
+def _clean_alphabet() -> frozenset[str]:
+    """Printable ASCII, tab, and every NFC Vietnamese letter in both cases."""
+    letters = {_toned(vowel, tone) for vowel in "aăâeêioôơuưy" for tone in range(len(_TONE_MARKS))}
+    letters |= {"đ"}
+    return frozenset({chr(code) for code in range(0x20, 0x7F)} | {"\t"} | letters
+                     | {letter.upper() for letter in letters})
+
+
+def is_clean_vietnamese(line: str) -> bool:
+    """Whether no legacy reading of ``line`` can be better: it holds only printable ASCII,
+    tabs and NFC Vietnamese letters, and each word with a letter outside ASCII is spelt
+    like a Vietnamese syllable.
+
+    For such a line the TCVN3, VNI and VISCII readings keep every space and tab where it
+    is, leave every ASCII-only word as it is (their tables only change bytes above 0x7F)
+    and can only change words that already were syllables, so none of them gains a word
+    (:func:`_word_gain`) and only the mojibake reading is worth trying.
+    """
+    if not _clean_alphabet().issuperset(line):
+        return False
+    return all(word.isascii() or _is_syllable(word.strip(EDGE_PUNCTUATION)) for word in line.split())
+
+
+#: :func:`is_vietnamese_syllable`, remembered: a language has a few thousand syllables.
+_is_syllable = lru_cache(maxsize=1 << 14)(is_vietnamese_syllable)
+
+
 def _repair_auto(line: str) -> str:
     if not any(0x80 <= ord(ch) < 0x100 or (ch.isalpha() and not ch.isascii()) for ch in line):
         return line  # plain ASCII, or only typographic punctuation: nothing to repair
     best, best_gain = line, 0
-    for source in ("mojibake", "tcvn3", "vni", "viscii"):
+    sources = ("mojibake",) if is_clean_vietnamese(line) else ("mojibake", "tcvn3", "vni", "viscii")
+    for source in sources:
         candidate = _repair_as(line, source)
         gain = _word_gain(line, candidate)
         if gain > best_gain:

@@ -18,6 +18,8 @@ def normalize(text: str, source: str = "auto") -> str:
     Raises:
         InvalidInputError: an unknown source.
     """
+    if source == "auto" and text.isascii():
+        return text  # ASCII is NFC and holds nothing a repair would change
     # Plain NFC first: the look-alike fix would turn a misread VISCII "Ð" into "Đ", a
     # character no single byte produces, and hide the misreading.
     return to_nfc(repair(unicodedata.normalize("NFC", text), source))

@@ -13,11 +13,13 @@ import unicodedata
 
 # Ð (Icelandic eth) and Ɖ (African D) look like Đ and are common in old data and OCR.
 _D_LOOKALIKES = str.maketrans({"Ð": "Đ", "Ɖ": "Đ", "ð": "đ", "ɖ": "đ"})
+_D_LOOKALIKE_CHARS = frozenset("ÐƉðɖ")
 
 
 def to_nfc(text: str) -> str:
     """The text in NFC, with the look-alikes of ``Đ``/``đ`` replaced by the real letters."""
-    return unicodedata.normalize("NFC", text).translate(_D_LOOKALIKES)
+    nfc = unicodedata.normalize("NFC", text)
+    return nfc if _D_LOOKALIKE_CHARS.isdisjoint(nfc) else nfc.translate(_D_LOOKALIKES)
 
 
 class _FoldTable(dict[int, str]):

@@ -51,7 +51,7 @@ def index_settings() -> dict[str, Any]:
 def index_mapping() -> dict[str, Any]:
     """The fields, as the index template declares them."""
     mapping = Mapping()
-    for name in ("key", "type", "id", "collection", "provinces", "units", "codes"):
+    for name in ("key", "type", "id", "collection", "cemetery", "status", "provinces", "units", "codes"):
         mapping.field(name, Keyword())
     for name in ("title", "names", "body"):
         mapping.field(name, Text(analyzer="vn_folded", fields={"exact": Text(analyzer="vn_exact")}))
@@ -70,7 +70,8 @@ def document_source(document: IndexDocument) -> dict[str, Any]:
     days = [day_number(value) for value in document.dates]
     return {"key": document.key, "type": document.type, "id": document.id, "title": document.title,
             "names": document.names, "body": document.body, "codes": document.codes,
-            "collection": document.collection, "provinces": [fold(p) for p in document.provinces],
+            "collection": document.collection, "cemetery": document.cemetery, "status": document.status,
+            "provinces": [fold(p) for p in document.provinces],
             "units": document.units, "summary": document.summary, "day": days,
             "sort_day": min(days) if days else 0, "scan_id": document.scan_id,
             "page_number": document.page_number}
@@ -104,8 +105,9 @@ def search_body(request: SearchRequest, *, relaxed: bool = False) -> dict[str, A
     filters = []
     if request.type:
         filters.append(Q("term", type=request.type))
-    if request.collection:
-        filters.append(Q("term", collection=request.collection))
+    for name in ("collection", "cemetery", "status"):
+        if getattr(request, name):
+            filters.append(Q("term", **{name: getattr(request, name)}))
     if request.province:
         filters.append(Q("term", provinces=fold(request.province.strip())))
     if request.unit:
@@ -137,6 +139,7 @@ class ClusterClient(Protocol):
     errors: tuple[type[Exception], ...]
 
     def put_template(self, name: str, patterns: list[str], template: dict[str, Any]) -> None: ...
+    def put_mapping(self, index: str, mapping: dict[str, Any]) -> None: ...
     def index_exists(self, index: str) -> bool: ...
     def create_index(self, index: str, aliases: dict[str, Any] | None = None) -> None: ...
     def alias_exists(self, name: str) -> bool: ...
@@ -183,6 +186,8 @@ class ClusterIndex:
                 self._call("create the index", client.create_index, self._physical)
         elif not self._call("look up the alias", client.alias_exists, self.name):
             self._call("create the index", client.create_index, f"{self.name}-initial", {self.name: {}})
+        else:  # an index made by an older version gains the fields added since (never loses one)
+            self._call("add the new fields to the index", client.put_mapping, self.name, index_mapping())
 
     @property
     def _target(self) -> str:

@@ -24,6 +24,9 @@ class ElasticClient:
     def put_template(self, name: str, patterns: list[str], template: dict[str, Any]) -> None:
         self.client.indices.put_index_template(name=name, index_patterns=patterns, template=template)
 
+    def put_mapping(self, index: str, mapping: dict[str, Any]) -> None:
+        self.client.indices.put_mapping(index=index, **mapping)
+
     def index_exists(self, index: str) -> bool:
         return bool(self.client.indices.exists(index=index))
 

@@ -12,6 +12,12 @@ class SearchUnavailableError(PhienhieuError):
     code = "search_unavailable"
 
 
+class OutdatedIndexError(SearchUnavailableError):
+    """The embedded index was built with fields of an older version: it must be rebuilt."""
+
+    code = "search_index_outdated"
+
+
 class IndexBusyError(PhienhieuError):
     """Another process holds the index's writer; it applies the changes itself."""
 

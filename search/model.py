@@ -8,7 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-DocType = Literal["page", "person", "unit"]
+DocType = Literal["page", "person", "unit", "grave"]
+#: A grave's status, as CONTRACT names them (``decoder.plots.GRAVE_STATUSES``).
+GraveStatus = Literal["named", "unidentified", "partial", "named_no_remains"]
 SortOrder = Literal["relevance", "date", "-date"]
 
 #: Longest query accepted; a name, a code or a sentence fits many times over.
@@ -33,6 +35,8 @@ class IndexDocument:
     summary: str = ""
     scan_id: int | None = None
     page_number: int | None = None
+    cemetery: str | None = None  # a grave's cemetery id
+    status: GraveStatus | None = None  # a grave's status
 
     @property
     def key(self) -> str:
@@ -46,8 +50,10 @@ class SearchRequest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     q: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, description="what to look for")
-    type: DocType | None = Field(default=None, description="only pages, persons or units")
+    type: DocType | None = Field(default=None, description="only pages, persons, units or graves")
     collection: str | None = Field(default=None, max_length=200)
+    cemetery: str | None = Field(default=None, max_length=64, description="graves in this cemetery (its id)")
+    status: GraveStatus | None = Field(default=None, description="graves of this status")
     province: str | None = Field(default=None, max_length=200)
     unit: str | None = Field(default=None, max_length=64, description="a unit id of the registry")
     date_from: date | None = None

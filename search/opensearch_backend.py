@@ -26,6 +26,9 @@ class OpenSearchClient:
         self.client.indices.put_index_template(name=name, body={"index_patterns": patterns,
                                                                 "template": template})
 
+    def put_mapping(self, index: str, mapping: dict[str, Any]) -> None:
+        self.client.indices.put_mapping(index=index, body=mapping)
+
     def index_exists(self, index: str) -> bool:
         return bool(self.client.indices.exists(index=index))
 

@@ -3,11 +3,13 @@
 The index lives in a *generation* folder named by ``CURRENT``; a rebuild fills a new
 generation and switches ``CURRENT`` in one rename, so searches go on during a rebuild
 and every process follows the switch at its next call. Only one process at a time can
-write (tantivy's lock); the others read.
+write (tantivy's lock); the others read. A generation built with the fields of an older
+version is refused (:class:`OutdatedIndexError`) until ``phienhieu reindex`` replaces it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -22,7 +24,7 @@ from tantivy import Filter, Occur, Query, TextAnalyzerBuilder, Tokenizer
 from decoder.text import fold
 from search.analysis import MAX_TOKEN_CHARS, Term, day_number, phrases, query_code_keys, terms
 from search.backends import DEFAULT_NAME
-from search.errors import IndexBusyError, SearchUnavailableError
+from search.errors import IndexBusyError, OutdatedIndexError, SearchUnavailableError
 from search.model import IndexDocument, SearchHit, SearchRequest, SearchResult
 from search.snippets import hit_snippet
 
@@ -40,7 +42,7 @@ def _analyzers() -> dict[str, tantivy.TextAnalyzer]:
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    for name in ("key", "type", "id", "collection", "provinces", "units", "codes"):
+    for name in ("key", "type", "id", "collection", "cemetery", "status", "provinces", "units", "codes"):
         builder.add_text_field(name, stored=name in ("key", "type", "id"), tokenizer_name="raw",
                                index_option="basic")
     builder.add_text_field("title", stored=True, tokenizer_name="vn_folded")
@@ -73,7 +75,8 @@ class TantivyIndex:
         self._index: tantivy.Index | None = None
         self._writer: Any = None
         root.mkdir(parents=True, exist_ok=True)
-        self._follow()
+        with contextlib.suppress(OutdatedIndexError):  # said at its first use; a rebuild does not read it
+            self._follow()
 
     # -- generations -------------------------------------------------------------------
 
@@ -118,6 +121,9 @@ class TantivyIndex:
                 try:
                     index = tantivy.Index(self._schema, path=str(folder), reuse=True)
                 except ValueError as error:
+                    if "schema does not match" in str(error):
+                        raise OutdatedIndexError("The search index was built by an older version of "
+                                                 "Phiên hiệu; rebuild it with `phienhieu reindex`.") from None
                     raise SearchUnavailableError(f"The search index cannot be opened ({error}).") from None
                 for analyzer_name, analyzer in _analyzers().items():
                     index.register_tokenizer(analyzer_name, analyzer)
@@ -187,8 +193,9 @@ class TantivyIndex:
             "provinces": [fold(p) for p in document.provinces], "units": document.units,
             "summary": document.summary, "day": days, "sort_day": min(days) if days else 0,
         }
-        if document.collection:
-            fields["collection"] = document.collection
+        for name in ("collection", "cemetery", "status"):
+            if getattr(document, name):
+                fields[name] = getattr(document, name)
         if document.scan_id is not None:
             fields["scan_id"] = document.scan_id
         if document.page_number is not None:
@@ -260,8 +267,9 @@ class TantivyIndex:
         filters = []
         if request.type:
             filters.append(Query.term_query(schema, "type", request.type))
-        if request.collection:
-            filters.append(Query.term_query(schema, "collection", request.collection))
+        for name in ("collection", "cemetery", "status"):
+            if getattr(request, name):
+                filters.append(Query.term_query(schema, name, getattr(request, name)))
         if request.province:
             filters.append(Query.term_query(schema, "provinces", fold(request.province.strip())))
         if request.unit:

@@ -1,21 +1,27 @@
-"""``GET /api/v1/search`` over the archive: records published through the outbox."""
+"""``GET /api/v1/search`` over the archive: records (graves too) published through the outbox."""
 
 from __future__ import annotations
 
 import io
 import json
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.context import AppContext
+from archive.grave_schema import CemeteryRecord, GraveRecord
 from archive.models import Scan
 from archive.pages import store_page
+from archive.search_feed import all_documents, count_documents
 from ocr.model import OcrPage, OcrWord
-from tests.app_client import make_client
+from tests.app_client import context_of, make_client
+from usecases.graves import save_cemetery, save_grave
 from usecases.persons import import_person_lines
+from usecases.searching import rebuild_index
 
 PERSONS = [
     {"id": "hn-1972-0042", "full_name": "Nguyễn Văn Thành", "birth_year": 1950,
@@ -115,3 +121,100 @@ def test_bad_searches_get_a_clear_4xx(client: TestClient, params: dict[str, str]
 @pytest.mark.parametrize("query", ['"unbalanced', "a AND OR NOT (", "*?~^:[]{}", "' OR 1=1 --", "<script>"])
 def test_query_syntax_never_breaks_the_search(client: TestClient, query: str) -> None:
     assert client.get("/api/v1/search", params={"q": query}).status_code in (200, 422)
+
+
+# --- graves (type=grave): stored through the archive's grave store, published through the outbox ------
+
+CEMETERIES: list[dict[str, Any]] = [
+    {"id": "nt-truong-son", "name": "Nghĩa trang liệt sĩ quốc gia Trường Sơn", "level": "national",
+     "district": "Gio Linh", "province": "Quảng Trị"},
+    {"id": "nt-ben-tre", "name": "Nghĩa trang liệt sĩ tỉnh Bến Tre", "level": "province",
+     "province": "Bến Tre"},
+]
+GRAVES: list[dict[str, Any]] = [
+    {"id": "ts-b-3-4-12", "cemetery": "nt-truong-son", "zone": "B", "lot": "3", "row": "4", "number": "12",
+     "status": "named", "name": "Nguyễn Văn Thành", "birth_year": 1950, "unit_text": "c2 d5 e88 f308",
+     "death_date": "1972-07-15"},
+    {"id": "ts-b-3-4-13", "cemetery": "nt-truong-son", "zone": "B", "lot": "3", "row": "4", "number": "13",
+     "status": "unidentified"},
+    {"id": "bt-1", "cemetery": "Nghĩa trang liệt sĩ tỉnh Bến Tre", "number": "1", "status": "named",
+     "name": "Nguyễn Văn Thanh", "death_date": "1968"},
+]
+
+
+@pytest.fixture
+def with_graves(client: TestClient) -> TestClient:
+    context = context_of(client)
+    sessions = context.resources.sessions
+    for cemetery in CEMETERIES:
+        save_cemetery(CemeteryRecord.model_validate(cemetery), sessions=sessions, actor="test")
+    for grave in GRAVES:
+        save_grave(GraveRecord.model_validate(grave), sessions=sessions, actor="test")
+    context.resources.publish_changes()
+    return client
+
+
+def found(client: TestClient, **params: str) -> list[str]:
+    response = client.get("/api/v1/search", params=params)
+    assert response.status_code == 200, response.text
+    return [hit["id"] for hit in response.json()["hits"]]
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({"q": "nguyen van thanh", "type": "grave"}, {"ts-b-3-4-12", "bt-1"}),
+    ({"q": "Ngyen Vǎn Thànk", "type": "grave"}, {"ts-b-3-4-12", "bt-1"}),
+    ({"q": "nguyen", "type": "grave", "cemetery": "nt-ben-tre"}, {"bt-1"}),
+    ({"q": "nguyen", "type": "grave", "province": "Quảng Trị"}, {"ts-b-3-4-12"}),
+    ({"q": "nguyen", "type": "grave", "unit": "f308"}, {"ts-b-3-4-12"}),
+    ({"q": "nguyen", "type": "grave", "date_from": "1972-01-01"}, {"ts-b-3-4-12"}),
+    ({"q": "truong son", "status": "unidentified"}, {"ts-b-3-4-13"}),
+    ({"q": "vo danh", "cemetery": "nt-truong-son"}, {"ts-b-3-4-13"}),
+])
+def test_graves_are_searched_by_the_api(with_graves: TestClient, params: dict[str, str],
+                                        expected: set[str]) -> None:
+    assert set(found(with_graves, **params)) == expected
+
+
+def test_a_grave_hit_follows_the_contract(with_graves: TestClient) -> None:
+    body = with_graves.get("/api/v1/search", params={"q": "Nguyễn Văn Thành", "type": "grave"}).json()
+    hit = body["hits"][0]
+    assert (hit["type"], hit["id"]) == ("grave", "ts-b-3-4-12")
+    assert hit["title"] == ("Nguyễn Văn Thành — Nghĩa trang liệt sĩ quốc gia Trường Sơn, "
+                            "khu B, lô 3, hàng 4, mộ số 12")
+    assert "có tên" in hit["snippet"]
+    assert with_graves.get("/api/v1/search", params={"q": "x", "status": "lost"}).status_code == 422
+    assert with_graves.get("/api/v1/search", params={"q": "x", "cemetery": "c" * 65}).status_code == 422
+
+
+def test_a_grave_or_cemetery_changed_is_searched_as_it_now_is(with_graves: TestClient) -> None:
+    context = context_of(with_graves)
+    sessions = context.resources.sessions
+    named = {**GRAVES[1], "status": "named", "name": "Lê Văn Tám", "reason": "identified by DNA"}
+    save_grave(GraveRecord.model_validate(named), sessions=sessions, actor="test")
+    renamed = CEMETERIES[0] | {"name": "Nghĩa trang Trường Sơn mới", "province": "Quảng Bình"}
+    save_cemetery(CemeteryRecord.model_validate(renamed), sessions=sessions, actor="test")
+    assert found(with_graves, q='"le van tam"', type="grave") == [], "not yet published"
+    context.resources.publish_changes()
+    assert found(with_graves, q='"le van tam"', type="grave") == ["ts-b-3-4-13"]
+    assert found(with_graves, q="truong son", status="unidentified") == []
+    moved = found(with_graves, q="truong son moi", province="quang binh")
+    assert set(moved) == {"ts-b-3-4-12", "ts-b-3-4-13"}
+
+
+def test_reindex_rebuilds_the_graves(with_graves: TestClient) -> None:
+    resources = context_of(with_graves).resources
+    with resources.sessions() as session:
+        assert count_documents(session) == len(list(chain.from_iterable(
+            all_documents(session, resources.registry.get()))))
+    assert rebuild_index(sessions=resources.sessions, index=resources.search_index,
+                         registry=resources.registry) >= len(GRAVES)
+    resources.reopen_index()
+    assert set(found(with_graves, q="nguyen", type="grave")) == {"ts-b-3-4-12", "bt-1"}
+    assert found(with_graves, q="vo danh", status="unidentified") == ["ts-b-3-4-13"]
+
+
+def test_the_search_page_links_a_grave_to_its_page(with_graves: TestClient) -> None:
+    page = with_graves.get("/search", params={"q": "nguyen van thanh"})
+    assert page.status_code == 200
+    assert 'href="/graves/ts-b-3-4-12"' in page.text
+    assert 'href="/persons/ts-b-3-4-12"' not in page.text

@@ -87,6 +87,8 @@ ENDPOINTS: list[tuple[str, str, Action | None, dict[str, Any]]] = [
     ("GET", "/api/v1/graves/g-x", None, {}),
     ("POST", "/api/v1/burials", Action.WRITE_GRAVES, {"json": {"id": "b-x"}}),
     ("GET", "/api/v1/burials/b-x", None, {}),
+    ("GET", "/api/v1/cemeteries.geojson", None, {}),
+    ("GET", "/api/v1/burials.geojson", None, {}),
     ("POST", "/api/v1/auth/logout", None, {}),  # last: it ends the token the others used
 ]
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
@@ -175,3 +176,30 @@ def test_the_interface_speaks_english_on_request(page: Page) -> None:
     expect(page.get_by_role("heading", name="Decode a designation")).to_be_visible()
     page.get_by_role("link", name="Tiếng Việt").click()
     expect(page.get_by_role("heading", name="Giải mã phiên hiệu")).to_be_visible()
+
+
+def test_an_archivist_corrects_a_grave_and_the_count_changes(page: Page, site: str) -> None:
+    token = httpx.post(f"{site}/api/v1/auth/token", data={"username": "luutru", "password": PASSWORD}).json()
+    staff = {"Authorization": f"Bearer {token['access_token']}"}
+    cemetery = {"id": "nt-trinh-duyet", "name": "Nghĩa trang thử trình duyệt", "province": "Quảng Trị"}
+    assert httpx.post(f"{site}/api/v1/cemeteries", json=cemetery, headers=staff).status_code == 201
+    for number in ("1", "2"):
+        grave = {"id": f"td-{number}", "cemetery": "nt-trinh-duyet", "lot": "1", "row": "1", "number": number,
+                 "status": "unidentified"}
+        assert httpx.post(f"{site}/api/v1/graves", json=grave, headers=staff).status_code == 201
+    sign_in(page, "luutru")
+    page.goto("/cemeteries/nt-trinh-duyet")
+    # named, partly identified, unidentified, named without remains, total; then disagreeing
+    counts = page.locator("#counts tbody td")
+    expect(counts).to_have_text(["0", "0", "2", "0", "2", "0"])
+    page.locator("a.grave-cell", has_text="2").click()
+    expect(page.locator("#status")).to_have_text("Vô danh")
+    page.get_by_label("Tình trạng").select_option("partial")
+    page.get_by_label("Năm sinh").fill("1950")
+    page.get_by_label("Lý do sửa").fill("Đọc được năm sinh trên bia khi tu sửa")
+    page.get_by_role("button", name="Lưu bản hiệu đính").click()
+    expect(page.get_by_role("status")).to_have_text("Đã lưu thông tin sửa.")
+    expect(page.locator("#status")).to_have_text("Có một phần thông tin")
+    expect(page.locator("#history")).to_contain_text("Đọc được năm sinh trên bia khi tu sửa")
+    page.get_by_role("link", name="Nghĩa trang thử trình duyệt").click()
+    expect(counts).to_have_text(["0", "1", "1", "0", "2", "0"])

@@ -50,9 +50,11 @@ def test_demo_is_idempotent(cli: Cli) -> None:
 def test_demo_samples_queue_scans_and_store_records_once(local_cli: Cli) -> None:
     first = local_cli("demo", "--samples")
     assert first.returncode == 0, first.stderr
-    assert "Samples: 3 scan(s) queued for reading, 6 person record(s) stored." in first.stdout
+    assert ("Samples: 3 scan(s) queued for reading, 6 person record(s) stored, 43 cemetery, grave and "
+            "burial record(s) stored.") in first.stdout
     again = local_cli("demo", "--samples")
     assert "Samples: 0 scan(s) queued" in again.stdout
+    assert ", 0 cemetery, grave and burial record(s) stored." in again.stdout
     found = json.loads(local_cli("search", "bui quang quy", "--type", "person", "--json").stdout)
     assert found["hits"][0]["id"] == "demo-0001"
 

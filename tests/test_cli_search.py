@@ -47,6 +47,29 @@ def test_reindex_rebuilds_the_same_answers(cli: Cli) -> None:
     assert len(generations) == 1, "the old generation is dropped"
 
 
+def test_graves_imported_are_searched_by_cemetery_and_status_and_rebuilt(cli: Cli, tmp_path: Path) -> None:
+    cemetery = {"id": "nt-thu", "name": "Nghĩa trang liệt sĩ Thử", "province": "Quảng Trị"}
+    graves = [{"id": "thu-1", "cemetery": "nt-thu", "number": "1", "status": "named",
+               "name": "Nguyễn Văn Thành"},
+              {"id": "thu-2", "cemetery": "nt-thu", "number": "2", "status": "unidentified"}]
+    (tmp_path / "c.jsonl").write_text(json.dumps(cemetery, ensure_ascii=False) + "\n", encoding="utf-8")
+    (tmp_path / "g.jsonl").write_text("\n".join(json.dumps(g, ensure_ascii=False) for g in graves) + "\n",
+                                      encoding="utf-8")
+    assert cli("cemeteries", "import", str(tmp_path / "c.jsonl")).returncode == 0
+    assert cli("graves", "import", str(tmp_path / "g.jsonl")).returncode == 0
+
+    def found(*args: str) -> list[str]:
+        run = cli("search", *args, "--json")
+        assert run.returncode == 0, run.stderr
+        return [hit["id"] for hit in json.loads(run.stdout)["hits"]]
+
+    assert found("nguyen van thanh", "--type", "grave", "--cemetery", "nt-thu") == ["thu-1"]
+    assert found("nghia trang thu", "--status", "unidentified") == ["thu-2"]
+    assert cli("search", "thu", "--status", "lost").returncode != 0
+    assert cli("reindex").returncode == 0
+    assert found("nguyen van thanh", "--type", "grave", "--cemetery", "nt-thu") == ["thu-1"]
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["search", "x" * 600], "at most 500"),
     (["search", "nguyen", "--limit", "0"], "limit"),

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import pytest
 
 from search.cluster import index_mapping, index_settings, search_body
-from search.elastic_backend import ElasticIndex
+from search.elastic_backend import ElasticClient, ElasticIndex
 from search.model import IndexDocument, SearchRequest
 from tests.conftest import Snapshot
 
@@ -24,6 +24,8 @@ REQUESTS = {
     "filters": SearchRequest(q='"giay bao tu" e88', collection="Phông 308", province="Hà Bắc",
                              unit="f308", date_from=date(1972, 1, 1), date_to=date(1972, 12, 31),
                              sort="-date", limit=5, offset=10),
+    "graves": SearchRequest(q="nguyen van thanh", type="grave", cemetery="nt-truong-son", status="named",
+                            province="Quảng Trị"),
 }
 
 
@@ -137,3 +139,10 @@ def test_the_client_carries_every_call(cluster: str) -> None:
     assert search == search_body(REQUESTS["name"])
     assert (result.total, result.hits[0].id) == (1, "p1")
     assert [result.hits[0].snippet[s:e] for s, e in result.hits[0].highlights] == ["Nguyễn", "Văn", "Thành"]
+
+
+def test_an_index_of_an_older_version_is_given_the_new_fields(cluster: str) -> None:
+    client = ElasticClient(cluster)
+    client.put_mapping("phienhieu", index_mapping())
+    client.close()
+    assert Recorder.calls == [("PUT", "/phienhieu/_mapping", index_mapping())]

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.bulk import refresh_statistics
 from archive.errors import ArchiveError
 from archive.grave_columns import CellError, Kind, header_map, record_from_cells
 from archive.grave_schema import BurialRecord, CemeteryRecord, GraveRecord
@@ -41,6 +42,10 @@ from decoder.plots import GRAVE_STATUSES, place_key
 
 #: Rows stored per transaction.
 BATCH_ROWS = 1000
+#: After this many rows created, and each time as many again, PostgreSQL's statistics of
+#: the table are refreshed (see :func:`archive.bulk.refresh_statistics`).
+REFRESH_AFTER_ROWS = 10_000
+_TABLES = {"cemetery": Cemetery, "grave": Grave, "burial": Burial}
 R = TypeVar("R", bound=BaseModel)
 Store = Callable[[Session, Sequence[tuple[int, Any]]], BatchOutcome]
 
@@ -66,8 +71,10 @@ class FileImport:
 # --- one record -----------------------------------------------------------------------------
 
 
-def _store_one(store: Store, record: BaseModel, *, sessions: sessionmaker[Session]) -> tuple[str, bool]:
-    """Store one record or raise the reason it was refused; nothing is stored then."""
+def _store_one(store: Store, record: BaseModel, *, sessions: sessionmaker[Session],
+               also: Callable[[Session], None] | None = None) -> tuple[str, bool]:
+    """Store one record (and do ``also`` in the same transaction) or raise the reason it
+    was refused; nothing is stored then."""
     try:
         with sessions.begin() as session:
             outcome = store(session, [(1, record)])
@@ -75,6 +82,8 @@ def _store_one(store: Store, record: BaseModel, *, sessions: sessionmaker[Sessio
                 problem = outcome.problems[0]  # raised inside the block: the transaction is undone
                 error_class = PositionTakenError if problem.kind == ErrorKind.CONFLICT else InvalidInputError
                 raise error_class(problem.reason[:1].upper() + problem.reason[1:] + ".")
+            if also is not None:
+                also(session)
     except IntegrityError:  # a writer stored the same id or position after the checks
         raise PositionTakenError("Another change to this record or its position was stored at the same "
                                  "moment; send it again.") from None
@@ -87,14 +96,17 @@ def save_cemetery(record: CemeteryRecord, *, sessions: sessionmaker[Session], ac
     return _store_one(lambda s, rows: store_cemeteries(s, rows, actor=actor), record, sessions=sessions)
 
 
-def save_grave(record: GraveRecord, *, sessions: sessionmaker[Session], actor: str) -> tuple[str, bool]:
-    """Create or replace a grave, audited, its status change kept in its history.
+def save_grave(record: GraveRecord, *, sessions: sessionmaker[Session], actor: str,
+               also: Callable[[Session], None] | None = None) -> tuple[str, bool]:
+    """Create or replace a grave, audited, its status change kept in its history; ``also``
+    runs in the same transaction (a correction's own audit entry, say).
 
     Raises:
         InvalidInputError: an unknown cemetery or person record.
         PositionTakenError: another grave holds the position.
     """
-    return _store_one(lambda s, rows: store_graves(s, rows, actor=actor), record, sessions=sessions)
+    return _store_one(lambda s, rows: store_graves(s, rows, actor=actor), record, sessions=sessions,
+                      also=also)
 
 
 def save_burial(record: BurialRecord, *, sessions: sessionmaker[Session], actor: str) -> tuple[str, bool]:
@@ -231,13 +243,21 @@ def import_file(path: Path, kind: Kind, schema: type[R], store: Store, *, sessio
     """
     report = FileImport()
     batch: list[tuple[int, R]] = []
+    refresh_at = REFRESH_AFTER_ROWS
     for number, record in _records(path, kind, schema, report, max_bytes=max_bytes):
         batch.append((number, record))
         if len(batch) >= BATCH_ROWS:
             _store_batch(batch, store, report, sessions=sessions)
             batch = []
+            if report.created >= refresh_at:
+                with sessions.begin() as session:
+                    refresh_statistics(session, _TABLES[kind])
+                refresh_at *= 2
     if batch:
         _store_batch(batch, store, report, sessions=sessions)
+    if report.created >= REFRESH_AFTER_ROWS:
+        with sessions.begin() as session:
+            refresh_statistics(session, _TABLES[kind])
     report.problems.sort()
     return report
 

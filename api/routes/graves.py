@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.deps import ResourcesDep, require
@@ -14,6 +15,7 @@ from api.responses import AUTH_RESPONSES, ERROR_RESPONSES
 from archive.grave_schema import BurialRecord, CemeteryRecord, GraveRecord
 from archive.models import User
 from archive.users import Action
+from usecases.grave_exports import burials_geojson, cemeteries_geojson
 from usecases.graves import (
     burial_document,
     cemetery_document,
@@ -47,6 +49,7 @@ def create_cemetery(body: CemeteryRecord, resources: ResourcesDep,
                     user: Annotated[User, require(Action.WRITE_GRAVES)]) -> Created:
     """Store a cemetery (CONTRACT's cemetery JSON); the same ``id`` again replaces it."""
     cemetery_id, created = save_cemetery(body, sessions=resources.sessions, actor=user.username)
+    resources.publish_changes()  # its graves' search documents name it
     return Created(id=cemetery_id, created=created)
 
 
@@ -55,6 +58,21 @@ def get_cemeteries(resources: ResourcesDep, province: Province = None, limit: Li
                    offset: Offset = 0) -> dict[str, Any]:
     """Cemeteries by province and name, a page at a time: ``{"total", "cemeteries"}``."""
     return cemetery_list(sessions=resources.sessions, province=province, limit=limit, offset=offset)
+
+
+@router.get("/cemeteries.geojson", responses=ERROR_RESPONSES)
+def get_cemeteries_geojson(resources: ResourcesDep) -> JSONResponse:
+    """Every cemetery with coordinates as a GeoJSON FeatureCollection; each point's
+    properties hold the cemetery's ``id``, ``name``, ``level``, ``province``, ``counts`` and
+    ``disagreeing``."""
+    return JSONResponse(cemeteries_geojson(sessions=resources.sessions), media_type="application/geo+json")
+
+
+@router.get("/burials.geojson", responses=ERROR_RESPONSES)
+def get_burials_geojson(resources: ResourcesDep) -> JSONResponse:
+    """Every initial burial whose place has coordinates (where soldiers were first buried)
+    as a GeoJSON FeatureCollection."""
+    return JSONResponse(burials_geojson(sessions=resources.sessions), media_type="application/geo+json")
 
 
 @router.get("/cemeteries/{cemetery_id}", responses=ERROR_RESPONSES)
@@ -71,6 +89,7 @@ def create_grave(body: GraveRecord, resources: ResourcesDep,
     when its status changes); the same ``id`` again replaces it. An unknown cemetery or
     person record is a 422, a position another grave holds a 409."""
     grave_id, created = save_grave(body, sessions=resources.sessions, actor=user.username)
+    resources.publish_changes()
     return Created(id=grave_id, created=created)
 
 

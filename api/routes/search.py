@@ -1,4 +1,4 @@
-"""``GET /api/v1/search``: pages, persons and units, tolerant of missing diacritics and
+"""``GET /api/v1/search``: pages, persons, units and graves, tolerant of missing diacritics and
 OCR errors."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from api.deps import ResourcesDep
 from api.guarded_route import guarded_router
 from api.responses import ERROR_RESPONSES
 from decoder.errors import InvalidInputError, first_problem
-from search.model import MAX_OFFSET, MAX_QUERY_CHARS, DocType, SearchRequest, SortOrder
+from search.model import MAX_OFFSET, MAX_QUERY_CHARS, DocType, GraveStatus, SearchRequest, SortOrder
 from usecases.searching import search as search_index
 
 router = guarded_router(prefix="/api/v1", tags=["search"])
@@ -56,8 +56,10 @@ def search(
     resources: ResourcesDep,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
                             description="names, words, codes (e88, 47120 HN); diacritics optional")],
-    type: Annotated[DocType | None, Query(description="page, person or unit")] = None,
+    type: Annotated[DocType | None, Query(description="page, person, unit or grave")] = None,
     collection: Annotated[str | None, Query(max_length=200)] = None,
+    cemetery: Annotated[str | None, Query(max_length=64, description="graves in this cemetery")] = None,
+    status: Annotated[GraveStatus | None, Query(description="graves of this status")] = None,
     province: Annotated[str | None, Query(max_length=200)] = None,
     unit: Annotated[str | None, Query(max_length=64, description="a unit id")] = None,
     date_from: Annotated[str | None, Query(pattern=_ISO_DAY, description="YYYY-MM-DD")] = None,
@@ -69,7 +71,8 @@ def search(
     """Search; exact-diacritic matches rank first, OCR typos are tolerated. ``relaxed``
     says no record had every word, and those with some of them are shown."""
     try:
-        request = SearchRequest(q=q, type=type, collection=collection, province=province, unit=unit,
+        request = SearchRequest(q=q, type=type, collection=collection, cemetery=cemetery, status=status,
+                                province=province, unit=unit,
                                 date_from=_day(date_from), date_to=_day(date_to), sort=sort,
                                 limit=limit, offset=offset)
     except ValidationError as error:

@@ -61,3 +61,28 @@ def event_points(events: list[dict[str, Any]]) -> list[MapPoint]:
         x, y = project(lon, lat)
         points.append(MapPoint(x, y, str(number), str(event.get("title", ""))))
     return points
+
+
+@dataclass(frozen=True)
+class SizedPoint:
+    """A place drawn as a circle whose area grows with its number, labelled with it."""
+
+    x: float
+    y: float
+    radius: float
+    label: str
+    title: str
+    href: str
+
+
+def sized_points(places: list[tuple[float, float, int, str, str]]) -> list[SizedPoint]:
+    """``(lon, lat, number, title, href)`` places inside the frame as circles, the
+    largest number the largest circle (area in proportion), smaller ones drawn on top."""
+    inside = [place for place in places if WEST <= place[0] <= EAST and SOUTH <= place[1] <= NORTH]
+    largest = max((place[2] for place in inside), default=0) or 1
+    points = []
+    for lon, lat, number, title, href in sorted(inside, key=lambda place: -place[2]):
+        x, y = project(lon, lat)
+        radius = round(4 + 10 * (max(number, 0) / largest) ** 0.5, 1)
+        points.append(SizedPoint(x, y, radius, str(number), title, href))
+    return points

@@ -19,6 +19,7 @@ from archive.users import Action
 from decoder.errors import InvalidInputError, NotFoundError, PhienhieuError
 from search.analysis import terms
 from search.snippets import word_matches
+from usecases.grave_views import person_graves
 from usecases.persons import person_document
 from usecases.scans import (
     browse_collections,
@@ -121,8 +122,9 @@ def correct_text(scan_id: RecordId, number: RecordId, request: Request, resource
 @router.get("/persons/{person_id}")
 def person_page(person_id: str, request: Request, resources: ResourcesDep,
                 user: Annotated[User, require_page(Action.READ_PERSONS)]) -> Response:
-    """A martyr record with the pages it was taken from."""
+    """A martyr record with the pages it was taken from and where he lies."""
     data = person_document(person_id[:64], sessions=resources.sessions)
     if data is None:
         raise NotFoundError(gettext(request, "There is no such person record."))
-    return render(request, "web/person.html", {"person": data}, user=user)
+    return render(request, "web/person.html", {
+        "person": data, "graves": person_graves(person_id[:64], sessions=resources.sessions)}, user=user)
