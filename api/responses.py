@@ -13,6 +13,12 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorPublic, "description": "invalid input, with every problem located"},
 }
 
+#: A GeoJSON FeatureCollection (RFC 7946), served as ``application/geo+json``.
+GEOJSON_RESPONSES: dict[int | str, dict[str, Any]] = ERROR_RESPONSES | {
+    200: {"description": "a GeoJSON FeatureCollection",
+          "content": {"application/geo+json": {"schema": {"type": "object"}}}},
+}
+
 #: Errors of endpoints that need a staff token.
 AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorPublic, "description": "no valid staff token"},

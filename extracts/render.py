@@ -12,11 +12,6 @@ from PIL import ImageFile
 from decoder.untrusted import is_ascii_digits
 from extracts.model import ExtractContent
 
-# Importing WeasyPrint makes Pillow accept truncated images in the whole process. An
-# extract holds no raster image, and the OCR pipeline must refuse truncated scans in the
-# server that also issues extracts, so the default is put back.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
-
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "extract"
 _environment = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(),
                            trim_blocks=True, lstrip_blocks=True)
@@ -57,6 +52,12 @@ def render_pdf(content: ExtractContent) -> bytes:
     """The extract as a PDF/A-2b file, every glyph's font embedded."""
     from weasyprint import HTML  # a second to import: only the commands that render pay it
 
-    pdf: bytes = HTML(string=render_html(content), base_url=str(TEMPLATE_DIR)).write_pdf(
-        pdf_variant="pdf/a-2b", uncompressed_pdf=False)
+    try:
+        pdf: bytes = HTML(string=render_html(content), base_url=str(TEMPLATE_DIR)).write_pdf(
+            pdf_variant="pdf/a-2b", uncompressed_pdf=False)
+    finally:
+        # WeasyPrint makes Pillow accept truncated images in the whole process; an extract
+        # holds no raster image, and the OCR pipeline must refuse truncated scans in the
+        # server that also issues extracts, so the default is put back.
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
     return pdf

@@ -10,20 +10,28 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
 from fastapi.testclient import TestClient
+from PIL import ImageFile
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from archive.models import AuditEntry, Extract
 from archive.users import Role
+from bench.extract import SOURCES
+from decoder.registry import Registry
+from decoder.registry_json import parse_registry_json
+from extracts.compose import compose
 from extracts.keys import import_office_key, office_key
-from extracts.render import vietnamese_date
+from extracts.model import Office
+from extracts.render import render_pdf, vietnamese_date
 from extracts.sign import sign_pdf
 from extracts.verify import check_pdf
 from tests.app_client import add_staff, context_of, make_client, worker_for
@@ -224,10 +232,11 @@ def test_one_changed_byte_fails_verification(client: TestClient) -> None:
 
 
 def test_rendering_an_extract_leaves_truncated_scans_refused() -> None:
-    from PIL import ImageFile
-
-    import extracts.render  # noqa: F401 - importing WeasyPrint is what changed the default
-
+    office = Office(name="Phòng thử", place="Hà Nội", verify_url="http://127.0.0.1/verify")
+    demo = parse_registry_json(files("archive").joinpath("demo", "registry.json").read_bytes())
+    content = compose(PERSON, Registry(demo.units), SOURCES,
+                      serial="TL-THU-1", issued_at=datetime.now(UTC), office=office)
+    assert render_pdf(content).startswith(b"%PDF-")  # WeasyPrint imported and run
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
 

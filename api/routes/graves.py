@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from api.deps import ResourcesDep, require
 from api.guarded_route import guarded_router
-from api.responses import AUTH_RESPONSES, ERROR_RESPONSES
+from api.responses import AUTH_RESPONSES, ERROR_RESPONSES, GEOJSON_RESPONSES
 from archive.grave_schema import BurialRecord, CemeteryRecord, GraveRecord
 from archive.models import User
 from archive.users import Action
@@ -60,7 +60,7 @@ def get_cemeteries(resources: ResourcesDep, province: Province = None, limit: Li
     return cemetery_list(sessions=resources.sessions, province=province, limit=limit, offset=offset)
 
 
-@router.get("/cemeteries.geojson", responses=ERROR_RESPONSES)
+@router.get("/cemeteries.geojson", responses=GEOJSON_RESPONSES)
 def get_cemeteries_geojson(resources: ResourcesDep) -> JSONResponse:
     """Every cemetery with coordinates as a GeoJSON FeatureCollection; each point's
     properties hold the cemetery's ``id``, ``name``, ``level``, ``province``, ``counts`` and
@@ -68,7 +68,7 @@ def get_cemeteries_geojson(resources: ResourcesDep) -> JSONResponse:
     return JSONResponse(cemeteries_geojson(sessions=resources.sessions), media_type="application/geo+json")
 
 
-@router.get("/burials.geojson", responses=ERROR_RESPONSES)
+@router.get("/burials.geojson", responses=GEOJSON_RESPONSES)
 def get_burials_geojson(resources: ResourcesDep) -> JSONResponse:
     """Every initial burial whose place has coordinates (where soldiers were first buried)
     as a GeoJSON FeatureCollection."""

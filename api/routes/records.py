@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from api.deps import ResourcesDep, require
 from api.guarded_route import guarded_router
-from api.responses import AUTH_RESPONSES, ERROR_RESPONSES
+from api.responses import AUTH_RESPONSES, ERROR_RESPONSES, GEOJSON_RESPONSES
 from api.schemas import ImportReportPublic
 from archive.models import User
 from archive.person_schema import PersonRecord
@@ -64,7 +64,7 @@ def get_unit(unit_id: str, resources: ResourcesDep) -> dict[str, Any]:
     return data
 
 
-@router.get("/units/{unit_id}/history.geojson", responses=ERROR_RESPONSES)
+@router.get("/units/{unit_id}/history.geojson", responses=GEOJSON_RESPONSES)
 def get_unit_history(unit_id: str, resources: ResourcesDep) -> JSONResponse:
     """The unit's history events that have a place on the map, as a GeoJSON FeatureCollection."""
     unit = _unit(resources, unit_id)
