@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ARRAY, ColumnElement, and_, any_, case, cast, func, not_, or_, select, update
 from sqlalchemy.orm import Session
@@ -24,7 +24,7 @@ from archive.bulk import insert_rows
 from archive.grave_schema import BurialRecord, CemeteryRecord, GraveRecord, RemainsFrom
 from archive.models import Burial, Cemetery, Grave, GraveStatusChange, Person, utc_now
 from archive.outbox import record_change
-from decoder.errors import ErrorKind
+from decoder.errors import ErrorKind, NotFoundError
 from decoder.plots import GRAVE_STATUSES, name_key, place_key
 
 _STAMPS = ("created_at", "updated_at")
@@ -272,6 +272,23 @@ def _record_statuses(session: Session, outcome: BatchOutcome, before: dict[str, 
 
 
 # --- reading --------------------------------------------------------------------------------
+
+
+R = TypeVar("R", Cemetery, Grave, Burial)
+#: What a missing record is called in the sentence that says so.
+_RECORD_NAMES: dict[type[Any], str] = {Cemetery: "cemetery", Grave: "grave", Burial: "initial burial"}
+
+
+def find_record(session: Session, model: type[R], record_id: str) -> R:
+    """The cemetery, grave or initial burial with this id.
+
+    Raises:
+        NotFoundError: there is none.
+    """
+    record = session.get(model, record_id)
+    if record is None:
+        raise NotFoundError(f"There is no {_RECORD_NAMES[model]} {record_id!r}.")
+    return record
 
 
 def cemetery_json(cemetery: Cemetery) -> dict[str, Any]:

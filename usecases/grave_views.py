@@ -27,12 +27,13 @@ from archive.graves import (
     burial_json,
     cemetery_json,
     count_graves,
+    find_record,
     grave_json,
     list_cemeteries,
     status_history,
 )
 from archive.models import Cemetery, Grave
-from decoder.errors import InvalidInputError, NotFoundError, first_problem
+from decoder.errors import InvalidInputError, first_problem
 from decoder.plots import GRAVE_STATUSES
 from usecases.grave_exports import cemetery_features
 from usecases.graves import (
@@ -152,9 +153,7 @@ def grave_view(grave_id: str, *, sessions: sessionmaker[Session]) -> dict[str, A
         NotFoundError: no such grave.
     """
     with sessions() as session:
-        grave = session.get(Grave, grave_id)
-        if grave is None:
-            raise NotFoundError(f"There is no grave {grave_id!r}.")
+        grave = find_record(session, Grave, grave_id)
         cemetery = session.get(Cemetery, grave.cemetery_id)
         data = grave_json(grave)
         return data | {

@@ -27,6 +27,7 @@ from archive.graves import (
     burial_json,
     cemetery_json,
     count_graves,
+    find_record,
     grave_json,
     list_cemeteries,
     list_graves,
@@ -37,7 +38,7 @@ from archive.graves import (
 )
 from archive.models import Burial, Cemetery, Grave
 from archive.tabular import TabularRow, read_rows
-from decoder.errors import ErrorKind, InvalidInputError, NotFoundError, first_problem
+from decoder.errors import ErrorKind, InvalidInputError, first_problem
 from decoder.plots import GRAVE_STATUSES, place_key
 
 #: Rows stored per transaction.
@@ -130,9 +131,7 @@ def cemetery_document(cemetery_id: str, *, sessions: sessionmaker[Session]) -> d
         NotFoundError: no such cemetery.
     """
     with sessions() as session:
-        cemetery = session.get(Cemetery, cemetery_id)
-        if cemetery is None:
-            raise NotFoundError(f"There is no cemetery {cemetery_id!r}.")
+        cemetery = find_record(session, Cemetery, cemetery_id)
         count = count_graves(session, cemetery=cemetery_id)[0]
         return cemetery_json(cemetery) | {"counts": count.counts, "disagreeing": count.disagreeing}
 
@@ -152,9 +151,7 @@ def grave_document(grave_id: str, *, sessions: sessionmaker[Session]) -> dict[st
         NotFoundError: no such grave.
     """
     with sessions() as session:
-        grave = session.get(Grave, grave_id)
-        if grave is None:
-            raise NotFoundError(f"There is no grave {grave_id!r}.")
+        grave = find_record(session, Grave, grave_id)
         return grave_json(grave) | {"history": status_history(session, grave_id)}
 
 
@@ -173,10 +170,7 @@ def burial_document(burial_id: str, *, sessions: sessionmaker[Session]) -> dict[
         NotFoundError: no such burial.
     """
     with sessions() as session:
-        burial = session.get(Burial, burial_id)
-        if burial is None:
-            raise NotFoundError(f"There is no initial burial {burial_id!r}.")
-        return burial_json(burial)
+        return burial_json(find_record(session, Burial, burial_id))
 
 
 def grave_counts(*, sessions: sessionmaker[Session], province: str | None = None) -> dict[str, Any]:
