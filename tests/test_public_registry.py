@@ -106,6 +106,11 @@ def test_the_sources_are_many_publishers_and_some_facts_are_verified() -> None:
     ("Q761", None, "f9-e1", ["Sư đoàn 9", "Trung đoàn 1 (Sư đoàn 9)"]),
     ("c3 d2 e66 f304", "1968", "f304-e66", ["Sư đoàn 304", "Trung đoàn 66"]),
     ("e66 f10", "1974", "f304-e66", ["Sư đoàn 10", "Trung đoàn 66"]),
+    ("F309", "1979", "f309", ["Sư đoàn 309"]),
+    ("Sư đoàn 317", "1983", "f317", ["Quân khu 7", "Sư đoàn 317"]),
+    ("e747 f317", "1979", "f317-e747", ["Sư đoàn 317", "Trung đoàn 747 (Sư đoàn 317)"]),
+    ("Nông trường 1", "1968", "f1", ["Mặt trận Tây Nguyên", "Sư đoàn 1"]),
+    ("Sư đoàn 571", "1974", "f571", ["Đoàn 559", "Sư đoàn 571"]),
 ])
 def test_designations_typed_as_officers_do(registry: Registry, text: str, date: str | None,
                                            unit_id: str, path: list[str]) -> None:
