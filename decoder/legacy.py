@@ -224,7 +224,7 @@ def is_clean_vietnamese(line: str) -> bool:
     For such a line the TCVN3, VNI and VISCII readings keep every space and tab where it
     is, leave every ASCII-only word as it is (their tables only change bytes above 0x7F)
     and can only change words that already were syllables, so none of them gains a word
-    (:func:`_word_gain`) and only the mojibake reading is worth trying.
+    (:func:`_word_gain`); nor is it mojibake (see :func:`_repair_auto`).
     """
     if not _clean_alphabet().issuperset(line):
         return False
@@ -238,9 +238,12 @@ _is_syllable = lru_cache(maxsize=1 << 14)(is_vietnamese_syllable)
 def _repair_auto(line: str) -> str:
     if not any(0x80 <= ord(ch) < 0x100 or (ch.isalpha() and not ch.isascii()) for ch in line):
         return line  # plain ASCII, or only typographic punctuation: nothing to repair
+    if is_clean_vietnamese(line):
+        # Nor can mojibake hide in it: a misread UTF-8 letter shows a continuation byte
+        # (0x80-0xBF), which Windows-1252 and Latin-1 never read as a Vietnamese letter.
+        return line
     best, best_gain = line, 0
-    sources = ("mojibake",) if is_clean_vietnamese(line) else ("mojibake", "tcvn3", "vni", "viscii")
-    for source in sources:
+    for source in ("mojibake", "tcvn3", "vni", "viscii"):
         candidate = _repair_as(line, source)
         gain = _word_gain(line, candidate)
         if gain > best_gain:

@@ -94,3 +94,13 @@ def test_any_mix_of_letters_is_repaired_as_the_full_repair_does(text: str) -> No
     fast = normalize(text)
     with full_repair():
         assert fast == reference(text)
+
+
+def test_no_misread_utf8_byte_reads_as_a_vietnamese_letter() -> None:
+    """Why a clean line skips the mojibake repair: every byte after the first of a UTF-8
+    letter (0x80-0xBF), read as Windows-1252 or Latin-1, is something no clean line holds."""
+    letters = set(_VIETNAMESE) | set(_VIETNAMESE.upper())
+    readings = {bytes([byte]).decode(encoding, "replace") for byte in range(0x80, 0xC0)
+                for encoding in ("cp1252", "latin-1")}
+    assert readings.isdisjoint(letters)
+    assert all(not is_clean_vietnamese(f"Văn{reading}") for reading in readings)
