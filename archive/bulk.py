@@ -34,16 +34,19 @@ def insert_rows(session: Session, model: Any, rows: Sequence[Mapping[str, Any]])
         session.execute(insert(table), rows)
         return
     names = list(rows[0])
-    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    processors = [(place, process) for place, name in enumerate(names)
+                  if (process := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))]
     quote = dialect.identifier_preparer.quote
     statement = (f"COPY {dialect.identifier_preparer.format_table(table)} "
                  f"({', '.join(quote(name) for name in names)}) FROM STDIN")
     try:
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
-                copy.write_row([value if process is None or value is None else process(value)
-                                for process, value in zip(processors, (row[name] for name in names),
-                                                          strict=True)])
+                values = [row[name] for name in names]
+                for place, process in processors:  # most columns need none
+                    if values[place] is not None:
+                        values[place] = process(values[place])
+                copy.write_row(values)
     except psycopg.errors.IntegrityError as error:
         raise IntegrityError(statement, None, error) from None
 

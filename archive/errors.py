@@ -43,3 +43,10 @@ class DuplicateUserError(ArchiveError):
 
     kind = ErrorKind.CONFLICT
     code = "duplicate_user"
+
+
+class WorkerStoppedError(ArchiveError):
+    """A worker process stopped before it finished (killed, or out of memory)."""
+
+    kind = ErrorKind.UNAVAILABLE
+    code = "worker_stopped"

@@ -54,8 +54,40 @@ class TabularRow:
     error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """One row as read, its text not yet repaired: a JSON line's bytes or a sheet's cells
+    (CSV cells keep the bytes that were not UTF-8 as surrogate escapes)."""
+
+    number: int
+    data: bytes | list[Any] | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class RowSource:
+    """A file opened for reading: its header (None for JSON Lines, whose rows name their
+    fields) and its rows as read. :func:`finish_row` makes each a :class:`TabularRow`; it
+    needs nothing but the row and the header, so rows may be finished in other processes."""
+
+    header: list[str] | None
+    rows: Iterator[RawRow]
+
+
 def read_rows(path: Path, *, max_bytes: int) -> Iterator[TabularRow]:
     """The rows of a ``.jsonl``, ``.csv`` or ``.xlsx`` file, read as they are needed.
+
+    Raises:
+        InvalidInputError: the file cannot be read, or is of another kind.
+        TooLargeFileError: the file, or a spreadsheet unpacked, is larger than allowed.
+    """
+    source = open_rows(path, max_bytes=max_bytes)
+    return (finish_row(raw, source.header) for raw in source.rows)
+
+
+def open_rows(path: Path, *, max_bytes: int) -> RowSource:
+    """Open a ``.jsonl``, ``.csv`` or ``.xlsx`` file: its header is read, its rows are read
+    as they are needed.
 
     Raises:
         InvalidInputError: the file cannot be read, or is of another kind.
@@ -73,11 +105,22 @@ def read_rows(path: Path, *, max_bytes: int) -> Iterator[TabularRow]:
         raise TooLargeFileError(f"{path.name} is {size:,} bytes; an import takes at most {limit:,}"
                                 + (" for a spreadsheet (save it as CSV)." if suffix == ".xlsx" else "."))
     if suffix == ".jsonl":
-        return _json_lines(path)
-    if suffix == ".csv":
-        return _csv_rows(path)
-    check_xlsx(path)
-    return _xlsx_rows(path)
+        return RowSource(None, _json_lines(path))
+    if suffix == ".xlsx":
+        check_xlsx(path)
+    rows = _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path)
+    first = next(rows, None)  # row 0 is the header
+    return RowSource(first.data if first is not None and isinstance(first.data, list) else [], rows)
+
+
+def finish_row(raw: RawRow, header: list[str] | None) -> TabularRow:
+    """A row read by :func:`open_rows` with its text repaired and its values named."""
+    if raw.error is not None or raw.data is None:
+        return TabularRow(raw.number, error=raw.error or "the row cannot be read")
+    if isinstance(raw.data, bytes):
+        return _json_row(raw.number, raw.data)
+    cells = [_cell_value(cell) for cell in raw.data]
+    return _cells_row(raw.number, header or [], cells)
 
 
 def repair_text(text: str) -> str:
@@ -107,17 +150,17 @@ def _repair_value(value: Any) -> Any:
 # --- JSON Lines -----------------------------------------------------------------------------
 
 
-def _json_lines(path: Path) -> Iterator[TabularRow]:
+def _json_lines(path: Path) -> Iterator[RawRow]:
     with path.open("rb") as source:
         number = 0
         while line := source.readline(MAX_LINE_BYTES + 1):
             number += 1
             if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
                 _skip_rest_of_line(source)
-                yield TabularRow(number, error=f"the line is longer than {MAX_LINE_BYTES:,} bytes")
+                yield RawRow(number, error=f"the line is longer than {MAX_LINE_BYTES:,} bytes")
                 continue
             if line.strip():
-                yield _json_row(number, line)
+                yield RawRow(number, line)
 
 
 def _skip_rest_of_line(source: IO[bytes]) -> None:
@@ -156,21 +199,21 @@ def _open_text(source: IO[bytes]) -> io.TextIOWrapper:
     return io.TextIOWrapper(source, encoding="utf-8-sig", errors="surrogateescape", newline="")
 
 
-def _csv_rows(path: Path) -> Iterator[TabularRow]:
+def _csv_rows(path: Path) -> Iterator[RawRow]:
+    """Row 0 holds the header, repaired; then the rows as read."""
     with path.open("rb") as binary, _open_text(binary) as text:
         first = text.readline(MAX_LINE_BYTES)
         delimiter = max(",;\t", key=first.count)
         reader = csv.reader(_chain([first], text), delimiter=delimiter)
+        number = 0
         try:
-            header = [decode_cell(cell).strip() for cell in next(reader, [])][:MAX_COLUMNS]
-            number = 0
+            yield RawRow(0, [decode_cell(cell).strip() for cell in next(reader, [])][:MAX_COLUMNS])
             for cells in reader:
                 number += 1
                 if any(cell.strip() for cell in cells):
-                    yield _cells_row(number, header, [cell if cell.isascii() else decode_cell(cell)
-                                                      for cell in cells])  # ASCII: nothing to do
+                    yield RawRow(number, cells)
         except csv.Error as error:
-            yield TabularRow(number + 1, error=f"the file cannot be read as CSV from here on ({error})")
+            yield RawRow(number + 1, error=f"the file cannot be read as CSV from here on ({error})")
 
 
 def _chain(first: list[str], rest: IO[str]) -> Iterator[str]:
@@ -235,7 +278,8 @@ def _check_sizes(path: Path, members: list[zipfile.ZipInfo]) -> None:
                                     f"from {member.compress_size:,}, more than a spreadsheet does.")
 
 
-def _xlsx_rows(path: Path) -> Iterator[TabularRow]:
+def _xlsx_rows(path: Path) -> Iterator[RawRow]:
+    """Row 0 holds the header, repaired; then the rows' cells as the sheet holds them."""
     import openpyxl  # the spreadsheet reader is needed only when a spreadsheet arrives
 
     try:
@@ -250,10 +294,10 @@ def _xlsx_rows(path: Path) -> Iterator[TabularRow]:
         header = [_cell_text(cell).strip() for cell in next(rows, ())]
         while header and not header[-1]:
             header.pop()
+        yield RawRow(0, header)
         for number, cells in enumerate(rows, start=1):
-            values = [_cell_value(cell) for cell in cells]
-            if any(value not in (None, "") for value in values):
-                yield _cells_row(number, header, values)
+            if any(cell not in (None, "") for cell in cells):
+                yield RawRow(number, list(cells))
     finally:
         book.close()
 
@@ -264,9 +308,10 @@ def _cell_text(cell: Any) -> str:
 
 
 def _cell_value(cell: Any) -> Any:
-    """A cell as the importers take it: text repaired, dates as ISO text, whole floats as ints."""
+    """A cell as the importers take it: text repaired (a CSV cell's bytes that were not
+    UTF-8 read as a legacy file's), dates as ISO text, whole floats as ints."""
     if isinstance(cell, str):
-        return repair_text(cell)
+        return cell if cell.isascii() else decode_cell(cell)  # ASCII: nothing to repair
     if isinstance(cell, datetime):
         return cell.date().isoformat()
     if isinstance(cell, date):

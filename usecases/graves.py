@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive.bulk import refresh_statistics
 from archive.errors import ArchiveError
-from archive.grave_columns import CellError, Kind, header_map, record_from_cells
+from archive.grave_columns import Kind, header_map
+from archive.grave_rows import parse_rows
 from archive.grave_schema import BurialRecord, CemeteryRecord, GraveRecord
 from archive.graves import (
     BatchOutcome,
@@ -37,17 +39,19 @@ from archive.graves import (
     store_graves,
 )
 from archive.models import Burial, Cemetery, Grave
-from archive.tabular import TabularRow, read_rows
-from decoder.errors import ErrorKind, InvalidInputError, first_problem
+from archive.parallel import chunked, ordered_map, workers_for
+from archive.tabular import open_rows
+from decoder.errors import ErrorKind, InvalidInputError
 from decoder.plots import GRAVE_STATUSES, place_key
 
 #: Rows stored per transaction.
 BATCH_ROWS = 1000
+#: Rows made records at once (by one worker process, when there are several).
+CHUNK_ROWS = 2000
 #: After this many rows created, and each time as many again, PostgreSQL's statistics of
 #: the table are refreshed (see :func:`archive.bulk.refresh_statistics`).
 REFRESH_AFTER_ROWS = 10_000
 _TABLES = {"cemetery": Cemetery, "grave": Grave, "burial": Burial}
-R = TypeVar("R", bound=BaseModel)
 Store = Callable[[Session, Sequence[tuple[int, Any]]], BatchOutcome]
 
 
@@ -204,41 +208,42 @@ def _add(entry: dict[str, Any], count: CemeteryCount) -> None:
 
 
 def import_cemetery_file(path: Path, *, sessions: sessionmaker[Session], actor: str,
-                         max_bytes: int) -> FileImport:
+                         max_bytes: int, workers: int | None = None) -> FileImport:
     """Import cemeteries from a ``.jsonl``, ``.csv`` or ``.xlsx`` file (see :func:`import_file`)."""
-    return import_file(path, "cemetery", CemeteryRecord,
-                       lambda s, rows: store_cemeteries(s, rows, actor=actor),
-                       sessions=sessions, max_bytes=max_bytes)
+    return import_file(path, "cemetery", lambda s, rows: store_cemeteries(s, rows, actor=actor),
+                       sessions=sessions, max_bytes=max_bytes, workers=workers)
 
 
 def import_grave_file(path: Path, *, sessions: sessionmaker[Session], actor: str,
-                      max_bytes: int) -> FileImport:
+                      max_bytes: int, workers: int | None = None) -> FileImport:
     """Import graves (see :func:`import_file`); a status change is kept with the file's name."""
     reason = f"imported from {path.name}"[:2000]
-    return import_file(path, "grave", GraveRecord,
-                       lambda s, rows: store_graves(s, rows, actor=actor, reason=reason),
-                       sessions=sessions, max_bytes=max_bytes)
+    return import_file(path, "grave", lambda s, rows: store_graves(s, rows, actor=actor, reason=reason),
+                       sessions=sessions, max_bytes=max_bytes, workers=workers)
 
 
 def import_burial_file(path: Path, *, sessions: sessionmaker[Session], actor: str,
-                       max_bytes: int) -> FileImport:
+                       max_bytes: int, workers: int | None = None) -> FileImport:
     """Import initial burials (see :func:`import_file`)."""
-    return import_file(path, "burial", BurialRecord, lambda s, rows: store_burials(s, rows, actor=actor),
-                       sessions=sessions, max_bytes=max_bytes)
+    return import_file(path, "burial", lambda s, rows: store_burials(s, rows, actor=actor),
+                       sessions=sessions, max_bytes=max_bytes, workers=workers)
 
 
-def import_file(path: Path, kind: Kind, schema: type[R], store: Store, *, sessions: sessionmaker[Session],
-                max_bytes: int) -> FileImport:
+def import_file(path: Path, kind: Kind, store: Store, *, sessions: sessionmaker[Session],
+                max_bytes: int, workers: int | None = None) -> FileImport:
     """Import records of one kind: good rows stored a batch at a time, bad ones reported.
+
+    Rows are made records in ``workers`` processes (by default as many as the file's size
+    is worth, see :func:`archive.parallel.workers_for`) while this one stores them.
 
     Raises:
         InvalidInputError, TooLargeFileError: the file as a whole cannot be read; nothing
             is stored.
     """
     report = FileImport()
-    batch: list[tuple[int, R]] = []
+    batch: list[tuple[int, Any]] = []
     refresh_at = REFRESH_AFTER_ROWS
-    for number, record in _records(path, kind, schema, report, max_bytes=max_bytes):
+    for number, record in _records(path, kind, report, max_bytes=max_bytes, workers=workers):
         batch.append((number, record))
         if len(batch) >= BATCH_ROWS:
             _store_batch(batch, store, report, sessions=sessions)
@@ -256,30 +261,22 @@ def import_file(path: Path, kind: Kind, schema: type[R], store: Store, *, sessio
     return report
 
 
-def _records(path: Path, kind: Kind, schema: type[R], report: FileImport, *,
-             max_bytes: int) -> Iterator[tuple[int, R]]:
-    """The valid records of a file; each invalid row goes into the report."""
-    flat = path.suffix.lower() != ".jsonl"
+def _records(path: Path, kind: Kind, report: FileImport, *, max_bytes: int,
+             workers: int | None) -> Iterator[tuple[int, Any]]:
+    """The valid records of a file, in order; each invalid row goes into the report."""
+    source = open_rows(path, max_bytes=max_bytes)
     columns: dict[str, str] | None = None
-    for row in read_rows(path, max_bytes=max_bytes):
-        if columns is None and flat and row.values is not None:
-            columns, report.ignored_columns = header_map(kind, list(row.values))
-        try:
-            yield row.number, _validated(row, kind, schema, columns)
-        except (InvalidInputError, CellError) as error:
-            report.problems.append((row.number, str(error)))
-
-
-def _validated(row: TabularRow, kind: Kind, schema: type[R], columns: dict[str, str] | None) -> R:
-    if row.values is None:
-        raise InvalidInputError(row.error or "the row cannot be read")
-    data = record_from_cells(kind, row.values, columns) if columns is not None else row.values
-    try:
-        return schema.model_validate(data)
-    except ValidationError as error:
-        where, message = first_problem(error, "row")
-        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-        raise InvalidInputError(f"{where}: {message}{more}") from None
+    if source.header is not None:  # the same names, once each, as the rows' values have
+        columns, report.ignored_columns = header_map(kind, list(dict.fromkeys(filter(None, source.header))))
+    if workers is None:
+        workers = workers_for(path.stat().st_size)
+    parse = partial(parse_rows, kind, source.header, columns)
+    for parsed in ordered_map(parse, chunked(source.rows, CHUNK_ROWS), workers=workers):
+        for number, record, problem in parsed:
+            if problem is None:
+                yield number, record
+            else:
+                report.problems.append((number, problem))
 
 
 def _store_batch(batch: list[tuple[int, Any]], store: Store, report: FileImport, *,
