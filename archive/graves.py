@@ -11,6 +11,7 @@ grave stored or a cemetery changed is noted in the search outbox in the same tra
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,6 +29,8 @@ from decoder.errors import ErrorKind, NotFoundError
 from decoder.plots import GRAVE_STATUSES, name_key, place_key
 
 _STAMPS = ("created_at", "updated_at")
+#: A batch that changes this many graves of one cemetery queues the cemetery for search.
+CEMETERY_CHANGE_MIN = 50
 
 
 @dataclass(frozen=True)
@@ -148,8 +151,19 @@ def store_graves(session: Session, rows: Sequence[tuple[int, GraveRecord]], *, a
     before = {grave_id: {"status": old["status"]} for grave_id, old in stored.items()}
     _write(session, Grave, free, actor=actor, kind="grave", outcome=outcome, stored=stored)
     _record_statuses(session, outcome, before, {c["id"]: c["status"] for _, c in free}, reasons, actor)
-    record_change(session, "grave", [*outcome.created, *outcome.updated])
+    _note_for_search(session, [*outcome.created, *outcome.updated],
+                     {columns["id"]: columns["cemetery_id"] for _, columns in free})
     return outcome
+
+
+def _note_for_search(session: Session, changed: list[str], cemetery_of: dict[str, str]) -> None:
+    """Queue the changed graves' search documents: a cemetery with many of them once, for
+    all its graves (an import of a million graves queues thousands of entries, not a
+    million), the others one by one."""
+    many = {cemetery for cemetery, count in Counter(cemetery_of[grave] for grave in changed).items()
+            if count >= CEMETERY_CHANGE_MIN}
+    record_change(session, "cemetery", sorted(many))
+    record_change(session, "grave", [grave for grave in changed if cemetery_of[grave] not in many])
 
 
 def _no_person(row: int, person_id: str) -> RowProblem:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from archive.graves import describe_position
@@ -163,7 +163,8 @@ def unit_document(unit: UnitEntry) -> IndexDocument:
 def documents_for(session: Session, changes: Sequence[Change], registry: Registry
                   ) -> tuple[list[IndexDocument], list[str]]:
     """What the index must now hold for these changed entities: documents to write, and
-    keys to delete (entities that are gone)."""
+    keys to delete (entities that are gone). A changed cemetery stands for its graves,
+    which :func:`cemetery_documents` gives a batch at a time."""
     wanted: dict[str, set[str]] = {"page": set(), "person": set(), "unit": set(), "grave": set(),
                                    "cemetery": set()}
     for change in changes:
@@ -176,9 +177,8 @@ def documents_for(session: Session, changes: Sequence[Change], registry: Registr
     if wanted["unit"]:
         documents += [unit_document(unit) for unit in load_registry(session).units
                       if unit.id in wanted["unit"]]
-    if wanted["grave"] or wanted["cemetery"]:  # a cemetery's name and province are in its graves'
-        documents += _grave_documents(session, registry, or_(
-            Grave.id.in_(wanted["grave"]), Grave.cemetery_id.in_(wanted["cemetery"])))
+    if wanted["grave"]:
+        documents += _grave_documents(session, registry, Grave.id.in_(wanted["grave"]))
     found = {document.key for document in documents}
     gone = [f"{entity}:{value}" for entity, values in wanted.items() for value in values
             if entity != "cemetery" and f"{entity}:{value}" not in found]
@@ -221,10 +221,22 @@ def all_documents(session: Session, registry: Registry) -> Iterator[list[IndexDo
     yield from _all_graves(session, registry)
 
 
-def _all_graves(session: Session, registry: Registry) -> Iterator[list[IndexDocument]]:
+def cemetery_documents(session: Session, changes: Sequence[Change], registry: Registry
+                       ) -> Iterator[list[IndexDocument]]:
+    """The documents of every grave in the changed cemeteries among ``changes`` (a
+    cemetery's name and province are in its graves'), a batch at a time."""
+    cemeteries = sorted({change.entity_id for change in changes if change.entity == "cemetery"})
+    if cemeteries:
+        yield from _all_graves(session, registry, Grave.cemetery_id.in_(cemeteries))
+
+
+def _all_graves(session: Session, registry: Registry,
+                where: ColumnElement[bool] | None = None) -> Iterator[list[IndexDocument]]:
     last = ""
     while True:
-        ids = session.scalars(select(Grave.id).where(Grave.id > last).order_by(Grave.id).limit(_BATCH)).all()
+        query = select(Grave.id).where(Grave.id > last)
+        ids = session.scalars((query if where is None else query.where(where))
+                              .order_by(Grave.id).limit(_BATCH)).all()
         if not ids:
             return
         yield _grave_documents(session, registry, Grave.id.in_(ids))

@@ -11,15 +11,17 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from api.context import AppContext
 from archive.grave_schema import CemeteryRecord, GraveRecord
-from archive.models import Scan
+from archive.models import OutboxEntry, Scan
 from archive.pages import store_page
 from archive.search_feed import all_documents, count_documents
+from bench.graves import write_register
 from ocr.model import OcrPage, OcrWord
 from tests.app_client import context_of, make_client
-from usecases.graves import save_cemetery, save_grave
+from usecases.graves import import_cemetery_file, import_grave_file, save_cemetery, save_grave
 from usecases.persons import import_person_lines
 from usecases.searching import rebuild_index
 
@@ -218,3 +220,23 @@ def test_the_search_page_links_a_grave_to_its_page(with_graves: TestClient) -> N
     assert page.status_code == 200
     assert 'href="/graves/ts-b-3-4-12"' in page.text
     assert 'href="/persons/ts-b-3-4-12"' not in page.text
+
+
+def test_a_register_imported_by_worker_processes_is_queued_by_cemetery_and_found(
+        client: TestClient, tmp_path: Path) -> None:
+    """Two worker processes read the register; each batch queues its cemeteries, not each
+    of its 1,200 graves, and every grave is searchable once the outbox is applied."""
+    context = context_of(client)
+    sessions = context.resources.sessions
+    cemetery_file, grave_file = write_register(tmp_path, 1200, 4)
+    import_cemetery_file(cemetery_file, sessions=sessions, actor="test", max_bytes=10**8)
+    report = import_grave_file(grave_file, sessions=sessions, actor="test", max_bytes=10**8, workers=2)
+    assert (report.created, report.problems) == (1200, [])
+    with sessions() as session:
+        queued = session.execute(select(OutboxEntry.entity, func.count()).group_by(OutboxEntry.entity)).all()
+    assert dict(queued)["cemetery"] <= 4 * 2  # each cemetery once a batch it is written in
+    assert dict(queued).get("grave", 0) == 0
+    assert context.resources.publish_changes() > 0
+    body = client.get("/api/v1/search", params={"q": "nghia trang", "type": "grave", "cemetery": "nt00002",
+                                                "limit": 1}).json()
+    assert body["total"] == 300

@@ -11,6 +11,7 @@ from archive.models import utc_now
 from archive.outbox import Change, drain_outbox
 from archive.search_feed import (
     all_documents,
+    cemetery_documents,
     count_documents,
     documents_for,
     page_hit_boxes,
@@ -36,7 +37,9 @@ def publish_changes(*, sessions: sessionmaker[Session], index: SearchIndex,
     def apply(changes: Sequence[Change]) -> None:
         with sessions() as session:
             documents, gone = documents_for(session, changes, registry.get())
-        index.upsert(documents)
+            index.upsert(documents)
+            for batch in cemetery_documents(session, changes, registry.get()):
+                index.upsert(batch)
         index.delete(gone)
         index.commit()
 
