@@ -220,6 +220,9 @@ def test_the_search_page_links_a_grave_to_its_page(with_graves: TestClient) -> N
     assert page.status_code == 200
     assert 'href="/graves/ts-b-3-4-12"' in page.text
     assert 'href="/persons/ts-b-3-4-12"' not in page.text
+    graves_only = with_graves.get("/search", params={"q": "truong son", "type": "grave"})
+    assert '<option value="grave" selected>mộ trong nghĩa trang</option>' in graves_only.text
+    assert 'href="/graves/ts-b-3-4-13"' in graves_only.text
 
 
 def test_a_register_imported_by_worker_processes_is_queued_by_cemetery_and_found(
