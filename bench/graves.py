@@ -7,7 +7,8 @@ The register is one CSV file with the Vietnamese headers registers use (``Mã m�
 ``Ngày hy sinh``, ``Tình trạng``…), a quarter of the graves without a name, as the
 country's are. The import is ``usecases.graves.import_grave_file`` (what ``phienhieu
 graves import`` runs) on a freshly migrated database holding the cemeteries; each import
-runs in a process of its own, so its peak memory (the RSS high-water mark) is its own. The
+runs in a process of its own, so its peak memory (the RSS high-water mark) is its own; a
+file from 4 MB is read by worker processes, whose largest peak is given beside it. The
 raw path is what a database administrator would do with the same file: PostgreSQL's
 ``COPY … FROM STDIN (FORMAT csv)`` into a plain table with a column per header, and for
 SQLite one ``executemany`` of the CSV's rows into a plain table, in one transaction. Then
@@ -33,6 +34,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,7 @@ from sqlalchemy.engine import make_url
 
 from archive.db import make_engine, make_session_factory
 from archive.migrate import upgrade_database
+from archive.parallel import workers_for
 from bench.people import full_name
 from usecases.graves import grave_counts, import_cemetery_file, import_grave_file
 
@@ -138,9 +141,10 @@ def drop_schema(url: str, schema: str) -> None:
     admin.dispose()
 
 
-def peak_rss_mb() -> float:
-    """This process's resident-memory high-water mark."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """This process's resident-memory high-water mark (``RUSAGE_CHILDREN``: its largest
+    child's that has ended)."""
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
 def project_import(url: str, cemetery_path: Path, grave_path: Path, count_runs: int) -> dict[str, Any]:
@@ -158,7 +162,7 @@ def project_import(url: str, cemetery_path: Path, grave_path: Path, count_runs: 
     seconds = time.perf_counter() - started
     if report.problems:
         raise SystemExit(f"{len(report.problems)} graves refused, e.g. {report.problems[:3]}")
-    peak_mb = peak_rss_mb()
+    peak_mb, worker_mb = peak_rss_mb(), peak_rss_mb(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     again = import_grave_file(grave_path, sessions=sessions, actor="bench", max_bytes=_MAX_BYTES)
     again_seconds = time.perf_counter() - started
@@ -170,7 +174,8 @@ def project_import(url: str, cemetery_path: Path, grave_path: Path, count_runs: 
     engine.dispose()
     return {"graves": report.created, "seconds": round(seconds, 2),
             "graves_per_second": round(report.created / seconds), "peak_rss_mb": round(peak_mb),
-            "rss_before_import_mb": round(before_mb),
+            "rss_before_import_mb": round(before_mb), "workers": workers_for(grave_path.stat().st_size),
+            "worker_peak_rss_mb": round(worker_mb),
             "again": {"unchanged": again.unchanged, "created": again.created, "updated": again.updated,
                       "seconds": round(again_seconds, 2),
                       "graves_per_second": round(again.unchanged / again_seconds)},
@@ -221,9 +226,11 @@ def raw_sqlite(folder: Path, grave_path: Path) -> float:
 
 def in_child(url: str, cemetery_path: Path, grave_path: Path, count_runs: int) -> dict[str, Any]:
     """:func:`project_import` in a fresh process, so its memory is measured alone."""
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(1) as pool:
-        result: dict[str, Any] = pool.apply(project_import, (url, cemetery_path, grave_path, count_runs))
+    # Not a multiprocessing.Pool: its processes are daemons, which may not start the
+    # import's own worker processes.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        running = pool.submit(project_import, url, cemetery_path, grave_path, count_runs)
+        result: dict[str, Any] = running.result()
     return result
 
 
