@@ -111,6 +111,10 @@ def test_the_sources_are_many_publishers_and_some_facts_are_verified() -> None:
     ("e747 f317", "1979", "f317-e747", ["Sư đoàn 317", "Trung đoàn 747 (Sư đoàn 317)"]),
     ("Nông trường 1", "1968", "f1", ["Mặt trận Tây Nguyên", "Sư đoàn 1"]),
     ("Sư đoàn 571", "1974", "f571", ["Đoàn 559", "Sư đoàn 571"]),
+    ("Sư đoàn 341B", "1976", "f391", ["Sư đoàn 391"]),
+    ("F348", "1980", "f348", ["Sư đoàn 348"]),
+    ("Đại đoàn 349", "1955", "f349", ["Sư đoàn 349"]),
+    ("F317", "1980", "f317", ["Mặt trận 479", "Sư đoàn 317"]),
 ])
 def test_designations_typed_as_officers_do(registry: Registry, text: str, date: str | None,
                                            unit_id: str, path: list[str]) -> None:
