@@ -16,14 +16,15 @@ from typing import Any, Literal
 from decoder.plots import iso_partial_date, parse_level, parse_position, parse_status
 from decoder.text import fold_key
 
-Kind = Literal["cemetery", "grave", "burial"]
+#: What a file holds: cemeteries, graves, initial burials, or the entries of a source list.
+Kind = Literal["cemetery", "grave", "burial", "entry"]
 
 _SHARED = {
     "name": ("ho va ten", "ho ten", "ten liet si", "ten", "full name"),
     "birth_year": ("nam sinh",),
     "hometown": ("que quan", "nguyen quan", "que"),
     "unit_text": ("don vi", "don vi khi hy sinh", "unit"),
-    "death_date": ("ngay hy sinh", "ngay mat", "hy sinh"),
+    "death_date": ("ngay hy sinh", "ngay hi sinh", "ngay mat", "hy sinh", "hi sinh"),
     "person_id": ("ma liet si", "ma ho so", "person"),
     "sources": ("nguon",),
 }
@@ -52,6 +53,12 @@ _ALIASES: dict[Kind, dict[str, tuple[str, ...]]] = {
         "marker": ("dau hieu", "danh dau", "bia"), "witnesses": ("nhan chung", "nguoi lam chung"),
         "recovered_date": ("ngay quy tap", "ngay cat boc"),
         "recovered_grave": ("mo", "ma mo", "quy tap ve mo"),
+    },
+    "entry": {
+        "name": _SHARED["name"], "birth_year": (*_SHARED["birth_year"], "sinh nam", "sinh"),
+        "hometown": (*_SHARED["hometown"], "dia chi", "que quan nguyen quan"),
+        "unit_text": _SHARED["unit_text"], "death_date": _SHARED["death_date"],
+        "death_place": ("noi hy sinh", "noi hi sinh", "noi mat", "death place"),
     },
 }
 _INTS = {"birth_year"}

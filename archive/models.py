@@ -498,3 +498,84 @@ class Burial(Base):
     sources: Mapped[list[dict[str, Any]]] = mapped_column(Document)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+# --- source lists and linkage -----------------------------------------------------------------
+
+
+class ListSource(Base):
+    """A list of martyrs as an office received it: a unit's roster, a province's list, a
+    cemetery's register. Importing it again replaces its entries."""
+
+    __tablename__ = "list_sources"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(300))
+    entries: Mapped[int] = mapped_column(Integer)
+    imported_by: Mapped[str] = mapped_column(String(100))
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class ListEntry(Base):
+    """One row of a list: the row as read (``raw``) and its fields normalised."""
+
+    __tablename__ = "list_entries"
+
+    source: Mapped[str] = mapped_column(ForeignKey("list_sources.name", ondelete="CASCADE"), primary_key=True)
+    row: Mapped[int] = mapped_column(Integer, primary_key=True)
+    raw: Mapped[dict[str, Any]] = mapped_column(Document, doc="the row's cells as read, text repaired")
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    hometown: Mapped[str | None] = mapped_column(String(500))
+    commune: Mapped[str | None] = mapped_column(String(200))
+    district: Mapped[str | None] = mapped_column(String(200))
+    province: Mapped[str | None] = mapped_column(String(200), doc="as written (it may be an old name)")
+    unit_text: Mapped[str | None] = mapped_column(String(500))
+    unit_chain: Mapped[str | None] = mapped_column(
+        String(200), doc="the designation decoded, one form however written (c3 d2 e7 f950)")
+    death_date: Mapped[str | None] = mapped_column(String(10), doc="a partial ISO date")
+    death_place: Mapped[str | None] = mapped_column(String(500))
+
+
+class LinkCluster(Base):
+    """Records found to be one person: list entries, person records, graves."""
+
+    __tablename__ = "link_clusters"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class LinkMember(Base):
+    """A record in a cluster; every record linked is in exactly one."""
+
+    __tablename__ = "link_members"
+
+    record: Mapped[str] = mapped_column(
+        String(200), primary_key=True, doc="entry:SOURCE:ROW, person:ID or grave:ID")
+    cluster_id: Mapped[str] = mapped_column(ForeignKey("link_clusters.id", ondelete="CASCADE"), index=True)
+
+
+class LinkPair(Base):
+    """Two records the model found may be one person: waiting for an officer (``review``)
+    or decided (``same``, ``different``). A decision is never changed by a later run."""
+
+    __tablename__ = "link_pairs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    left: Mapped[str] = mapped_column(String(200))
+    right: Mapped[str] = mapped_column(String(200), index=True)
+    probability: Mapped[float] = mapped_column(Float)
+    match_weight: Mapped[float] = mapped_column(Float)
+    fields: Mapped[list[dict[str, Any]]] = mapped_column(
+        Document, doc="per field: what each side says, how they compare, and its match weight")
+    status: Mapped[str] = mapped_column(String(12), index=True, doc="review, same or different")
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    __table_args__ = (UniqueConstraint("left", "right", name="uq_link_pairs_records"),)

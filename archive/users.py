@@ -44,6 +44,8 @@ class Action(StrEnum):
     REVOKE_EXTRACTS = "revoke certified extracts"
     MANAGE_USERS = "manage staff accounts"
     WRITE_GRAVES = "write cemeteries, graves and initial burials"
+    IMPORT_LISTS = "import source lists"
+    REVIEW_LINKS = "review linkage pairs and join or separate records"
 
 
 #: The one table of who may do what; the authorisation test tries every endpoint with
@@ -61,6 +63,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REVOKE_EXTRACTS: frozenset({Role.OFFICER, Role.ADMIN}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
     Action.WRITE_GRAVES: frozenset({Role.ARCHIVIST, Role.OFFICER, Role.ADMIN}),
+    Action.IMPORT_LISTS: frozenset({Role.ARCHIVIST, Role.OFFICER, Role.ADMIN}),
+    Action.REVIEW_LINKS: frozenset({Role.OFFICER, Role.ADMIN}),
 }
 
 

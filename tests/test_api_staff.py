@@ -89,6 +89,9 @@ ENDPOINTS: list[tuple[str, str, Action | None, dict[str, Any]]] = [
     ("GET", "/api/v1/burials/b-x", None, {}),
     ("GET", "/api/v1/cemeteries.geojson", None, {}),
     ("GET", "/api/v1/burials.geojson", None, {}),
+    ("GET", "/api/v1/links/review", Action.REVIEW_LINKS, {}),
+    ("POST", "/api/v1/links/review/999", Action.REVIEW_LINKS, {"json": {"decision": "same"}}),
+    ("GET", "/api/v1/links/clusters", Action.REVIEW_LINKS, {}),
     ("POST", "/api/v1/auth/logout", None, {}),  # last: it ends the token the others used
 ]
 

@@ -15,14 +15,16 @@ from pydantic import ValidationError
 from api.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The layers, lowest first: decoder < ocr, search, extracts < archive < usecases < api.
-PACKAGES = ("decoder", "ocr", "search", "extracts", "archive", "usecases", "api")
-#: What each package may import from the project (imports flow one way).
-ALLOWED = {"decoder": {"decoder"},
+#: The layers, lowest first: decoder < places < linkage, ocr, search, extracts < archive <
+#: usecases < api.
+PACKAGES = ("decoder", "places", "linkage", "ocr", "search", "extracts", "archive", "usecases", "api")
+_LOW = {"ocr", "search", "extracts", "linkage", "places", "decoder"}
+ALLOWED = {"decoder": {"decoder"}, "places": {"places", "decoder"},
+           "linkage": {"linkage", "places", "decoder"},
            "ocr": {"ocr", "decoder"}, "search": {"search", "decoder"}, "extracts": {"extracts", "decoder"},
-           "archive": {"archive", "ocr", "search", "extracts", "decoder"},
-           "usecases": {"usecases", "archive", "ocr", "search", "extracts", "decoder"},
-           "api": {"api", "usecases", "archive", "ocr", "search", "extracts", "decoder"}}
+           "archive": {"archive", *_LOW},
+           "usecases": {"usecases", "archive", *_LOW},
+           "api": {"api", "usecases", "archive", *_LOW}}
 #: Only the API speaks HTTP.
 HTTP_FRAMEWORKS = {"fastapi", "starlette", "uvicorn", "httpx"}
 #: Third-party packages the pure domain may use: validation and text repair, no I/O.
@@ -40,6 +42,8 @@ LAZY_IMPORTS = {
     "opensearchpy": "needed only with an OpenSearch cluster configured",
     "openpyxl": "needed only when a spreadsheet is imported",
     "uvicorn": "the server: needed only by phienhieu serve",
+    "pyspark": "Spark and its Java: needed only by the linkage's Spark engine",
+    "splink": "each backend of Splink brings its engine; only the one asked for is imported",
 }
 #: A command of the command line imports what it runs when it runs: `phienhieu --help`
 #: and the commands that need no database start without the database, OCR, extract and

@@ -1,0 +1,2 @@
+"""Record linkage: one martyr's many copies (list entries, person records, graves) found
+and joined, namesakes kept apart, nothing merged silently."""

@@ -1,0 +1,200 @@
+"""The linkage model: Splink's Fellegi–Sunter model over the columns of
+:func:`linkage.features.features`, trained without labels (expectation maximisation) and
+run on DuckDB in this process, or on Spark.
+
+Each comparison has levels from the most to the least telling; Splink learns how much each
+level says (its match weight). The levels and their labels are defined once here, so a
+pair's field-by-field reading can be shown to an officer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import Linker, SettingsCreator, block_on
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
+from splink.internals.database_api import DatabaseAPISubClass
+
+#: Pairs scored below this probability are not kept at all.
+REVIEW_MIN = 0.5
+
+
+@dataclass(frozen=True)
+class Field:
+    """One comparison: the columns it shows an officer, and its levels' labels, most
+    telling first (the null level aside)."""
+
+    name: str
+    shows: tuple[str, ...]
+    labels: tuple[str, ...]
+
+
+def _labelled(level: ComparisonLevelCreator, label: str) -> ComparisonLevelCreator:
+    return level.configure(label_for_charts=label)
+
+
+def _sql(sql: str, label: str) -> ComparisonLevelCreator:
+    # Written for DuckDB; Splink translates it for Spark.
+    return cll.CustomLevel(sql, label_for_charts=label, base_dialect_str="duckdb")
+
+
+def _jaro(column: str, threshold: float) -> ComparisonLevelCreator:
+    return cll.JaroWinklerLevel(column, threshold)
+
+
+def _levels() -> list[tuple[Field, list[ComparisonLevelCreator]]]:
+    """Each comparison's levels, most telling first (the null level and the else level aside)."""
+    return [
+        (Field("name", ("name_exact",), ()), [
+            _labelled(cll.ExactMatchLevel("name_exact"), "same name, same marks"),
+            _labelled(cll.ExactMatchLevel("name_folded"), "same name without marks"),
+            _labelled(cll.And(cll.ExactMatchLevel("family"), cll.ExactMatchLevel("given")),
+                      "same family and given name, middle differs"),
+            _labelled(_jaro("name_folded", 0.95), "nearly the same name"),
+            _labelled(cll.And(cll.ExactMatchLevel("given"), _jaro("name_folded", 0.85)),
+                      "same given name, similar name"),
+            _labelled(_jaro("name_folded", 0.85), "similar name")]),
+        (Field("birth_year", ("birth_year",), ()), [
+            _labelled(cll.ExactMatchLevel("birth_year"), "same birth year"),
+            _labelled(cll.AbsoluteDifferenceLevel("birth_year", 1), "birth years 1 apart"),
+            _labelled(cll.AbsoluteDifferenceLevel("birth_year", 2), "birth years 2 apart")]),
+        (Field("hometown", ("commune_key", "district_key", "province_today"), ()), [
+            _labelled(cll.And(cll.ExactMatchLevel("commune_key"), cll.ExactMatchLevel("district_key")),
+                      "same commune"),
+            _labelled(cll.ExactMatchLevel("district_key"), "same district"),
+            _labelled(cll.ArrayIntersectLevel("province_today", 1), "same province (today's)")]),
+        (Field("unit", ("unit_chain",), ()), [
+            _labelled(cll.ExactMatchLevel("unit_chain"), "same unit, down to the company"),
+            _sql("regiment_l = regiment_r AND (division_l = division_r OR division_l IS NULL "
+                 "OR division_r IS NULL)", "same regiment"),
+            _labelled(cll.ExactMatchLevel("division"), "same division")]),
+        (Field("death_date", ("death_date",), ()), [
+            _sql("death_date_l = death_date_r AND length(death_date_l) = 10", "same day"),
+            _labelled(cll.And(cll.ExactMatchLevel("death_year"), cll.ExactMatchLevel("death_month")),
+                      "same month"),
+            _labelled(cll.ExactMatchLevel("death_year"), "same year"),
+            _labelled(cll.AbsoluteDifferenceLevel("death_year", 1), "years 1 apart")]),
+        (Field("death_place", ("death_place_key",), ()), [
+            _labelled(cll.ExactMatchLevel("death_place_key"), "same place"),
+            _labelled(cll.ExactMatchLevel("death_district_key"), "same district"),
+            _labelled(cll.ArrayIntersectLevel("death_province_today", 1), "same province (today's)"),
+            _labelled(_jaro("death_place_key", 0.9), "similar place")]),
+    ]
+
+
+#: Which column decides that a comparison knows nothing (null on either side).
+_NULL_COLUMN = {"name": "name_folded", "birth_year": "birth_year", "unit": "unit_chain",
+                "death_date": "death_year", "death_place": "death_place_key"}
+
+
+def _comparisons() -> list[tuple[Field, cl.CustomComparison]]:
+    made = []
+    for field, levels in _levels():
+        if field.name == "hometown":
+            null = _sql("(province_today_l IS NULL AND district_key_l IS NULL) OR "
+                        "(province_today_r IS NULL AND district_key_r IS NULL)", "unknown on one side")
+        else:
+            null = cll.NullLevel(_NULL_COLUMN[field.name])
+        labelled = Field(field.name, field.shows,
+                         tuple(str(getattr(level, "label_for_charts", "") or "") for level in levels))
+        made.append((labelled, cl.CustomComparison([null.configure(is_null_level=True), *levels,
+                                                    cll.ElseLevel()], output_column_name=field.name)))
+    return made
+
+
+FIELDS: tuple[Field, ...] = tuple(field for field, _ in _comparisons())
+#: Blocking: only pairs sharing one of these are scored. Each is narrow enough for a
+#: million records, and together they keep a typo, a dropped middle name, a missing year
+#: or an old province name from hiding a pair.
+BLOCKING = (("name_folded",), ("given", "birth_year"), ("family", "given", "province_first"),
+            ("given", "death_year"), ("given", "regiment"), ("family", "birth_year", "district_key"),
+            ("family", "middle", "death_year"))
+
+
+def settings() -> SettingsCreator:
+    """Splink's settings: deduplication over one table holding every kind of record."""
+    return SettingsCreator(
+        link_type="dedupe_only", comparisons=[comparison for _, comparison in _comparisons()],
+        blocking_rules_to_generate_predictions=[block_on(*columns) for columns in BLOCKING],
+        retain_intermediate_calculation_columns=True, retain_matching_columns=True)
+
+
+@dataclass(frozen=True)
+class FieldReading:
+    """How one field of a pair compares: what each side says, the level, its weight."""
+
+    field: str
+    left: str | None
+    right: str | None
+    level: str
+    weight: float
+
+
+#: Fields whose disagreement, both sides known, says two records may be two men: such a
+#: pair is never joined without an officer, however likely the rest makes it.
+CONTRADICTING = frozenset({"birth_year", "hometown", "unit", "death_date"})
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    """Two records the model scored, ``left < right``."""
+
+    left: str
+    right: str
+    probability: float
+    match_weight: float
+    fields: tuple[FieldReading, ...]
+
+    @property
+    def contradictions(self) -> list[str]:
+        """The fields of :data:`CONTRADICTING` on which the two records disagree."""
+        return [reading.field for reading in self.fields
+                if reading.field in CONTRADICTING and reading.level == "different"]
+
+
+def score_pairs(rows: Sequence[dict[str, Any]], api: DatabaseAPISubClass, *,
+                minimum: float = REVIEW_MIN) -> Iterator[ScoredPair]:
+    """Train the model on ``rows`` (from :func:`linkage.features.features`) and score every
+    pair the blocking lets through, keeping those at ``minimum`` or above."""
+    table = api.register(pa.Table.from_pylist(list(rows)), dataset_display_name="records")
+    linker = Linker(table, settings(), log_level=logging.WARNING)
+    _train(linker, len(rows))
+    predictions = linker.inference.predict(threshold_match_probability=minimum)
+    for record in predictions.as_record_list():
+        yield _pair(record)
+
+
+def _train(linker: Linker, count: int) -> None:
+    training = linker.training
+    training.estimate_probability_two_random_records_match(
+        [block_on("name_folded", "birth_year"), block_on("name_folded", "death_date")], recall=0.7)
+    training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, count * 20.0)), seed=1)
+    for rule in (block_on("name_folded"), block_on("birth_year", "death_year", "province_first"),
+                 block_on("given", "regiment")):
+        training.estimate_parameters_using_expectation_maximisation(rule)
+
+
+def _pair(record: dict[str, Any]) -> ScoredPair:
+    readings = []
+    for field in FIELDS:
+        gamma = record.get(f"gamma_{field.name}")
+        level = ("unknown" if gamma is None or gamma < 0
+                 else "different" if gamma == 0 else field.labels[len(field.labels) - gamma])
+        weight = record.get(f"mw_{field.name}")
+        readings.append(FieldReading(field.name, _shown(record, field, "l"), _shown(record, field, "r"),
+                                     level, round(float(weight), 2) if weight is not None else 0.0))
+    left, right = sorted((record["unique_id_l"], record["unique_id_r"]))
+    return ScoredPair(left, right, float(record["match_probability"]), float(record["match_weight"]),
+                      tuple(readings))
+
+
+def _shown(record: dict[str, Any], field: Field, side: str) -> str | None:
+    values = [record.get(f"{column}_{side}") for column in field.shows]
+    parts = [", ".join(value) if isinstance(value, list) else str(value) for value in values if value]
+    return " · ".join(parts) or None

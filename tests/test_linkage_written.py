@@ -1,0 +1,36 @@
+"""Dates and units as lists write them, read for linkage."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from linkage.written import unit_chain, written_date
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("15/4/1974", "1974-04-15"), ("04/74", "1974-04"), ("15-4-74", "1974-04-15"),
+    ("tháng 4/1974", "1974-04"), ("Tháng 4 / 1974", "1974-04"), ("ngày 15 tháng 4 năm 1974", "1974-04-15"),
+    ("NGAY 15 THANG 4 NAM 1974", "1974-04-15"), ("1974", "1974"), ("4.1974", "1974-04"), ("74", "1974"),
+    (" 15 / 4 / 74 ", "1974-04-15"),
+    ("31/2/1974", None), ("13/1974", None), ("hè 1974", None), ("", None), (None, None),
+    ("ngày 15 năm 1974", None), ("1/1/1849", None), ("1" * 500, None), ("'; DROP TABLE persons; --", None),
+])
+def test_death_dates_as_lists_write_them(written: str | None, expected: str | None) -> None:
+    assert written_date(written) == expected
+
+
+def test_a_date_after_today_is_not_a_date() -> None:
+    assert written_date("5/2027", today=date(2026, 12, 2)) is None
+    assert written_date("11/2026", today=date(2026, 12, 2)) == "2026-11"
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("c3 d2 e7 f950", "c3 d2 e7 f950"), ("C3D2E7F950", "c3 d2 e7 f950"),
+    ("Đại đội 3, Tiểu đoàn 2, Trung đoàn 7, Sư đoàn 950", "c3 d2 e7 f950"),
+    ("c3/d2/e7", "c3 d2 e7"), ("e7 f950", "e7 f950"),
+    ("Hòm thư 47120 HN", None), ("", None), (None, None), ("x" * 5000, None),
+])
+def test_units_are_read_into_one_form(written: str | None, expected: str | None) -> None:
+    assert unit_chain(written) == expected

@@ -1,0 +1,103 @@
+"""Linkage use cases: link every record that names a person, review the uncertain pairs,
+export the clusters.
+
+A run reads the records (list entries, person records, graves with a name), lets Splink
+score the pairs its blocking lets through, joins the pairs at or above the automatic
+threshold into clusters (never against an officer's decision, never a pair whose birth
+years, hometowns, units or death dates disagree), and puts every other pair scored above
+the review floor up for review when its records ended in different clusters.
+Scoring holds no transaction; the clusters and the queue are then replaced in one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from archive.audit import record_event
+from archive.links import (
+    cluster_members,
+    decide,
+    decisions,
+    member_json,
+    pair_json,
+    records_to_link,
+    replace_clusters,
+    replace_review,
+    review_queue,
+)
+from linkage.clusters import cluster
+from linkage.engines import Engine, open_engine
+from linkage.features import features
+from linkage.model import REVIEW_MIN, ScoredPair, score_pairs
+
+#: Pairs at or above this probability are joined without an officer.
+AUTO_THRESHOLD = 0.99
+
+
+@dataclass(frozen=True)
+class LinkRun:
+    """What a run found."""
+
+    records: int
+    pairs: int
+    joined: int
+    clusters: int
+    review: int
+    conflicts: int
+
+
+def run_linkage(*, sessions: sessionmaker[Session], engine: Engine = "duckdb", actor: str,
+                threshold: float = AUTO_THRESHOLD) -> LinkRun:
+    """Link every record that names a person; see the module's docstring."""
+    with sessions() as session:
+        keys: list[str] = []
+        rows = []
+        for record in records_to_link(session):
+            keys.append(record.key)
+            rows.append(features(record))
+        decided = decisions(session)
+    pairs: list[ScoredPair] = list(score_pairs(rows, open_engine(engine))) if len(rows) > 1 else []
+    del rows
+    joined = [(p.left, p.right, p.probability) for p in pairs if not p.contradictions]
+    found = cluster(keys, joined, decided, threshold=threshold)
+    where = {key: index for index, members in enumerate(found.clusters) for key in members}
+    uncertain = [p for p in pairs if where[p.left] != where[p.right]]
+    with sessions.begin() as session:
+        replace_clusters(session, found.clusters)
+        waiting = replace_review(session, uncertain)
+        run = LinkRun(records=len(keys), pairs=len(pairs),
+                      joined=sum(probability >= threshold for _, _, probability in joined),
+                      clusters=len(found.clusters), review=waiting, conflicts=len(found.conflicts))
+        record_event(session, actor=actor, action="link.run", subject="linkage",
+                     details={"engine": engine, **vars(run)})
+    return run
+
+
+def export_clusters(*, sessions: sessionmaker[Session]) -> dict[str, Any]:
+    """CONTRACT's export: every cluster with its members, and how many pairs wait."""
+    with sessions() as session:
+        clusters = [{"id": row.id, "person_id": row.person_id,
+                     "members": [member_json(key) for key in members]}
+                    for row, members in cluster_members(session)]
+        waiting, _ = review_queue(session, limit=0, offset=0)
+    return {"clusters": clusters, "review": waiting}
+
+
+def pairs_for_review(*, sessions: sessionmaker[Session], limit: int, offset: int) -> dict[str, Any]:
+    """The review queue, a page at a time."""
+    with sessions() as session:
+        total, pairs = review_queue(session, limit=limit, offset=offset)
+        return {"total": total, "pairs": [pair_json(pair) for pair in pairs]}
+
+
+def decide_pair(pair_id: int, decision: str, *, note: str | None, sessions: sessionmaker[Session],
+                actor: str) -> dict[str, Any]:
+    """Record an officer's decision on a pair (see :func:`archive.links.decide`)."""
+    with sessions.begin() as session:
+        return pair_json(decide(session, pair_id, decision, note=note, actor=actor))
+
+
+__all__ = ["REVIEW_MIN", "LinkRun", "decide_pair", "export_clusters", "pairs_for_review", "run_linkage"]

@@ -1,0 +1,104 @@
+"""Source-list use cases: import a list (replacing the one of that name), list them.
+
+A list is read once, in worker processes when it is large (see :mod:`archive.parallel`),
+and stored in one transaction a batch at a time: a list is replaced whole or not at all.
+Each row that names nobody, or holds more than a martyr record can, is reported with its
+number and reason; the others are stored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from archive.grave_columns import header_map
+from archive.list_rows import parse_entries
+from archive.lists import add_entries, begin_source, finish_source, list_sources
+from archive.parallel import chunked, ordered_map, workers_for
+from archive.tabular import open_rows
+from decoder.errors import InvalidInputError
+from linkage.entries import EntryFields
+
+#: Rows a worker reads at once, and rows written per bulk call.
+CHUNK_ROWS = 2000
+BATCH_ROWS = 5000
+#: A list's name: it is part of every entry's key (``entry:NAME:ROW``).
+_SOURCE_NAME = re.compile(r"^[\w.\- ]{1,100}$")
+
+
+@dataclass
+class ListImport:
+    """What an import did; ``problems`` are (row number, reason)."""
+
+    source: str
+    entries: int = 0
+    replaced: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def check_source_name(name: str) -> str:
+    """A list's name, stripped.
+
+    Raises:
+        InvalidInputError: empty, longer than 100 characters, or holding other than
+            letters, digits, spaces, dots, dashes and underscores.
+    """
+    cleaned = " ".join(name.split())
+    if not _SOURCE_NAME.match(cleaned):
+        raise InvalidInputError("A list's name is 1 to 100 letters, digits, spaces, dots, dashes or "
+                                "underscores (it is part of every entry's key).")
+    return cleaned
+
+
+def import_list_file(path: Path, source: str, *, sessions: sessionmaker[Session], actor: str,
+                     max_bytes: int, workers: int | None = None) -> ListImport:
+    """Import a list from a ``.jsonl``, ``.csv`` or ``.xlsx`` file as the list ``source``,
+    replacing the entries it held.
+
+    Raises:
+        InvalidInputError, TooLargeFileError: the file cannot be read, or has no column
+            of names; nothing is changed.
+    """
+    report = ListImport(check_source_name(source))
+    rows = open_rows(path, max_bytes=max_bytes)
+    columns: dict[str, str] | None = None
+    if rows.header is not None:
+        columns, report.ignored_columns = header_map("entry", list(dict.fromkeys(filter(None, rows.header))))
+        if "name" not in columns.values():
+            raise InvalidInputError(f"{path.name}: no column holds the names (a header such as "
+                                    "“Họ và tên”, “Họ tên” or “name”).")
+    parse = partial(parse_entries, rows.header, columns)
+    chunks = ordered_map(parse, chunked(rows.rows, CHUNK_ROWS),
+                         workers=workers if workers is not None else workers_for(path.stat().st_size))
+    with sessions.begin() as session:
+        report.replaced = begin_source(session, report.source, file_name=path.name, actor=actor)
+        batch: list[tuple[int, dict[str, Any], EntryFields]] = []
+        for parsed in chunks:
+            for number, raw, fields, problem in parsed:
+                if fields is None or raw is None:
+                    report.problems.append((number, problem or "the row cannot be read"))
+                    continue
+                batch.append((number, raw, fields))
+            if len(batch) >= BATCH_ROWS:
+                add_entries(session, report.source, batch)
+                report.entries += len(batch)
+                batch = []
+        add_entries(session, report.source, batch)
+        report.entries += len(batch)
+        finish_source(session, report.source, entries=report.entries, replaced=report.replaced,
+                      problems=len(report.problems), actor=actor)
+    return report
+
+
+def source_lists(*, sessions: sessionmaker[Session]) -> list[dict[str, Any]]:
+    """Every list: its name, file, entries, and who imported it when."""
+    with sessions() as session:
+        return [{"source": source.name, "file": source.file_name, "entries": source.entries,
+                 "imported_by": source.imported_by, "imported_at": source.imported_at.isoformat()}
+                for source in list_sources(session)]
