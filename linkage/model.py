@@ -119,11 +119,13 @@ def _comparisons() -> list[tuple[Field, cl.CustomComparison]]:
 
 FIELDS: tuple[Field, ...] = tuple(field for field, _ in _comparisons())
 #: Blocking: only pairs sharing one of these are scored. Each is narrow enough for a
-#: million records, and together they keep a typo, a dropped middle name, a missing year
-#: or an old province name from hiding a pair.
-BLOCKING = (("name_folded",), ("given", "birth_year"), ("family", "given", "province_first"),
-            ("given", "death_year"), ("given", "regiment"), ("family", "birth_year", "district_key"),
-            ("family", "middle", "death_year"))
+#: million records (a given name and a birth year alone would pair hundreds of thousands
+#: of strangers), and together they keep a typo, a dropped middle name, a missing year or
+#: an old province name from hiding a pair.
+BLOCKING = (("name_folded",), ("given", "birth_year", "province_first"),
+            ("family", "given", "province_first"), ("family", "given", "death_year"),
+            ("given", "regiment", "division"), ("family", "birth_year", "district_key"),
+            ("family", "middle", "death_date"))
 
 
 def settings() -> SettingsCreator:
