@@ -19,7 +19,7 @@ from archive.models import Grave, LinkCluster, LinkMember, LinkPair, ListEntry, 
 from decoder.errors import NotFoundError
 from linkage.clusters import Decision, cluster_id
 from linkage.features import LinkRecord
-from linkage.model import ScoredPair
+from linkage.model import FieldReading, ScoredPair
 from linkage.written import unit_chain
 
 _BATCH = 5000
@@ -81,16 +81,16 @@ def replace_clusters(session: Session, clusters: Sequence[list[str]]) -> None:
         insert_rows(session, LinkMember, members[start:start + _BATCH])
 
 
-def replace_review(session: Session, pairs: Sequence[ScoredPair]) -> int:
-    """Put these pairs up for review in place of those waiting; a pair already decided
-    stays as decided. Returns how many wait now."""
+def replace_review(session: Session, pairs: Sequence[tuple[ScoredPair, Sequence[FieldReading]]]) -> int:
+    """Put these pairs (each with its field-by-field reading) up for review in place of those
+    waiting; a pair already decided stays as decided. Returns how many wait now."""
     session.execute(delete(LinkPair).where(LinkPair.status == "review"))
     decided = {(left, right) for left, right in session.execute(select(LinkPair.left, LinkPair.right))}
     now = utc_now()
     rows = [{"left": pair.left, "right": pair.right, "probability": pair.probability,
-             "match_weight": pair.match_weight, "fields": [vars(reading) for reading in pair.fields],
+             "match_weight": pair.match_weight, "fields": [vars(reading) for reading in fields],
              "status": "review", "decided_by": None, "decided_at": None, "note": None, "updated_at": now}
-            for pair in pairs if (pair.left, pair.right) not in decided]
+            for pair, fields in pairs if (pair.left, pair.right) not in decided]
     for start in range(0, len(rows), _BATCH):
         insert_rows(session, LinkPair, rows[start:start + _BATCH])
     return len(rows)

@@ -10,7 +10,7 @@ pair's field-by-field reading can be shown to an officer.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,7 +129,9 @@ BLOCKING = (("name_folded",), ("given", "birth_year", "province_first"),
 
 
 def settings() -> SettingsCreator:
-    """Splink's settings: deduplication over one table holding every kind of record."""
+    """Splink's settings: deduplication over one table holding every kind of record. Only
+    the comparison levels and weights are read back for a pair; what each side says is read
+    from the records' own table, for the pairs an officer will see."""
     return SettingsCreator(
         link_type="dedupe_only", comparisons=[comparison for _, comparison in _comparisons()],
         blocking_rules_to_generate_predictions=[block_on(*columns) for columns in BLOCKING],
@@ -150,65 +152,135 @@ class FieldReading:
 #: Fields whose disagreement, both sides known, says two records may be two men: such a
 #: pair is never joined without an officer, however likely the rest makes it.
 CONTRADICTING = frozenset({"birth_year", "hometown", "unit", "death_date"})
+_CONTRADICTING_AT = tuple(index for index, field in enumerate(FIELDS) if field.name in CONTRADICTING)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScoredPair:
-    """Two records the model scored, ``left < right``."""
+    """Two records the model scored, ``left < right``: the match probability and weight, and
+    for each field of :data:`FIELDS` its level (Splink's gamma: -1 unknown, 0 different, then
+    ever closer) and match weight."""
 
     left: str
     right: str
     probability: float
     match_weight: float
-    fields: tuple[FieldReading, ...]
+    levels: tuple[int, ...]
+    weights: tuple[float, ...]
 
     @property
     def contradictions(self) -> list[str]:
         """The fields of :data:`CONTRADICTING` on which the two records disagree."""
-        return [reading.field for reading in self.fields
-                if reading.field in CONTRADICTING and reading.level == "different"]
+        return [FIELDS[index].name for index in _CONTRADICTING_AT if self.levels[index] == 0]
 
 
-def score_pairs(rows: Sequence[dict[str, Any]], api: DatabaseAPISubClass, *,
+_TEXT = ("unique_id", "name_exact", "name_folded", "family", "middle", "given", "province_first",
+         "district_key", "commune_key", "unit_chain", "regiment", "division", "death_date", "death_place_key",
+         "death_district_key")
+#: The columns of :func:`linkage.features.features`, typed.
+SCHEMA = pa.schema([*((name, pa.string()) for name in _TEXT), ("birth_year", pa.int64()),
+                    ("death_year", pa.int64()), ("death_month", pa.int64()),
+                    ("province_today", pa.list_(pa.string())),
+                    ("death_province_today", pa.list_(pa.string()))])
+
+
+class Records:
+    """The records to link as one columnar table (a million rows as Python dicts would
+    take gigabytes), and where each key's row is."""
+
+    def __init__(self, rows: Iterable[dict[str, Any]], batch: int = 50_000) -> None:
+        batches = [pa.RecordBatch.from_pylist(chunk, schema=SCHEMA) for chunk in _chunks(rows, batch)]
+        self.table = pa.Table.from_batches(batches, schema=SCHEMA)
+        self.keys: list[str] = self.table.column("unique_id").to_pylist()
+        self._where = {key: index for index, key in enumerate(self.keys)}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def row(self, key: str) -> dict[str, Any]:
+        """What a record says, as :func:`linkage.features.features` gave it."""
+        row: dict[str, Any] = self.table.slice(self._where[key], 1).to_pylist()[0]
+        return row
+
+
+def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    yield chunk
+
+
+def score_pairs(records: Records, api: DatabaseAPISubClass, *,
                 minimum: float = REVIEW_MIN) -> Iterator[ScoredPair]:
-    """Train the model on ``rows`` (from :func:`linkage.features.features`) and score every
-    pair the blocking lets through, keeping those at ``minimum`` or above."""
-    table = api.register(pa.Table.from_pylist(list(rows)), dataset_display_name="records")
-    linker = Linker(table, settings(), log_level=logging.WARNING)
-    _train(linker, len(rows))
+    """Train the model on ``records`` and score every pair the blocking lets through,
+    keeping those at ``minimum`` or above, a batch at a time."""
+    table = api.register(records.table, dataset_display_name="records")
+    linker = _train(Linker(table, settings(), log_level=logging.ERROR), table, len(records))
     predictions = linker.inference.predict(threshold_match_probability=minimum)
-    for record in predictions.as_record_list():
-        yield _pair(record)
+    columns = ["unique_id_l", "unique_id_r", "match_probability", "match_weight",
+               *(f"gamma_{field.name}" for field in FIELDS), *(f"mw_{field.name}" for field in FIELDS)]
+    for batch in _batches(predictions, columns):
+        data = batch.to_pydict()
+        for values in zip(*(data[column] for column in columns), strict=True):
+            yield _pair(values)
 
 
-def _train(linker: Linker, count: int) -> None:
+def _batches(predictions: Any, columns: list[str]) -> Iterator[Any]:
+    """The predictions' ``columns`` a batch at a time, never the whole table in Python."""
+    if type(predictions).__name__.startswith("Spark"):
+        table = predictions.as_spark_dataframe().select(*columns).toArrow()
+        yield from table.to_batches(max_chunksize=100_000)
+        return
+    yield from predictions.as_duckdbpyrelation().select(*columns).fetch_record_batch(100_000)
+
+
+def _train(linker: Linker, table: Any, count: int) -> Linker:
+    """Estimate the model's parameters without labels; returns the trained linker."""
     training = linker.training
     training.estimate_probability_two_random_records_match(
         [block_on("name_folded", "birth_year"), block_on("name_folded", "death_date")], recall=0.7)
     training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, count * 20.0)), seed=1)
-    for rule in (block_on("name_folded"), block_on("birth_year", "death_year", "province_first"),
-                 block_on("given", "regiment")):
+    for rule in (block_on("name_folded", "birth_year"),
+                 block_on("birth_year", "death_year", "province_first"), block_on("given", "regiment")):
+        before = linker.misc.save_model_to_json()
         try:
-            training.estimate_parameters_using_expectation_maximisation(rule)
-        except ValueError as error:  # a level no pair of this block reaches: keep what is known
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        except ValueError as error:
+            # A level no pair of this block reaches drove its m to nothing; a failed session
+            # leaves the model without the comparisons it set aside, so the model before it
+            # is taken back.
             log.info("training on %s left off: %s", rule, error)
+            linker = Linker(table, before, log_level=logging.ERROR)
+    return linker
 
 
-def _pair(record: dict[str, Any]) -> ScoredPair:
-    readings = []
-    for field in FIELDS:
-        gamma = record.get(f"gamma_{field.name}")
-        level = ("unknown" if gamma is None or gamma < 0
-                 else "different" if gamma == 0 else field.labels[len(field.labels) - gamma])
-        weight = record.get(f"mw_{field.name}")
-        readings.append(FieldReading(field.name, _shown(record, field, "l"), _shown(record, field, "r"),
-                                     level, round(float(weight), 2) if weight is not None else 0.0))
-    left, right = sorted((record["unique_id_l"], record["unique_id_r"]))
-    return ScoredPair(left, right, float(record["match_probability"]), float(record["match_weight"]),
-                      tuple(readings))
+def _pair(values: tuple[Any, ...]) -> ScoredPair:
+    count = len(FIELDS)
+    left, right = sorted((str(values[0]), str(values[1])))
+    levels = tuple(-1 if gamma is None else int(gamma) for gamma in values[4:4 + count])
+    weights = tuple(round(float(weight), 2) if weight is not None else 0.0 for weight in values[4 + count:])
+    return ScoredPair(left, right, float(values[2]), float(values[3]), levels, weights)
 
 
-def _shown(record: dict[str, Any], field: Field, side: str) -> str | None:
-    values = [record.get(f"{column}_{side}") for column in field.shows]
+def readings(pair: ScoredPair, records: Records) -> tuple[FieldReading, ...]:
+    """A pair field by field, as an officer reads it: what each side says, how they
+    compare, and the match weight of that."""
+    left, right = records.row(pair.left), records.row(pair.right)
+    return tuple(FieldReading(field.name, _shown(left, field), _shown(right, field), _level(field, gamma),
+                              weight)
+                 for field, gamma, weight in zip(FIELDS, pair.levels, pair.weights, strict=True))
+
+
+def _level(field: Field, gamma: int) -> str:
+    if gamma < 0:
+        return "unknown"
+    return "different" if gamma == 0 else field.labels[len(field.labels) - gamma]
+
+
+def _shown(row: dict[str, Any], field: Field) -> str | None:
+    values = [row.get(column) for column in field.shows]
     parts = [", ".join(value) if isinstance(value, list) else str(value) for value in values if value]
     return " · ".join(parts) or None

@@ -15,7 +15,7 @@ from bench.linkage_world import write_world
 from linkage.clusters import cluster
 from linkage.engines import open_engine
 from linkage.features import LinkRecord, features
-from linkage.model import score_pairs
+from linkage.model import Records, score_pairs
 from linkage.written import unit_chain, written_date
 
 
@@ -45,13 +45,12 @@ def test_spark_and_duckdb_give_the_same_clusters(tmp_path: Path, spark_work: str
     records += [LinkRecord.from_written(f"entry:b:{n}", record.name.upper(), hometown=record.hometown,
                                         birth_year=record.birth_year, unit_chain=record.unit_chain)
                 for n, record in enumerate(records[:60], start=1)]  # a second list copying the first
-    rows = [features(record) for record in records]
-    keys = [record.key for record in records]
+    table = Records(features(record) for record in records)
     found = {}
     for engine in ("duckdb", "spark"):
-        pairs = list(score_pairs(rows, open_engine(engine, work_dir=spark_work)))
+        pairs = list(score_pairs(table, open_engine(engine, work_dir=spark_work)))
         joined = [(p.left, p.right, p.probability) for p in pairs if not p.contradictions]
-        found[engine] = (cluster(keys, joined, [], threshold=0.99).clusters,
+        found[engine] = (cluster(table.keys, joined, [], threshold=0.99).clusters,
                          {(p.left, p.right): p.probability for p in pairs})
     assert found["spark"][0] == found["duckdb"][0]
     assert sum(len(members) > 1 for members in found["duckdb"][0]) >= 55

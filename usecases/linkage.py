@@ -31,7 +31,7 @@ from archive.links import (
 from linkage.clusters import cluster
 from linkage.engines import Engine, open_engine
 from linkage.features import features
-from linkage.model import REVIEW_MIN, ScoredPair, score_pairs
+from linkage.model import REVIEW_MIN, Records, readings, score_pairs
 
 #: Pairs at or above this probability are joined without an officer.
 AUTO_THRESHOLD = 0.99
@@ -53,22 +53,17 @@ def run_linkage(*, sessions: sessionmaker[Session], engine: Engine = "duckdb", a
                 threshold: float = AUTO_THRESHOLD) -> LinkRun:
     """Link every record that names a person; see the module's docstring."""
     with sessions() as session:
-        keys: list[str] = []
-        rows = []
-        for record in records_to_link(session):
-            keys.append(record.key)
-            rows.append(features(record))
+        records = Records(features(record) for record in records_to_link(session))
         decided = decisions(session)
-    pairs: list[ScoredPair] = list(score_pairs(rows, open_engine(engine))) if len(rows) > 1 else []
-    del rows
+    pairs = list(score_pairs(records, open_engine(engine))) if len(records) > 1 else []
     joined = [(p.left, p.right, p.probability) for p in pairs if not p.contradictions]
-    found = cluster(keys, joined, decided, threshold=threshold)
+    found = cluster(records.keys, joined, decided, threshold=threshold)
     where = {key: index for index, members in enumerate(found.clusters) for key in members}
-    uncertain = [p for p in pairs if where[p.left] != where[p.right]]
+    uncertain = [(pair, readings(pair, records)) for pair in pairs if where[pair.left] != where[pair.right]]
     with sessions.begin() as session:
         replace_clusters(session, found.clusters)
         waiting = replace_review(session, uncertain)
-        run = LinkRun(records=len(keys), pairs=len(pairs),
+        run = LinkRun(records=len(records), pairs=len(pairs),
                       joined=sum(probability >= threshold for _, _, probability in joined),
                       clusters=len(found.clusters), review=waiting, conflicts=len(found.conflicts))
         record_event(session, actor=actor, action="link.run", subject="linkage",
