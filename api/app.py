@@ -26,6 +26,7 @@ from api.web import pages_archive, pages_family, pages_public, pages_registry, p
 from api.web.errors import error_page
 from api.web.headers import SecurityHeadersMiddleware
 from api.web.pages_graves import router as grave_pages
+from api.web.pages_links import router as link_pages
 from api.web.pages_public import login_redirect
 from api.web.session import LoginRequiredError
 from api.worker_pool import WorkerPool
@@ -108,7 +109,8 @@ def _include_routers(app: FastAPI) -> None:
     for router in (health.router, decode.router, search.router, auth.router, scans.router,
                    records.router, requests.router, extracts.router, graves.router, links.router,
                    pages_public.router, pages_archive.router, pages_family.router,
-                   pages_staff.router, pages_verify.router, pages_registry.router, grave_pages):
+                   pages_staff.router, pages_verify.router, pages_registry.router, grave_pages,
+                   link_pages):
         app.include_router(router)
 
 

@@ -158,3 +158,36 @@ def member_json(key: str) -> dict[str, Any]:
         source, _, row = rest.rpartition(":")
         return {"kind": "entry", "source": source, "row": int(row)}
     return {"kind": kind, "id": rest}
+
+
+def cluster_of(session: Session, key: str) -> list[str]:
+    """The keys of the records in the cluster of ``key`` (itself alone when it is in none)."""
+    cluster = session.scalar(select(LinkMember.cluster_id).where(LinkMember.record == key))
+    if cluster is None:
+        return [key]
+    return sorted(session.scalars(select(LinkMember.record).where(LinkMember.cluster_id == cluster)))
+
+
+def copies(session: Session, keys: Sequence[str]) -> list[dict[str, Any]]:
+    """What each record says: list entries with their list and row, person records, graves."""
+    found: list[dict[str, Any]] = []
+    for key in keys:
+        member = member_json(key)
+        if member["kind"] == "entry":
+            entry = session.get(ListEntry, (member["source"], member["row"]))
+            if entry is not None:
+                found.append({**member, "name": entry.name, "birth_year": entry.birth_year,
+                              "hometown": entry.hometown, "unit_text": entry.unit_text,
+                              "unit_chain": entry.unit_chain, "death_date": entry.death_date,
+                              "death_place": entry.death_place})
+        elif member["kind"] == "person" and (person := session.get(Person, member["id"])) is not None:
+            found.append({**member, "name": person.full_name, "birth_year": person.birth_year,
+                          "hometown": person.hometown, "unit_text": person.unit_text,
+                          "unit_chain": unit_chain(person.unit_text), "death_date": person.death_date,
+                          "death_place": person.death_place})
+        elif member["kind"] == "grave" and (grave := session.get(Grave, member["id"])) is not None:
+            found.append({**member, "name": grave.name, "birth_year": grave.birth_year,
+                          "hometown": grave.hometown, "unit_text": grave.unit_text,
+                          "unit_chain": unit_chain(grave.unit_text), "death_date": grave.death_date,
+                          "death_place": None})
+    return found

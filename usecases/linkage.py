@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive.audit import record_event
 from archive.links import (
     cluster_members,
+    cluster_of,
+    copies,
     decide,
     decisions,
     member_json,
@@ -29,6 +31,7 @@ from archive.links import (
     review_queue,
 )
 from linkage.clusters import cluster
+from linkage.conflicts import conflicts
 from linkage.engines import Engine, open_engine
 from linkage.features import features
 from linkage.model import REVIEW_MIN, Records, readings, score_pairs
@@ -95,4 +98,12 @@ def decide_pair(pair_id: int, decision: str, *, note: str | None, sessions: sess
         return pair_json(decide(session, pair_id, decision, note=note, actor=actor))
 
 
-__all__ = ["REVIEW_MIN", "LinkRun", "decide_pair", "export_clusters", "pairs_for_review", "run_linkage"]
+def copies_of(key: str, *, sessions: sessionmaker[Session]) -> dict[str, Any]:
+    """Every copy of the person a record belongs to (its cluster), and where they conflict."""
+    with sessions() as session:
+        found = copies(session, cluster_of(session, key))
+    return {"copies": found, "conflicts": conflicts(found)}
+
+
+__all__ = ["REVIEW_MIN", "LinkRun", "copies_of", "decide_pair", "export_clusters", "pairs_for_review",
+           "run_linkage"]

@@ -20,6 +20,7 @@ from decoder.errors import InvalidInputError, NotFoundError, PhienhieuError
 from search.analysis import terms
 from search.snippets import word_matches
 from usecases.grave_views import person_graves
+from usecases.linkage import copies_of
 from usecases.persons import person_document
 from usecases.scans import (
     browse_collections,
@@ -126,5 +127,7 @@ def person_page(person_id: str, request: Request, resources: ResourcesDep,
     data = person_document(person_id[:64], sessions=resources.sessions)
     if data is None:
         raise NotFoundError(gettext(request, "There is no such person record."))
+    linked = copies_of(f"person:{person_id[:64]}", sessions=resources.sessions)
     return render(request, "web/person.html", {
-        "person": data, "graves": person_graves(person_id[:64], sessions=resources.sessions)}, user=user)
+        "person": data, "graves": person_graves(person_id[:64], sessions=resources.sessions),
+        "copies": linked["copies"], "conflicts": linked["conflicts"]}, user=user)
