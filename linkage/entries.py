@@ -7,21 +7,28 @@ nobody, or holds more than any field of a martyr record can.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from decoder.dates import PartialDate
 from decoder.errors import PhienhieuError
 from decoder.text import fold_key, to_nfc
 from linkage.written import unit_chain, written_date
-from places import split_address
+from places import Address, split_address
 
 #: The fields a list's columns may hold (CONTRACT's Person JSON names).
 FIELDS = ("name", "birth_year", "hometown", "unit_text", "death_date", "death_place")
 _LIMITS = {"name": 200, "hometown": 500, "unit_text": 500, "death_place": 500, "death_date": 100}
 _FIRST_YEAR = 1850
+
+
+#: A list names the same communes and units row after row: each is read once.
+_address: Callable[[str], Address] = lru_cache(maxsize=1 << 16)(split_address)
+_chain: Callable[[str | None], str | None] = lru_cache(maxsize=1 << 16)(unit_chain)
+_date_read: Callable[[str], str | None] = lru_cache(maxsize=1 << 14)(written_date)
 
 
 class EntryError(ValueError):
@@ -55,12 +62,12 @@ def entry_fields(values: Mapping[str, Any]) -> EntryFields:
     name = text["name"]
     if not name or not any(char.isalpha() for char in name):
         raise EntryError("name: the row names nobody")
-    address = split_address(text["hometown"]) if text["hometown"] else None
+    address = _address(text["hometown"]) if text["hometown"] else None
     return EntryFields(
         name=name, name_key=fold_key(name), birth_year=_year(values.get("birth_year")),
         hometown=text["hometown"], commune=address.commune if address else None,
         district=address.district if address else None, province=address.province if address else None,
-        unit_text=text["unit_text"], unit_chain=unit_chain(text["unit_text"]),
+        unit_text=text["unit_text"], unit_chain=_chain(text["unit_text"]),
         death_date=_date(text["death_date"]), death_place=text["death_place"])
 
 
@@ -87,5 +94,5 @@ def _date(text: str | None) -> str | None:
     try:  # already a partial ISO date (JSON, or a spreadsheet's date cell)
         parsed = PartialDate.parse(text)
     except PhienhieuError:
-        return written_date(text)
+        return _date_read(text)
     return str(parsed) if parsed.year >= _FIRST_YEAR and parsed.first_day <= date.today() else None
