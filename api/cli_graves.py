@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from api.cli_support import JsonFlag, open_context, print_json
-from api.errors import ExitCode
+from api.cli_support import JsonFlag, open_context, print_json, report_import
 
 if TYPE_CHECKING:
     from usecases.graves import FileImport
@@ -23,7 +22,6 @@ burials_app = typer.Typer(help="Initial burials (an táng ban đầu).", no_args
 FileArgument = Annotated[Path, typer.Argument(
     help=".jsonl (one JSON object a line), .csv or .xlsx (first sheet; contract or Vietnamese headers).")]
 Importer = Callable[..., "FileImport"]
-_SHOWN_PROBLEMS = 1000
 
 
 def _run_import(importer: Importer, file: Path, what: str, as_json: bool) -> None:
@@ -32,19 +30,10 @@ def _run_import(importer: Importer, file: Path, what: str, as_json: bool) -> Non
         report = importer(file, sessions=context.resources.sessions, actor="cli",
                           max_bytes=context.settings.max_import_bytes)
         context.resources.publish_changes()  # catch the search index up when no server is doing it
-    if as_json:
-        print_json({"created": report.created, "updated": report.updated, "unchanged": report.unchanged,
-                    "refused": [{"row": row, "reason": reason} for row, reason in report.problems],
-                    "ignored_columns": report.ignored_columns})
-    else:
-        typer.echo(f"Imported {file}: {report.created} {what} created, {report.updated} updated, "
-                   f"{report.unchanged} unchanged, {len(report.problems)} refused.")
-        if report.ignored_columns:
-            typer.echo(f"Columns left out: {', '.join(report.ignored_columns)}.", err=True)
-    for row, reason in report.problems[:_SHOWN_PROBLEMS]:
-        typer.echo(f"row {row}: {reason}", err=True)
-    if report.problems:
-        raise typer.Exit(ExitCode.FAILED)
+    report_import({"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+                  f"Imported {file}: {report.created} {what} created, {report.updated} updated, "
+                  f"{report.unchanged} unchanged, {len(report.problems)} refused.",
+                  report.problems, report.ignored_columns, as_json=as_json)
 
 
 @cemeteries_app.command("import")

@@ -8,14 +8,12 @@ from typing import Annotated
 
 import typer
 
-from api.cli_support import JsonFlag, open_context, print_json
-from api.errors import ExitCode
+from api.cli_support import JsonFlag, open_context, print_json, report_import
 
 lists_app = typer.Typer(help="Source lists of martyrs (rosters, provincial lists, registers).",
                         no_args_is_help=True)
 link_app = typer.Typer(help="Join one martyr's copies across lists, person records and graves.",
                        invoke_without_command=True)
-_SHOWN_PROBLEMS = 1000
 EngineOption = Annotated[str, typer.Option(
     "--engine", help="duckdb (in this process) or spark (local mode, or the cluster Spark is given).")]
 
@@ -34,19 +32,10 @@ def lists_import(
     with open_context() as context:
         report = import_list_file(file, source, sessions=context.resources.sessions, actor="cli",
                                   max_bytes=context.settings.max_import_bytes)
-    if as_json:
-        print_json({"source": report.source, "entries": report.entries, "replaced": report.replaced,
-                    "refused": [{"row": row, "reason": reason} for row, reason in report.problems],
-                    "ignored_columns": report.ignored_columns})
-    else:
-        typer.echo(f"List {report.source!r} from {file}: {report.entries} entries "
-                   f"(replacing {report.replaced}), {len(report.problems)} rows refused.")
-        if report.ignored_columns:
-            typer.echo(f"Columns left out: {', '.join(report.ignored_columns)}.", err=True)
-    for row, reason in report.problems[:_SHOWN_PROBLEMS]:
-        typer.echo(f"row {row}: {reason}", err=True)
-    if report.problems:
-        raise typer.Exit(ExitCode.FAILED)
+    report_import({"source": report.source, "entries": report.entries, "replaced": report.replaced},
+                  f"List {report.source!r} from {file}: {report.entries} entries "
+                  f"(replacing {report.replaced}), {len(report.problems)} rows refused.",
+                  report.problems, report.ignored_columns, as_json=as_json)
 
 
 @lists_app.command("show")

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from api.errors import ExitCode
 from decoder.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -48,3 +49,24 @@ def open_context() -> Iterator[AppContext]:
 
     with opened() as context:
         yield context
+
+
+#: Refused rows printed one by one; the JSON report holds them all.
+SHOWN_PROBLEMS = 1000
+
+
+def report_import(summary: dict[str, Any], line: str, problems: list[tuple[int, str]],
+                  ignored_columns: list[str], *, as_json: bool) -> None:
+    """Print what an import of rows did (``summary`` as JSON, else ``line``), the columns it
+    left out and each refused row; exit 1 when a row was refused."""
+    if as_json:
+        print_json({**summary, "refused": [{"row": row, "reason": reason} for row, reason in problems],
+                    "ignored_columns": ignored_columns})
+    else:
+        typer.echo(line)
+        if ignored_columns:
+            typer.echo(f"Columns left out: {', '.join(ignored_columns)}.", err=True)
+    for row, reason in problems[:SHOWN_PROBLEMS]:
+        typer.echo(f"row {row}: {reason}", err=True)
+    if problems:
+        raise typer.Exit(ExitCode.FAILED)
