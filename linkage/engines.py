@@ -33,6 +33,9 @@ def open_engine(engine: Engine, *, spark_master: str = "local[2]",
                    .getOrCreate())
         session.sparkContext.setCheckpointDir(work_dir or tempfile.mkdtemp(prefix="phienhieu-spark-"))
         return SparkAPI(spark_session=session)  # type: ignore[no-untyped-call]
+    import duckdb
     from splink.backends.duckdb import DuckDBAPI
 
-    return DuckDBAPI()
+    connection = duckdb.connect()
+    connection.execute("SET enable_progress_bar = false")  # else DuckDB draws on the terminal
+    return DuckDBAPI(connection=connection)
