@@ -191,3 +191,37 @@ def copies(session: Session, keys: Sequence[str]) -> list[dict[str, Any]]:
                           "unit_chain": unit_chain(grave.unit_text), "death_date": grave.death_date,
                           "death_place": None})
     return found
+
+
+def unmerge(session: Session, key: str, *, note: str | None, actor: str) -> str:
+    """Take a record out of its cluster into one of its own, and keep it apart from every
+    record it leaves (a ``different`` decision on each pair, which later runs follow).
+    Returns the new cluster's id.
+
+    Raises:
+        NotFoundError: the record is in no cluster with others.
+    """
+    members = cluster_of(session, key)
+    if len(members) < 2:
+        raise NotFoundError(f"{key} is not joined with any other record.")
+    now = utc_now()
+    for other in members:
+        if other == key:
+            continue
+        left, right = sorted((key, other))
+        pair = session.scalar(select(LinkPair).where(LinkPair.left == left, LinkPair.right == right))
+        if pair is None:
+            pair = LinkPair(left=left, right=right, probability=0.0, match_weight=0.0, fields=[])
+            session.add(pair)
+        pair.status, pair.note, pair.decided_by, pair.decided_at, pair.updated_at = (
+            "different", note, actor[:100], now, now)
+    old = session.scalar(select(LinkMember.cluster_id).where(LinkMember.record == key))
+    new = cluster_id([key])
+    person = key.removeprefix("person:") if key.startswith("person:") else None
+    session.add(LinkCluster(id=new, size=1, updated_at=now, person_id=person))
+    session.flush()
+    session.execute(update(LinkMember).where(LinkMember.record == key).values(cluster_id=new))
+    session.execute(update(LinkCluster).where(LinkCluster.id == old).values(size=len(members) - 1))
+    record_event(session, actor=actor, action="link.unmerge", subject=key,
+                 details={"cluster": old, "others": [m for m in members if m != key], "note": note})
+    return new

@@ -92,6 +92,7 @@ ENDPOINTS: list[tuple[str, str, Action | None, dict[str, Any]]] = [
     ("GET", "/api/v1/links/review", Action.REVIEW_LINKS, {}),
     ("POST", "/api/v1/links/review/999", Action.REVIEW_LINKS, {"json": {"decision": "same"}}),
     ("GET", "/api/v1/links/clusters", Action.REVIEW_LINKS, {}),
+    ("POST", "/api/v1/links/unmerge", Action.REVIEW_LINKS, {"json": {"record": "person:p-1"}}),
     ("POST", "/api/v1/auth/logout", None, {}),  # last: it ends the token the others used
 ]
 

@@ -14,7 +14,7 @@ from archive.person_schema import PersonRecord
 from bench.linkage_world import baseline_clusters, pairwise_scores, read_truth, write_world
 from decoder.errors import NotFoundError
 from usecases.graves import save_cemetery, save_grave
-from usecases.linkage import decide_pair, export_clusters, pairs_for_review, run_linkage
+from usecases.linkage import decide_pair, export_clusters, pairs_for_review, run_linkage, unmerge_record
 from usecases.lists import import_list_file
 from usecases.persons import save_person
 
@@ -118,3 +118,22 @@ def test_a_decision_on_an_unknown_pair_is_not_found(sessions: sessionmaker[Sessi
     with pytest.raises(NotFoundError):
         decide_pair(12345, "same", note=None, sessions=sessions, actor="officer")
     assert run_linkage(sessions=sessions, actor="test").records == 0  # nothing to link is no error
+
+
+def test_a_record_taken_out_of_its_cluster_stays_out(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    background(sessions, tmp_path)
+    import_text(sessions, tmp_path, "a", "Lê Văn Tám,1950,\"Yên Phong, Hà Bắc\",c3 d2 e7 f950,15/4/1974,\n")
+    import_text(sessions, tmp_path, "b", "Le Van Tam,1950,Yên Phong - Hà Bắc,C3D2E7F950,04/74,\n")
+    import_text(sessions, tmp_path, "c", "LÊ VĂN TÁM,1950,Bắc Ninh,e7 f950,1974,\n")
+    run_linkage(sessions=sessions, actor="test")
+    assert together(sessions, "a:1", "b:1", "c:1")
+    unmerged = unmerge_record("entry:c:1", note="another man: his mother's letter", sessions=sessions,
+                              actor="officer")
+    assert unmerged["record"] == {"kind": "entry", "source": "c", "row": 1}
+    assert together(sessions, "a:1", "b:1")
+    assert not together(sessions, "a:1", "c:1")
+    run_linkage(sessions=sessions, actor="test")
+    assert together(sessions, "a:1", "b:1")
+    assert not together(sessions, "a:1", "c:1"), "a later run follows the unmerge"
+    with pytest.raises(NotFoundError):
+        unmerge_record("entry:c:1", note=None, sessions=sessions, actor="officer")

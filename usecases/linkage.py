@@ -29,6 +29,7 @@ from archive.links import (
     replace_clusters,
     replace_review,
     review_queue,
+    unmerge,
 )
 from linkage.clusters import cluster
 from linkage.conflicts import conflicts
@@ -98,6 +99,13 @@ def decide_pair(pair_id: int, decision: str, *, note: str | None, sessions: sess
         return pair_json(decide(session, pair_id, decision, note=note, actor=actor))
 
 
+def unmerge_record(key: str, *, note: str | None, sessions: sessionmaker[Session],
+                   actor: str) -> dict[str, Any]:
+    """Take a record out of its cluster (see :func:`archive.links.unmerge`)."""
+    with sessions.begin() as session:
+        return {"record": member_json(key), "cluster": unmerge(session, key, note=note, actor=actor)}
+
+
 def copies_of(key: str, *, sessions: sessionmaker[Session]) -> dict[str, Any]:
     """Every copy of the person a record belongs to (its cluster), and where they conflict."""
     with sessions() as session:
@@ -106,4 +114,4 @@ def copies_of(key: str, *, sessions: sessionmaker[Session]) -> dict[str, Any]:
 
 
 __all__ = ["REVIEW_MIN", "LinkRun", "copies_of", "decide_pair", "export_clusters", "pairs_for_review",
-           "run_linkage"]
+           "run_linkage", "unmerge_record"]

@@ -12,7 +12,7 @@ from api.guarded_route import guarded_router
 from api.responses import AUTH_RESPONSES
 from archive.models import User
 from archive.users import Action
-from usecases.linkage import decide_pair, export_clusters, pairs_for_review
+from usecases.linkage import decide_pair, export_clusters, pairs_for_review, unmerge_record
 
 router = guarded_router(prefix="/api/v1", tags=["linkage"])
 Limit = Annotated[int, Query(ge=1, le=200, description="at most this many")]
@@ -50,3 +50,20 @@ def post_decision(pair_id: int, body: Decision, resources: ResourcesDep,
 def get_clusters(resources: ResourcesDep, _: Annotated[User, require(Action.REVIEW_LINKS)]) -> dict[str, Any]:
     """Every cluster with its members (each record in exactly one), and how many pairs wait."""
     return export_clusters(sessions=resources.sessions)
+
+
+class Unmerge(BaseModel):
+    """Which record to take out of its cluster, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    record: str = Field(min_length=3, max_length=200, description="entry:SOURCE:ROW, person:ID or grave:ID")
+    note: str | None = Field(default=None, max_length=2000)
+
+
+@router.post("/links/unmerge", responses=AUTH_RESPONSES)
+def post_unmerge(body: Unmerge, resources: ResourcesDep,
+                 user: Annotated[User, require(Action.REVIEW_LINKS)]) -> dict[str, Any]:
+    """Take a record out of its cluster into one of its own; it is kept apart from every
+    record it leaves in later runs (a ``different`` decision on each pair). Audited."""
+    return unmerge_record(body.record, note=body.note, sessions=resources.sessions, actor=user.username)
