@@ -14,10 +14,11 @@ Engine = Literal["duckdb", "spark"]
 ENGINES: tuple[Engine, ...] = ("duckdb", "spark")
 
 
-def open_engine(engine: Engine, *, spark_master: str = "local[2]",
-                work_dir: str | None = None) -> DatabaseAPISubClass:
-    """A Splink database API for ``engine``; Spark is started (or joined) here, keeping its
-    checkpoints under ``work_dir`` (a temporary folder by default)."""
+def open_engine(engine: Engine, *, spark_master: str = "local[2]", work_dir: str | None = None,
+                memory_limit: str = "6GB") -> DatabaseAPISubClass:
+    """A Splink database API for ``engine``: DuckDB holding at most ``memory_limit`` in
+    memory, or Spark, started (or joined) here; each keeps what spills over, or its
+    checkpoints, under ``work_dir`` (a temporary folder by default)."""
     if engine == "spark":
         try:
             from pyspark.sql import SparkSession  # Spark is needed only when asked for
@@ -38,4 +39,6 @@ def open_engine(engine: Engine, *, spark_master: str = "local[2]",
 
     connection = duckdb.connect()
     connection.execute("SET enable_progress_bar = false")  # else DuckDB draws on the terminal
+    connection.execute(f"SET temp_directory = '{work_dir or tempfile.mkdtemp(prefix='phienhieu-duckdb-')}'")
+    connection.execute(f"SET memory_limit = '{memory_limit}'")  # beyond it, DuckDB spills to disk
     return DuckDBAPI(connection=connection)

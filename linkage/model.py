@@ -9,7 +9,9 @@ pair's field-by-field reading can be shown to an officer.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +24,8 @@ from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.database_api import DatabaseAPISubClass
 
 log = logging.getLogger("phienhieu.linkage")
+#: Records per chunk of the prediction (the pairs are scored chunk by chunk).
+CHUNK_RECORDS = 150_000
 #: Pairs scored below this probability are not kept at all.
 REVIEW_MIN = 0.5
 
@@ -219,13 +223,19 @@ def score_pairs(records: Records, api: DatabaseAPISubClass, *,
     keeping those at ``minimum`` or above, a batch at a time."""
     table = api.register(records.table, dataset_display_name="records")
     linker = _train(Linker(table, settings(), log_level=logging.ERROR), table, len(records))
-    predictions = linker.inference.predict(threshold_match_probability=minimum)
     columns = ["unique_id_l", "unique_id_r", "match_probability", "match_weight",
                *(f"gamma_{field.name}" for field in FIELDS), *(f"mw_{field.name}" for field in FIELDS)]
-    for batch in _batches(predictions, columns):
-        data = batch.to_pydict()
-        for values in zip(*(data[column] for column in columns), strict=True):
-            yield _pair(values)
+    chunks = max(1, math.ceil(len(records) / CHUNK_RECORDS))
+    for left, right in itertools.product(range(1, chunks + 1), repeat=2):
+        # One chunk of the pairs at a time: the pairs of a million records, with the
+        # columns compared, do not fit in memory at once.
+        predictions = linker.inference.predict_chunk(
+            left_chunk=(left, chunks), right_chunk=(right, chunks), threshold_match_probability=minimum)
+        for batch in _batches(predictions, columns):
+            data = batch.to_pydict()
+            for values in zip(*(data[column] for column in columns), strict=True):
+                yield _pair(values)
+        predictions.drop_table_from_database_and_remove_from_cache()
 
 
 def _batches(predictions: Any, columns: list[str]) -> Iterator[Any]:
