@@ -27,6 +27,7 @@ from api.web.errors import error_page
 from api.web.headers import SecurityHeadersMiddleware
 from api.web.pages_graves import router as grave_pages
 from api.web.pages_links import router as link_pages
+from api.web.pages_lists import router as list_pages
 from api.web.pages_public import login_redirect
 from api.web.session import LoginRequiredError
 from api.worker_pool import WorkerPool
@@ -98,6 +99,7 @@ def _add_middleware(app: FastAPI, *, upload_limit: int) -> None:
         for path, operations in app.openapi()["paths"].items()})
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_JSON_BODY,
                        larger={"/api/v1/scans": upload_limit, "/upload": upload_limit,
+                               "/lists/preview": upload_limit,
                                "/api/v1/verify": MAX_VERIFY_BYTES + 1024 * 1024,
                                "/verify": MAX_VERIFY_BYTES + 1024 * 1024,
                                "/request": REQUEST_FORM_BODY})
@@ -110,7 +112,7 @@ def _include_routers(app: FastAPI) -> None:
                    records.router, requests.router, extracts.router, graves.router, links.router,
                    pages_public.router, pages_archive.router, pages_family.router,
                    pages_staff.router, pages_verify.router, pages_registry.router, grave_pages,
-                   link_pages):
+                   link_pages, list_pages):
         app.include_router(router)
 
 

@@ -91,3 +91,57 @@ def test_a_person_page_lists_his_copies_and_their_disagreement(client: TestClien
     conflicts = page.text.split('id="conflicts"', 1)[1].split("</div>", 1)[0]
     assert "1968" in conflicts
     assert "1974-04-15" in conflicts
+
+
+def test_a_list_is_uploaded_previewed_then_imported(client: TestClient) -> None:
+    sign_in(client, Role.ARCHIVIST)
+    page = client.get("/lists")
+    assert "Danh sách nguồn" in page.text
+    assert "so-tinh" in page.text
+    content = ("Họ và tên,Năm sinh,Nguyên quán,Đơn vị,Ngày hy sinh,Ghi chú\n"
+               "Trần Văn Bình,1948,Yên Phong - Hà Bắc,C1D1E9F304,03/72,x\n,1950,,,,\n").encode()
+    csrf = client.cookies[CSRF_COOKIE]
+    preview = client.post("/lists/preview", data={"source": "so moi", "csrf_token": csrf},
+                          files={"file": ("../../etc/passwd.csv", content, "text/csv")})
+    assert preview.status_code == 200
+    mapping = preview.text.split('id="mapping"', 1)[1].split("</table>", 1)[0]
+    assert "Ghi chú" in mapping
+    assert "bỏ qua" in mapping
+    rows = preview.text.split('id="preview"', 1)[1].split("</table>", 1)[0]
+    assert "c1 d1 e9 f304" in rows
+    assert "1972-03" in rows
+    assert "Hà Bắc" in rows
+    assert "Bị từ chối" in rows
+    assert "so moi" not in client.get("/lists").text, "nothing is stored before the import"
+    token = preview.text.split('name="token" value="', 1)[1].split('"', 1)[0]
+    done = client.post("/lists/import", data={"token": token, "suffix": ".csv", "source": "so moi",
+                                              "csrf_token": csrf}, follow_redirects=False)
+    assert done.status_code == 303
+    assert "Đã nhập danh sách so moi: 1 dòng, 1 dòng bị từ chối" in client.get(done.headers["location"]).text
+    again = client.post("/lists/import", data={"token": token, "suffix": ".csv", "source": "so moi",
+                                               "csrf_token": client.cookies[CSRF_COOKIE]})
+    assert again.status_code in (400, 422)
+
+
+def test_bad_uploads_are_refused_with_a_sentence(client: TestClient) -> None:
+    sign_in(client, Role.ARCHIVIST)
+    csrf = client.cookies[CSRF_COOKIE]
+    nameless = client.post("/lists/preview", data={"source": "x", "csrf_token": csrf},
+                           files={"file": ("x.csv", "Năm sinh\n1950\n".encode(), "text/csv")})
+    assert nameless.status_code == 422
+    assert "no column holds the names" in nameless.text
+    exe = client.post("/lists/preview", data={"source": "x", "csrf_token": csrf},
+                      files={"file": ("x.exe", b"MZ", "application/octet-stream")})
+    assert exe.status_code == 422
+    bomb = client.post("/lists/preview", data={"source": "x", "csrf_token": csrf},
+                       files={"file": ("x.xlsx", b"PK\x03\x04 not a zip", "application/octet-stream")})
+    assert bomb.status_code == 422
+    bad_name = client.post("/lists/preview", data={"source": "a:b", "csrf_token": csrf},
+                           files={"file": ("x.csv", "Họ tên\nA\n".encode(), "text/csv")})
+    assert bad_name.status_code == 422
+    forged = client.post("/lists/import", data={"token": "0" * 32, "suffix": ".csv", "source": "x",
+                                                "csrf_token": csrf})
+    assert forged.status_code in (400, 422)
+    traversal = client.post("/lists/import", data={"token": "../../" + "a" * 26, "suffix": ".csv",
+                                                   "source": "x", "csrf_token": csrf})
+    assert traversal.status_code == 422

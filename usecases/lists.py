@@ -8,6 +8,7 @@ number and reason; the others are stored.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import partial
@@ -102,3 +103,35 @@ def source_lists(*, sessions: sessionmaker[Session]) -> list[dict[str, Any]]:
         return [{"source": source.name, "file": source.file_name, "entries": source.entries,
                  "imported_by": source.imported_by, "imported_at": source.imported_at.isoformat()}
                 for source in list_sources(session)]
+
+
+#: Rows a preview shows.
+PREVIEW_ROWS = 10
+
+
+def preview_list_file(path: Path, *, max_bytes: int) -> dict[str, Any]:
+    """What importing a file would take: which field each column goes to (or that it is
+    left out) and the first rows as they would be stored.
+
+    Raises:
+        InvalidInputError, TooLargeFileError: the file cannot be read, or has no column
+            of names.
+    """
+    rows = open_rows(path, max_bytes=max_bytes)
+    columns: dict[str, str] | None = None
+    mapping: list[dict[str, str | None]] = []
+    if rows.header is not None:
+        columns, _ = header_map("entry", list(dict.fromkeys(filter(None, rows.header))))
+        if "name" not in columns.values():
+            raise InvalidInputError(f"{path.name}: no column holds the names (a header such as "
+                                    "“Họ và tên”, “Họ tên” or “name”).")
+        mapping = [{"header": header, "field": columns.get(header)} for header in rows.header if header]
+    first = list(itertools.islice(rows.rows, PREVIEW_ROWS))
+    shown = []
+    for number, _, fields, problem in parse_entries(rows.header, columns, first):
+        shown.append({"row": number, "problem": problem,
+                      "fields": None if fields is None else {
+                          "name": fields.name, "birth_year": fields.birth_year, "hometown": fields.hometown,
+                          "province": fields.province, "unit": fields.unit_chain or fields.unit_text,
+                          "death_date": fields.death_date, "death_place": fields.death_place}})
+    return {"columns": mapping, "rows": shown}
