@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from typing import Literal
 
+import duckdb
 from splink.internals.database_api import DatabaseAPISubClass
 
 from linkage.errors import EngineUnavailableError
@@ -34,7 +35,6 @@ def open_engine(engine: Engine, *, spark_master: str = "local[2]", work_dir: str
                    .getOrCreate())
         session.sparkContext.setCheckpointDir(work_dir or tempfile.mkdtemp(prefix="phienhieu-spark-"))
         return SparkAPI(spark_session=session)  # type: ignore[no-untyped-call]
-    import duckdb
     from splink.backends.duckdb import DuckDBAPI
 
     connection = duckdb.connect()

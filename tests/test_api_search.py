@@ -199,7 +199,7 @@ def test_a_grave_or_cemetery_changed_is_searched_as_it_now_is(with_graves: TestC
     context.resources.publish_changes()
     assert found(with_graves, q='"le van tam"', type="grave") == ["ts-b-3-4-13"]
     assert found(with_graves, q="truong son", status="unidentified") == []
-    moved = found(with_graves, q="truong son moi", province="quang binh")
+    moved = found(with_graves, q="truong son moi", province="quang binh", type="grave")
     assert set(moved) == {"ts-b-3-4-12", "ts-b-3-4-13"}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Query
+from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ResourcesDep, require
@@ -37,8 +37,11 @@ def get_review(resources: ResourcesDep, user: Annotated[User, require(Action.REV
     return pairs_for_review(sessions=resources.sessions, limit=limit, offset=offset)
 
 
+PairId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the pair's id")]
+
+
 @router.post("/links/review/{pair_id}", responses=AUTH_RESPONSES)
-def post_decision(pair_id: int, body: Decision, resources: ResourcesDep,
+def post_decision(pair_id: PairId, body: Decision, resources: ResourcesDep,
                   user: Annotated[User, require(Action.REVIEW_LINKS)]) -> dict[str, Any]:
     """Decide a pair: ``same`` joins the two records' clusters now; ``different`` keeps them
     apart in every later run. Audited; no run changes a decision."""

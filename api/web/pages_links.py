@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Form, Query, Request
+from fastapi import Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import ResourcesDep
@@ -46,7 +46,8 @@ def review_page(request: Request, resources: ResourcesDep, user: Reviewer,
 
 
 @router.post("/links/review/{pair_id}", dependencies=[CsrfChecked])
-def decide_page(pair_id: int, resources: ResourcesDep, user: Reviewer,
+def decide_page(pair_id: Annotated[int, Path(ge=1, le=2**31 - 1)], resources: ResourcesDep,
+                user: Reviewer,
                 decision: Annotated[Literal["same", "different"], Form()],
                 note: Annotated[str, Form(max_length=2000)] = "",
                 page: Annotated[int, Form(ge=1, le=100_000)] = 1) -> Response:
