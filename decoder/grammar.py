@@ -23,6 +23,7 @@ from decoder.lexicon import (
     HEAD_ABBREVIATIONS,
     HEAD_LETTERS,
     HEAD_WORDS,
+    LEVEL_LETTERS,
     LOOKALIKE_CODES,
     MAILBOX_WORDS,
     PLACE_WORDS,
@@ -424,3 +425,10 @@ def _name_stands(
     after_head = _preceded_by(folded, start, frozenset(HEAD_WORDS) | {"quan"})
     capitalised = all(original[w.start()].isupper() for w in words[index:index + size])
     return after_head or capitalised
+
+
+def lettered_echelons(designation: Designation) -> list[str]:
+    """The designation's numbered echelons in the army's letters, as written in order:
+    ``Đại đội 3, Tiểu đoàn 2, Trung đoàn 7`` gives ``["c3", "d2", "e7"]``."""
+    return [f"{LEVEL_LETTERS[echelon.level]}{echelon.number}" for echelon in designation.echelons
+            if echelon.level in LEVEL_LETTERS and echelon.number]

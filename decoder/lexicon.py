@@ -45,6 +45,8 @@ HEAD_LETTERS: dict[str, Level] = {
     "e": Level.REGIMENT,
     "f": Level.DIVISION,
 }
+#: The letter each lettered echelon is written with.
+LEVEL_LETTERS: dict[Level, str] = {level: letter for letter, level in HEAD_LETTERS.items()}
 
 #: Branch qualifiers, as words or letters, folded.
 QUALIFIER_WORDS: dict[str, Qualifier] = {

@@ -13,15 +13,12 @@ import re
 from datetime import date
 
 from decoder.errors import PhienhieuError
-from decoder.grammar import parse
-from decoder.model import Level
+from decoder.grammar import lettered_echelons, parse
 from decoder.text import fold, to_nfc
 
 _NUMBERS = re.compile(r"^(?:(\d{1,2})[/.\-])?(?:(\d{1,2})[/.\-])?(\d{4}|\d{2})$")
 _WORDED = re.compile(r"^(?:ngay\s*(\d{1,2})\s*)?(?:thang\s*(\d{1,2})\s*)?(?:nam\s*)?(\d{4}|\d{2})$")
 _FIRST_YEAR = 1850
-_LETTERS = {Level.SQUAD: "a", Level.PLATOON: "b", Level.COMPANY: "c", Level.BATTALION: "d",
-            Level.REGIMENT: "e", Level.DIVISION: "f"}
 
 
 def written_date(text: str | None, *, today: date | None = None) -> str | None:
@@ -67,8 +64,6 @@ def unit_chain(text: str | None) -> str | None:
     except PhienhieuError:  # more units than a decoding takes: not one unit
         return None
     for designation in designations:
-        parts = [f"{_LETTERS[echelon.level]}{echelon.number}" for echelon in designation.echelons
-                 if echelon.level in _LETTERS and echelon.number]
-        if parts:
+        if parts := lettered_echelons(designation):
             return " ".join(parts)
     return None

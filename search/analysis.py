@@ -14,16 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from decoder.grammar import parse
-from decoder.model import Level
+from decoder.grammar import lettered_echelons, parse
 from decoder.text import fold, to_nfc
 
 _WORD = re.compile(r"[^\W_]+")
 _NOT_KEY = re.compile(r"[^0-9a-z]+")
 #: Longer tokens are dropped by both analysers (tantivy's remove_long, the same in ES).
 MAX_TOKEN_CHARS = 40
-_LETTERS = {Level.SQUAD: "a", Level.PLATOON: "b", Level.COMPANY: "c", Level.BATTALION: "d",
-            Level.REGIMENT: "e", Level.DIVISION: "f"}
 
 
 @dataclass(frozen=True)
@@ -66,10 +63,7 @@ def designation_keys(text: str) -> set[str]:
     (``e88``, ``f308``), each mailbox (``47120``, ``47120hn``)."""
     keys: set[str] = set()
     for designation in parse(text):
-        for echelon in designation.echelons:
-            letter = _LETTERS.get(echelon.level)
-            if letter and echelon.number:
-                keys.add(f"{letter}{echelon.number}")
+        keys.update(lettered_echelons(designation))
         if designation.mailbox is not None:
             keys.add(designation.mailbox.number)
             if designation.mailbox.letters:
