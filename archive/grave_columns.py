@@ -78,8 +78,10 @@ def header_map(kind: Kind, headers: list[str]) -> tuple[dict[str, str], list[str
     """Which field each header holds, and the headers no field takes.
 
     A header matches a field's contract name or one of its Vietnamese names, without case
-    or marks; the first column wins when two name the same field.
+    or marks; the first column wins when two name the same field. Empty headers name no
+    column, and a repeated one counts once (a row's values are keyed by header).
     """
+    headers = list(dict.fromkeys(filter(None, headers)))
     lookup: dict[str, str] = {}
     for field, aliases in _ALIASES[kind].items():
         for alias in (fold_key(field), *aliases):

@@ -267,7 +267,7 @@ def _records(path: Path, kind: Kind, report: FileImport, *, max_bytes: int,
     source = open_rows(path, max_bytes=max_bytes)
     columns: dict[str, str] | None = None
     if source.header is not None:  # the same names, once each, as the rows' values have
-        columns, report.ignored_columns = header_map(kind, list(dict.fromkeys(filter(None, source.header))))
+        columns, report.ignored_columns = header_map(kind, source.header)
     if workers is None:
         workers = workers_for(path.stat().st_size)
     parse = partial(parse_rows, kind, source.header, columns)

@@ -68,12 +68,7 @@ def import_list_file(path: Path, source: str, *, sessions: sessionmaker[Session]
     """
     report = ListImport(check_source_name(source))
     rows = open_rows(path, max_bytes=max_bytes)
-    columns: dict[str, str] | None = None
-    if rows.header is not None:
-        columns, report.ignored_columns = header_map("entry", list(dict.fromkeys(filter(None, rows.header))))
-        if "name" not in columns.values():
-            raise InvalidInputError(f"{path.name}: no column holds the names (a header such as "
-                                    "“Họ và tên”, “Họ tên” or “name”).")
+    columns, report.ignored_columns = _entry_columns(path, rows.header)
     parse = partial(parse_entries, rows.header, columns)
     chunks = ordered_map(parse, chunked(rows.rows, CHUNK_ROWS),
                          workers=workers if workers is not None else workers_for(path.stat().st_size))
@@ -97,6 +92,22 @@ def import_list_file(path: Path, source: str, *, sessions: sessionmaker[Session]
     return report
 
 
+def _entry_columns(path: Path, header: list[str] | None) -> tuple[dict[str, str] | None, list[str]]:
+    """Which field each column of a list holds (None for JSON Lines, whose rows name their
+    fields), and the columns left out.
+
+    Raises:
+        InvalidInputError: no column holds the names.
+    """
+    if header is None:
+        return None, []
+    columns, ignored = header_map("entry", header)
+    if "name" not in columns.values():
+        raise InvalidInputError(f"{path.name}: no column holds the names (a header such as "
+                                "“Họ và tên”, “Họ tên” or “name”).")
+    return columns, ignored
+
+
 def source_lists(*, sessions: sessionmaker[Session]) -> list[dict[str, Any]]:
     """Every list: its name, file, entries, and who imported it when."""
     with sessions() as session:
@@ -118,14 +129,9 @@ def preview_list_file(path: Path, *, max_bytes: int) -> dict[str, Any]:
             of names.
     """
     rows = open_rows(path, max_bytes=max_bytes)
-    columns: dict[str, str] | None = None
-    mapping: list[dict[str, str | None]] = []
-    if rows.header is not None:
-        columns, _ = header_map("entry", list(dict.fromkeys(filter(None, rows.header))))
-        if "name" not in columns.values():
-            raise InvalidInputError(f"{path.name}: no column holds the names (a header such as "
-                                    "“Họ và tên”, “Họ tên” or “name”).")
-        mapping = [{"header": header, "field": columns.get(header)} for header in rows.header if header]
+    columns, _ = _entry_columns(path, rows.header)
+    mapping = [] if columns is None else [{"header": header, "field": columns.get(header)}
+                                          for header in rows.header or [] if header]
     first = list(itertools.islice(rows.rows, PREVIEW_ROWS))
     shown = []
     for number, _, fields, problem in parse_entries(rows.header, columns, first):
