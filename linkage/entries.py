@@ -17,7 +17,7 @@ from decoder.dates import PartialDate
 from decoder.errors import PhienhieuError
 from decoder.text import fold_key, to_nfc
 from linkage.written import unit_chain, written_date
-from places import Address, split_address
+from places import split_address
 
 #: The fields a list's columns may hold (CONTRACT's Person JSON names).
 FIELDS = ("name", "birth_year", "hometown", "unit_text", "death_date", "death_place")
@@ -25,8 +25,7 @@ _LIMITS = {"name": 200, "hometown": 500, "unit_text": 500, "death_place": 500, "
 _FIRST_YEAR = 1850
 
 
-#: A list names the same communes and units row after row: each is read once.
-_address: Callable[[str], Address] = lru_cache(maxsize=1 << 16)(split_address)
+#: A list names the same units and dates row after row: each is read once.
 _chain: Callable[[str | None], str | None] = lru_cache(maxsize=1 << 16)(unit_chain)
 _date_read: Callable[[str], str | None] = lru_cache(maxsize=1 << 14)(written_date)
 
@@ -62,7 +61,7 @@ def entry_fields(values: Mapping[str, Any]) -> EntryFields:
     name = text["name"]
     if not name or not any(char.isalpha() for char in name):
         raise EntryError("name: the row names nobody")
-    address = _address(text["hometown"]) if text["hometown"] else None
+    address = split_address(text["hometown"]) if text["hometown"] else None
     return EntryFields(
         name=name, name_key=fold_key(name), birth_year=_year(values.get("birth_year")),
         hometown=text["hometown"], commune=address.commune if address else None,

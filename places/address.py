@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from decoder.text import EDGE_PUNCTUATION, fold
 from places.catalogue import lookup
@@ -63,6 +64,15 @@ def split_address(text: str) -> Address:
     in NFC as the writer spelt them, without the kind words (``xã``, ``huyện``, ``tỉnh``…).
     Hamlets (``thôn``, ``xóm``…) and a trailing ``Việt Nam`` are left out. Never raises.
     """
+    return _split_text(text) if isinstance(text, str) else _split(text)
+
+
+@lru_cache(maxsize=1 << 16)  # lists name the same communes row after row
+def _split_text(text: str) -> Address:
+    return _split(text)
+
+
+def _split(text: str) -> Address:
     cleaned = _prepare(text)
     if not cleaned:
         return Address()

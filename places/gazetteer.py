@@ -8,6 +8,8 @@ when asking what a name corresponds to today.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from places.address import split_address
 from places.catalogue import lookup, sort_names
 from places.keys import clean_text
@@ -41,7 +43,16 @@ def provinces_today(name: str) -> list[str]:
     """The provinces of today's map (since 1 July 2025) a written province corresponds to,
     in alphabetical order: ``Hà Bắc`` -> ``["Bắc Ninh"]``, ``Nghệ Tĩnh`` -> ``["Hà Tĩnh",
     "Nghệ An"]``; ``[]`` when the name is unknown."""
-    return list(sort_names(unit for province in find_provinces(name) for unit in province.today))
+    return list(_named_today(name) if isinstance(name, str) else _today(name))
+
+
+@lru_cache(maxsize=1 << 14)  # a million records name a few hundred provinces
+def _named_today(name: str) -> tuple[str, ...]:
+    return _today(name)
+
+
+def _today(name: str) -> tuple[str, ...]:
+    return sort_names(unit for province in find_provinces(name) for unit in province.today)
 
 
 def provinces_2008(name: str) -> list[str]:
