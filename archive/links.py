@@ -173,24 +173,23 @@ def copies(session: Session, keys: Sequence[str]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for key in keys:
         member = member_json(key)
-        if member["kind"] == "entry":
-            entry = session.get(ListEntry, (member["source"], member["row"]))
-            if entry is not None:
-                found.append({**member, "name": entry.name, "birth_year": entry.birth_year,
-                              "hometown": entry.hometown, "unit_text": entry.unit_text,
-                              "unit_chain": entry.unit_chain, "death_date": entry.death_date,
-                              "death_place": entry.death_place})
-        elif member["kind"] == "person" and (person := session.get(Person, member["id"])) is not None:
-            found.append({**member, "name": person.full_name, "birth_year": person.birth_year,
-                          "hometown": person.hometown, "unit_text": person.unit_text,
-                          "unit_chain": unit_chain(person.unit_text), "death_date": person.death_date,
-                          "death_place": person.death_place})
-        elif member["kind"] == "grave" and (grave := session.get(Grave, member["id"])) is not None:
-            found.append({**member, "name": grave.name, "birth_year": grave.birth_year,
-                          "hometown": grave.hometown, "unit_text": grave.unit_text,
-                          "unit_chain": unit_chain(grave.unit_text), "death_date": grave.death_date,
-                          "death_place": None})
+        row = _stored(session, member)
+        if row is None:
+            continue
+        chain = row.unit_chain if isinstance(row, ListEntry) else unit_chain(row.unit_text)
+        found.append({**member, "name": row.full_name if isinstance(row, Person) else row.name,
+                      "birth_year": row.birth_year, "hometown": row.hometown, "unit_text": row.unit_text,
+                      "unit_chain": chain, "death_date": row.death_date,
+                      "death_place": getattr(row, "death_place", None)})
     return found
+
+
+def _stored(session: Session, member: dict[str, Any]) -> ListEntry | Person | Grave | None:
+    if member["kind"] == "entry":
+        return session.get(ListEntry, (member["source"], member["row"]))
+    if member["kind"] == "person":
+        return session.get(Person, member["id"])
+    return session.get(Grave, member["id"]) if member["kind"] == "grave" else None
 
 
 def unmerge(session: Session, key: str, *, note: str | None, actor: str) -> str:
