@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import ARRAY, ColumnElement, and_, any_, case, cast, func, not_, or_, select, update
@@ -22,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from archive.audit import record_event
 from archive.bulk import insert_rows
-from archive.grave_schema import BurialRecord, CemeteryRecord, GraveRecord, RemainsFrom
 from archive.models import Burial, Cemetery, Grave, GraveStatusChange, Person, utc_now
 from archive.outbox import record_change
 from decoder.errors import ErrorKind, NotFoundError
@@ -53,96 +51,60 @@ class BatchOutcome:
     problems: list[RowProblem] = field(default_factory=list)
 
 
-# --- columns --------------------------------------------------------------------------------
-
-
-def cemetery_columns(record: CemeteryRecord) -> dict[str, Any]:
-    """The stored columns of a cemetery record."""
-    return {"id": record.id, "name": record.name, "name_key": name_key(record.name),
-            "level": record.level, "commune": record.commune,
-            "district": record.district, "province": record.province,
-            "province_key": place_key(record.province) if record.province else None,
-            "lat": record.lat, "lon": record.lon, "contact": record.contact}
-
-
-#: :func:`place_key`, remembered: a register names the same communes on row after row.
-_place_key = lru_cache(maxsize=1 << 15)(place_key)
-
-
-def grave_columns(record: GraveRecord, cemetery_id: str) -> dict[str, Any]:
-    """The stored columns of a grave record in the cemetery it was found to name."""
-    remains = record.remains_from or RemainsFrom()
-    return {"id": record.id, "cemetery_id": cemetery_id, "zone": record.zone or "", "lot": record.lot or "",
-            "row": record.row or "", "number": record.number, "status": record.status,
-            "name": record.name, "name_key": name_key(record.name) if record.name else None,
-            "birth_year": record.birth_year, "hometown": record.hometown,
-            "hometown_key": _place_key(record.hometown) if record.hometown else None,
-            "unit_text": record.unit_text, "death_date": record.death_date,
-            "remains_place": remains.place, "remains_lat": remains.lat, "remains_lon": remains.lon,
-            "remains_date": remains.date, "remains_burial": remains.burial, "person_id": record.person_id,
-            "sources": [source.model_dump(exclude_none=True) for source in record.sources]}
-
-
-def burial_columns(record: BurialRecord) -> dict[str, Any]:
-    """The stored columns of an initial-burial record."""
-    recovered = record.recovered
-    return {"id": record.id, "name": record.name, "unit_text": record.unit_text,
-            "death_date": record.death_date, "burial_date": record.burial_date, "place": record.place,
-            "lat": record.lat, "lon": record.lon, "buried_by": record.buried_by, "marker": record.marker,
-            "witnesses": list(record.witnesses), "recovered_date": recovered.date if recovered else None,
-            "recovered_grave": recovered.grave if recovered else None, "person_id": record.person_id,
-            "sources": [source.model_dump(exclude_none=True) for source in record.sources]}
-
-
 # --- storing --------------------------------------------------------------------------------
 
 
-def store_cemeteries(session: Session, rows: Sequence[tuple[int, CemeteryRecord]], *,
-                     actor: str) -> BatchOutcome:
+#: A row of a batch: its number in the file, and its columns
+#: (:mod:`archive.grave_stored`).
+Row = tuple[int, dict[str, Any]]
+
+
+def store_cemeteries(session: Session, rows: Sequence[Row], *, actor: str) -> BatchOutcome:
     """Create or replace cemeteries by id, in the caller's transaction; the search documents
     of an updated cemetery's graves are queued again (its name and province are in them)."""
-    outcome = _write(session, Cemetery, [(row, cemetery_columns(record)) for row, record in rows],
-                     actor=actor, kind="cemetery")
+    outcome = _write(session, Cemetery, list(rows), actor=actor, kind="cemetery")
     record_change(session, "cemetery", outcome.updated)
     return outcome
 
 
-def store_burials(session: Session, rows: Sequence[tuple[int, BurialRecord]], *, actor: str) -> BatchOutcome:
+def store_burials(session: Session, rows: Sequence[Row], *, actor: str) -> BatchOutcome:
     """Create or replace initial burials by id, in the caller's transaction; a burial may
     name a grave not stored yet (registers are imported in any order)."""
     outcome = BatchOutcome()
-    people = _existing_ids(session, Person, {record.person_id for _, record in rows if record.person_id})
+    people = _linked_people(session, rows)
     good = []
-    for row, record in rows:
-        if record.person_id and record.person_id not in people:
-            outcome.problems.append(_no_person(row, record.person_id))
+    for row, columns in rows:
+        if columns["person_id"] and columns["person_id"] not in people:
+            outcome.problems.append(_no_person(row, columns["person_id"]))
         else:
-            good.append((row, burial_columns(record)))
+            good.append((row, columns))
     return _write(session, Burial, good, actor=actor, kind="burial", outcome=outcome)
 
 
-def store_graves(session: Session, rows: Sequence[tuple[int, GraveRecord]], *, actor: str,
+def store_graves(session: Session, rows: Sequence[Row], *, actor: str,
                  reason: str | None = None) -> BatchOutcome:
-    """Create or replace graves by id, in the caller's transaction.
+    """Create or replace graves by id, in the caller's transaction; each row's columns are
+    :func:`archive.grave_stored.grave_columns` (they are changed here).
 
     A grave must name a stored cemetery (by id, or by a name only one cemetery has), a
     stored person if it links one, and a position no other grave holds. A change of
     status is kept in the grave's history with the record's ``reason`` (else ``reason``).
     """
     outcome = BatchOutcome()
-    cemeteries = _cemetery_ids(session, {record.cemetery for _, record in rows})
-    people = _existing_ids(session, Person, {record.person_id for _, record in rows if record.person_id})
-    checked: list[tuple[int, dict[str, Any]]] = []
-    for row, record in rows:
-        cemetery_id = cemeteries.get(record.cemetery)
+    cemeteries = _cemetery_ids(session, {columns["cemetery"] for _, columns in rows})
+    people = _linked_people(session, rows)
+    checked: list[Row] = []
+    for row, columns in rows:
+        reference = columns.pop("cemetery")
+        cemetery_id = cemeteries.get(reference)
         if cemetery_id is None:
-            outcome.problems.append(RowProblem(row, f"cemetery: there is no cemetery {record.cemetery!r} "
+            outcome.problems.append(RowProblem(row, f"cemetery: there is no cemetery {reference!r} "
                                                     "(by id, or by a name only one cemetery has)"))
-        elif record.person_id and record.person_id not in people:
-            outcome.problems.append(_no_person(row, record.person_id))
+        elif columns["person_id"] and columns["person_id"] not in people:
+            outcome.problems.append(_no_person(row, columns["person_id"]))
         else:
-            columns = grave_columns(record, cemetery_id)
-            columns["reason"] = record.reason or reason
+            columns["cemetery_id"] = cemetery_id
+            columns["reason"] = columns["reason"] or reason
             checked.append((row, columns))
     free = _free_positions(session, checked, outcome)
     reasons = {columns["id"]: columns.pop("reason") for _, columns in free}
@@ -164,6 +126,12 @@ def _note_for_search(session: Session, changed: list[str], cemetery_of: dict[str
             if count >= CEMETERY_CHANGE_MIN}
     record_change(session, "cemetery", sorted(many))
     record_change(session, "grave", [grave for grave in changed if cemetery_of[grave] not in many])
+
+
+def _linked_people(session: Session, rows: Sequence[Row]) -> set[str]:
+    """Which of the person records the rows link are stored."""
+    linked = {columns["person_id"] for _, columns in rows if columns["person_id"]}
+    return _existing_ids(session, Person, linked)
 
 
 def _no_person(row: int, person_id: str) -> RowProblem:

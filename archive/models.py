@@ -431,7 +431,7 @@ class Grave(Base):
     __tablename__ = "graves"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    cemetery_id: Mapped[str] = mapped_column(ForeignKey("cemeteries.id"), index=True)
+    cemetery_id: Mapped[str] = mapped_column(ForeignKey("cemeteries.id"))
     zone: Mapped[str] = mapped_column(String(32))
     lot: Mapped[str] = mapped_column(String(32))
     row: Mapped[str] = mapped_column(String(32))

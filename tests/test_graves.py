@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive.errors import TooLargeFileError
 from archive.grave_schema import GraveRecord
+from archive.grave_stored import grave_columns
 from archive.graves import store_graves
 from archive.models import AuditEntry, Grave, GraveStatusChange, utc_now
 from archive.person_schema import PersonRecord
@@ -89,7 +90,7 @@ def test_a_position_is_unique_within_its_cemetery(stocked: sessionmaker[Session]
 def test_stored_batches_are_undone_by_the_callers_rollback(stocked: sessionmaker[Session]) -> None:
     record = GraveRecord.model_validate(grave("r-1", "90"))
     with stocked() as session:
-        assert store_graves(session, [(1, record)], actor="test").created == ["r-1"]
+        assert store_graves(session, [(1, grave_columns(record))], actor="test").created == ["r-1"]
         session.rollback()
     with stocked() as session:
         assert session.get(Grave, "r-1") is None

@@ -23,6 +23,7 @@ from archive.errors import ArchiveError
 from archive.grave_columns import Kind, header_map
 from archive.grave_rows import parse_rows
 from archive.grave_schema import BurialRecord, CemeteryRecord, GraveRecord
+from archive.grave_stored import stored_columns
 from archive.graves import (
     BatchOutcome,
     CemeteryCount,
@@ -52,7 +53,7 @@ CHUNK_ROWS = 2000
 #: the table are refreshed (see :func:`archive.bulk.refresh_statistics`).
 REFRESH_AFTER_ROWS = 10_000
 _TABLES = {"cemetery": Cemetery, "grave": Grave, "burial": Burial}
-Store = Callable[[Session, Sequence[tuple[int, Any]]], BatchOutcome]
+Store = Callable[[Session, Sequence[tuple[int, dict[str, Any]]]], BatchOutcome]
 
 
 class PositionTakenError(ArchiveError):
@@ -76,13 +77,13 @@ class FileImport:
 # --- one record -----------------------------------------------------------------------------
 
 
-def _store_one(store: Store, record: BaseModel, *, sessions: sessionmaker[Session],
+def _store_one(store: Store, kind: Kind, record: BaseModel, *, sessions: sessionmaker[Session],
                also: Callable[[Session], None] | None = None) -> tuple[str, bool]:
     """Store one record (and do ``also`` in the same transaction) or raise the reason it
     was refused; nothing is stored then."""
     try:
         with sessions.begin() as session:
-            outcome = store(session, [(1, record)])
+            outcome = store(session, [(1, stored_columns(kind, record))])
             if outcome.problems:
                 problem = outcome.problems[0]  # raised inside the block: the transaction is undone
                 error_class = PositionTakenError if problem.kind == ErrorKind.CONFLICT else InvalidInputError
@@ -98,7 +99,8 @@ def _store_one(store: Store, record: BaseModel, *, sessions: sessionmaker[Sessio
 
 def save_cemetery(record: CemeteryRecord, *, sessions: sessionmaker[Session], actor: str) -> tuple[str, bool]:
     """Create or replace a cemetery, audited; returns (id, created)."""
-    return _store_one(lambda s, rows: store_cemeteries(s, rows, actor=actor), record, sessions=sessions)
+    return _store_one(lambda s, rows: store_cemeteries(s, rows, actor=actor), "cemetery", record,
+                      sessions=sessions)
 
 
 def save_grave(record: GraveRecord, *, sessions: sessionmaker[Session], actor: str,
@@ -110,13 +112,14 @@ def save_grave(record: GraveRecord, *, sessions: sessionmaker[Session], actor: s
         InvalidInputError: an unknown cemetery or person record.
         PositionTakenError: another grave holds the position.
     """
-    return _store_one(lambda s, rows: store_graves(s, rows, actor=actor), record, sessions=sessions,
+    return _store_one(lambda s, rows: store_graves(s, rows, actor=actor), "grave", record, sessions=sessions,
                       also=also)
 
 
 def save_burial(record: BurialRecord, *, sessions: sessionmaker[Session], actor: str) -> tuple[str, bool]:
     """Create or replace an initial burial, audited; returns (id, created)."""
-    return _store_one(lambda s, rows: store_burials(s, rows, actor=actor), record, sessions=sessions)
+    return _store_one(lambda s, rows: store_burials(s, rows, actor=actor), "burial", record,
+                      sessions=sessions)
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -241,7 +244,7 @@ def import_file(path: Path, kind: Kind, store: Store, *, sessions: sessionmaker[
             is stored.
     """
     report = FileImport()
-    batch: list[tuple[int, Any]] = []
+    batch: list[tuple[int, dict[str, Any]]] = []
     refresh_at = REFRESH_AFTER_ROWS
     for number, record in _records(path, kind, report, max_bytes=max_bytes, workers=workers):
         batch.append((number, record))
@@ -262,7 +265,7 @@ def import_file(path: Path, kind: Kind, store: Store, *, sessions: sessionmaker[
 
 
 def _records(path: Path, kind: Kind, report: FileImport, *, max_bytes: int,
-             workers: int | None) -> Iterator[tuple[int, Any]]:
+             workers: int | None) -> Iterator[tuple[int, dict[str, Any]]]:
     """The valid records of a file, in order; each invalid row goes into the report."""
     source = open_rows(path, max_bytes=max_bytes)
     columns: dict[str, str] | None = None
@@ -273,13 +276,13 @@ def _records(path: Path, kind: Kind, report: FileImport, *, max_bytes: int,
     parse = partial(parse_rows, kind, source.header, columns)
     for parsed in ordered_map(parse, chunked(source.rows, CHUNK_ROWS), workers=workers):
         for number, record, problem in parsed:
-            if problem is None:
+            if record is not None:
                 yield number, record
             else:
-                report.problems.append((number, problem))
+                report.problems.append((number, problem or "the row cannot be read"))
 
 
-def _store_batch(batch: list[tuple[int, Any]], store: Store, report: FileImport, *,
+def _store_batch(batch: list[tuple[int, dict[str, Any]]], store: Store, report: FileImport, *,
                  sessions: sessionmaker[Session]) -> None:
     """One transaction for the batch; a clash with a writer working at the same moment is
     tried again once, when the checks see what that writer stored."""
