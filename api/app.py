@@ -19,7 +19,19 @@ from api.body_limit import BodyLimitMiddleware
 from api.context import AppContext
 from api.errors import HTTP_STATUS
 from api.publisher import IndexPublisher
-from api.routes import auth, decode, extracts, graves, health, links, records, requests, scans, search
+from api.routes import (
+    auth,
+    decode,
+    extracts,
+    graves,
+    health,
+    links,
+    records,
+    requests,
+    samples,
+    scans,
+    search,
+)
 from api.routes.extracts import MAX_VERIFY_BYTES
 from api.settings import Settings
 from api.web import pages_archive, pages_family, pages_public, pages_registry, pages_staff, pages_verify
@@ -110,6 +122,7 @@ def _include_routers(app: FastAPI) -> None:
     """The JSON API, then the web pages, in the order their paths are matched."""
     for router in (health.router, decode.router, search.router, auth.router, scans.router,
                    records.router, requests.router, extracts.router, graves.router, links.router,
+                   samples.router,
                    pages_public.router, pages_archive.router, pages_family.router,
                    pages_staff.router, pages_verify.router, pages_registry.router, grave_pages,
                    link_pages, list_pages):

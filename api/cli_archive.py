@@ -193,26 +193,33 @@ def persons_import(
 
 
 def audit_verify(as_json: JsonFlag = False) -> None:
-    """Check the audit log's hash chain; the exit code is 1 when it was tampered with."""
+    """Check the audit log's hash chain and every DNA sample's chain of custody; the exit
+    code is 1 when either was tampered with."""
+    from usecases.samples import check_sample_chains
     from usecases.staff import check_audit_log
 
     with open_context() as context:
         report = check_audit_log(sessions=context.resources.sessions)
+        chains = check_sample_chains(sessions=context.resources.sessions)
+    problems = report.problems + chains.problems
     if as_json:
-        print_json({"intact": report.intact, "entries": report.entries, "head": report.head_hash,
-                    "problems": report.problems})
-    elif report.intact:
-        typer.echo(f"The audit log is intact: {report.entries} entries, head {report.head_hash}.")
-    if not report.intact:
-        typer.echo("Error: the audit log has been tampered with.", err=True)
-        for problem in report.problems:
+        print_json({"intact": not problems, "entries": report.entries, "head": report.head_hash,
+                    "samples": chains.samples, "problems": problems})
+    elif not problems:
+        typer.echo(f"The audit log is intact: {report.entries} entries, head {report.head_hash}; "
+                   f"{chains.samples} samples' chains of custody are intact.")
+    if problems:
+        broken = (("the audit log", report.problems), ("a sample's chain of custody", chains.problems))
+        what = " and ".join(name for name, found in broken if found)
+        typer.echo(f"Error: {what} has been tampered with.", err=True)
+        for problem in problems:
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(ExitCode.FAILED)
 
 
 def user_add(
     name: Annotated[str, typer.Argument(help="The staff member's user name.")],
-    role: Annotated[str, typer.Option(help="archivist, officer or admin.")],
+    role: Annotated[str, typer.Option(help="archivist, officer, lab or admin.")],
     as_json: JsonFlag = False,
 ) -> None:
     """Create a staff account; the password is read from stdin, or asked for twice."""
@@ -222,7 +229,7 @@ def user_add(
     try:
         chosen = Role(role)
     except ValueError:
-        raise InvalidInputError("--role is archivist, officer or admin.") from None
+        raise InvalidInputError("--role is archivist, officer, lab or admin.") from None
     if sys.stdin.isatty():
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:

@@ -579,3 +579,108 @@ class LinkPair(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
     __table_args__ = (UniqueConstraint("left", "right", name="uq_link_pairs_records"),)
+
+
+class Relative(Base):
+    """A relative of a martyr registered for DNA sampling. ``contact`` is for officers
+    only; an erased relative keeps its row (the audit names it) with every personal
+    field emptied and ``erased_at`` set."""
+
+    __tablename__ = "relatives"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    relation: Mapped[str | None] = mapped_column(String(200))
+    line: Mapped[str] = mapped_column(String(10), doc="maternal, paternal or other")
+    living: Mapped[bool | None] = mapped_column(Boolean)
+    contact: Mapped[str | None] = mapped_column(String(500))
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_at: Mapped[str | None] = mapped_column(String(10), doc="the day consent was given")
+    consent_how: Mapped[str | None] = mapped_column(String(200), doc="signed form, recorded call…")
+    created_by: Mapped[str] = mapped_column(String(100))
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class Sample(Base):
+    """A DNA sample: a reference from a relative, or remains from a grave or a recovery.
+    What it is, once created, is covered by the first link of its custody chain."""
+
+    __tablename__ = "samples"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    barcode: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), doc="reference or remains")
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    relative_id: Mapped[str | None] = mapped_column(ForeignKey("relatives.id"), index=True)
+    grave_id: Mapped[str | None] = mapped_column(ForeignKey("graves.id"), index=True)
+    burial_id: Mapped[str | None] = mapped_column(
+        String(64), doc="the initial burial the remains were recovered from, when not from a grave")
+    collected_at: Mapped[str | None] = mapped_column(String(10))
+    collected_by: Mapped[str | None] = mapped_column(String(200))
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    genesis_hash: Mapped[str] = mapped_column(String(64), doc="the hash of what the sample is")
+
+
+class CustodyEvent(Base):
+    """One link of a sample's chain of custody, carrying the hash of the link before it
+    (the first carries the sample's own hash)."""
+
+    __tablename__ = "custody_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sample_id: Mapped[str] = mapped_column(ForeignKey("samples.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    event: Mapped[str] = mapped_column(String(12))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    by: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str | None] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("sample_id", "seq", name="uq_custody_events_sample_seq"),)
+
+
+class DnaMatch(Base):
+    """A laboratory's comparison of a reference sample with a remains sample."""
+
+    __tablename__ = "dna_matches"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    reference_sample: Mapped[str] = mapped_column(ForeignKey("samples.id"), index=True)
+    remains_sample: Mapped[str] = mapped_column(ForeignKey("samples.id"), index=True)
+    lr: Mapped[float | None] = mapped_column(Float, doc="the likelihood ratio")
+    conclusion: Mapped[str] = mapped_column(String(12), doc="match, exclusion or inconclusive")
+    note: Mapped[str | None] = mapped_column(Text)
+    report_scan: Mapped[str | None] = mapped_column(
+        String(64), doc="the archived scan of the laboratory's report")
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class Identification(Base):
+    """A grave named after a person, on a DNA match or on documents; undoing it keeps the
+    row and puts the grave back as it was."""
+
+    __tablename__ = "identifications"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    grave_id: Mapped[str] = mapped_column(ForeignKey("graves.id"), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), index=True)
+    matches: Mapped[list[str]] = mapped_column(Document)
+    documents: Mapped[list[dict[str, Any]]] = mapped_column(Document)
+    note: Mapped[str | None] = mapped_column(Text)
+    grave_before: Mapped[dict[str, Any]] = mapped_column(
+        Document, doc="the grave's status, name and person before, for an undo")
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    undone_by: Mapped[str | None] = mapped_column(String(100))
+    undone_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    undo_reason: Mapped[str | None] = mapped_column(Text)

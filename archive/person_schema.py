@@ -8,7 +8,7 @@ with each other (nobody dies before he is born or enlists after he falls).
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -49,12 +49,20 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+#: Which line of descent a relative shares with the martyr: the mother's line carries his
+#: mitochondrial DNA, which a laboratory compares first.
+Line = Literal["maternal", "paternal", "other"]
+
+
 class Relative(_Strict):
-    """A relative named on the record."""
+    """A relative named on the record; ``contact`` is shown to officers only."""
 
     name: Name
     relation: Label | None = None
     address: Place | None = None
+    line: Line | None = None
+    living: bool | None = None
+    contact: Place | None = None
 
 
 class SourceRef(_Strict):

@@ -84,14 +84,19 @@ def resolve_page(session: Session, scan_ref: str, number: int | None) -> int | N
     """The archived page a citation names, when its scan is given by id or checksum."""
     if number is None:
         return None
-    if is_ascii_digits(scan_ref):
-        scan_filter = Scan.id == int(scan_ref)
-    elif _SHA256.fullmatch(scan_ref.lower()):
-        scan_filter = Scan.sha256 == scan_ref.lower()
-    else:
+    scan_id = scan_id_of(session, scan_ref)
+    if scan_id is None:
         return None
-    return session.scalar(select(Page.id).join(Scan, Page.scan_id == Scan.id)
-                          .where(scan_filter, Page.number == number))
+    return session.scalar(select(Page.id).where(Page.scan_id == scan_id, Page.number == number))
+
+
+def scan_id_of(session: Session, scan_ref: str) -> int | None:
+    """The archived scan a reference names by its id or its SHA-256, or None."""
+    if is_ascii_digits(scan_ref) and len(scan_ref) < 19:
+        return session.scalar(select(Scan.id).where(Scan.id == int(scan_ref)))
+    if _SHA256.fullmatch(scan_ref.lower()):
+        return session.scalar(select(Scan.id).where(Scan.sha256 == scan_ref.lower()))
+    return None
 
 
 def import_persons(sessions: sessionmaker[Session], source: BinaryIO, *, actor: str,

@@ -20,7 +20,7 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from archive.audit import record_event
-from archive.models import FamilyRequest, RequestAttachment, utc_now
+from archive.models import FamilyRequest, Person, RequestAttachment, utc_now
 from archive.person_schema import PersonRecord, clean_text, not_blank
 from decoder.errors import ErrorKind, NotFoundError, PhienhieuError
 
@@ -162,6 +162,23 @@ def move_request(session: Session, code: str, to: str, note: str, *, actor: str)
     record_event(session, actor=actor, action="request.transition",
                  subject=f"request:{request.tracking_code}",
                  details={"from": was, "to": to, "note": note})
+    return request
+
+
+def link_person(session: Session, code: str, person_id: str, *, actor: str) -> FamilyRequest:
+    """Say which person record a request is about (its family then follows the work on
+    him), audited.
+
+    Raises:
+        NotFoundError: no such request or person.
+    """
+    request = find_request(session, code, None)
+    if session.get(Person, person_id) is None:
+        raise NotFoundError(f"There is no person record {person_id!r}.")
+    request.person_id, request.updated_at = person_id, utc_now()
+    session.flush()
+    record_event(session, actor=actor, action="request.person", subject=f"request:{request.tracking_code}",
+                 details={"person_id": person_id})
     return request
 
 

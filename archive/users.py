@@ -26,6 +26,7 @@ class Role(StrEnum):
 
     ARCHIVIST = "archivist"
     OFFICER = "officer"
+    LAB = "lab"
     ADMIN = "admin"
 
 
@@ -46,6 +47,13 @@ class Action(StrEnum):
     WRITE_GRAVES = "write cemeteries, graves and initial burials"
     IMPORT_LISTS = "import source lists"
     REVIEW_LINKS = "review linkage pairs and join or separate records"
+    WRITE_RELATIVES = "register and erase martyrs' relatives, and read their contacts"
+    READ_SAMPLES = "read DNA samples and their chains of custody"
+    CREATE_SAMPLES = "create DNA samples"
+    RECORD_CUSTODY = "record DNA samples' custody events"
+    RECORD_MATCHES = "record laboratory comparisons"
+    IDENTIFY_GRAVES = "name a grave after a person, and undo it"
+    PLAN_SAMPLING = "read sampling plans"
 
 
 #: The one table of who may do what; the authorisation test tries every endpoint with
@@ -65,6 +73,13 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.WRITE_GRAVES: frozenset({Role.ARCHIVIST, Role.OFFICER, Role.ADMIN}),
     Action.IMPORT_LISTS: frozenset({Role.ARCHIVIST, Role.OFFICER, Role.ADMIN}),
     Action.REVIEW_LINKS: frozenset({Role.OFFICER, Role.ADMIN}),
+    Action.WRITE_RELATIVES: frozenset({Role.OFFICER, Role.ADMIN}),
+    Action.READ_SAMPLES: frozenset({Role.OFFICER, Role.LAB, Role.ADMIN}),
+    Action.CREATE_SAMPLES: frozenset({Role.OFFICER, Role.LAB, Role.ADMIN}),
+    Action.RECORD_CUSTODY: frozenset({Role.OFFICER, Role.LAB, Role.ADMIN}),
+    Action.RECORD_MATCHES: frozenset({Role.LAB, Role.ADMIN}),
+    Action.IDENTIFY_GRAVES: frozenset({Role.OFFICER, Role.ADMIN}),
+    Action.PLAN_SAMPLING: frozenset({Role.OFFICER, Role.LAB, Role.ADMIN}),
 }
 
 

@@ -93,6 +93,17 @@ ENDPOINTS: list[tuple[str, str, Action | None, dict[str, Any]]] = [
     ("POST", "/api/v1/links/review/999", Action.REVIEW_LINKS, {"json": {"decision": "same"}}),
     ("GET", "/api/v1/links/clusters", Action.REVIEW_LINKS, {}),
     ("POST", "/api/v1/links/unmerge", Action.REVIEW_LINKS, {"json": {"record": "person:p-1"}}),
+    ("POST", "/api/v1/requests/YC-NONE/person", Action.HANDLE_REQUESTS, {"json": {"person_id": "p-1"}}),
+    ("POST", "/api/v1/persons/p-1/relatives", Action.WRITE_RELATIVES, {"json": {"name": "Nguyễn Thị Mẫu"}}),
+    ("GET", "/api/v1/persons/p-1/relatives", Action.READ_SAMPLES, {}),
+    ("POST", "/api/v1/relatives/rel-none/erase", Action.WRITE_RELATIVES, {"json": {"reason": "yêu cầu"}}),
+    ("POST", "/api/v1/samples", Action.CREATE_SAMPLES, {"json": {"kind": "remains", "grave_id": "g-x"}}),
+    ("GET", "/api/v1/samples/s-none", Action.READ_SAMPLES, {}),
+    ("POST", "/api/v1/samples/s-none/custody", Action.RECORD_CUSTODY, {"json": {"event": "sealed"}}),
+    ("POST", "/api/v1/matches", Action.RECORD_MATCHES, {"json": {
+        "reference_sample": "s-a", "remains_sample": "s-b", "conclusion": "match"}}),
+    ("POST", "/api/v1/identifications", Action.IDENTIFY_GRAVES, {"json": {"grave_id": "g-x", "person_id": "p-1"}}),
+    ("POST", "/api/v1/identifications/id-none/undo", Action.IDENTIFY_GRAVES, {"json": {"reason": "nhầm"}}),
     ("POST", "/api/v1/auth/logout", None, {}),  # last: it ends the token the others used
 ]
 

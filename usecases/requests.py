@@ -18,11 +18,13 @@ from archive.attachments import (
     stage_attachments,
 )
 from archive.blobs import BlobStore
+from archive.identifications import family_progress
 from archive.models import FamilyRequest, RequestAttachment
 from archive.requests import (
     Created,
     RequestCreate,
     find_request,
+    link_person,
     list_requests,
     move_request,
     request_attachments,
@@ -53,14 +55,17 @@ class RequestView:
     created_at: datetime
     updated_at: datetime
     attachments: list[AttachmentView]
+    progress: list[str]
 
 
-def _view(request: FamilyRequest, attachments: Sequence[RequestAttachment] = ()) -> RequestView:
+def _view(request: FamilyRequest, attachments: Sequence[RequestAttachment] = (),
+          progress: Sequence[str] = ()) -> RequestView:
     return RequestView(
         tracking_code=request.tracking_code, status=request.status, requester=request.requester,
         person=request.person, note=request.note, person_id=request.person_id,
         created_at=request.created_at, updated_at=request.updated_at,
-        attachments=[AttachmentView(item.filename, item.media_type, item.size) for item in attachments])
+        attachments=[AttachmentView(item.filename, item.media_type, item.size) for item in attachments],
+        progress=list(progress))
 
 
 def submit_request(body: RequestCreate, photos: Sequence[tuple[BinaryIO, str]] = (), *,
@@ -89,7 +94,8 @@ def view_request(code: str, secret: str | None, *, sessions: sessionmaker[Sessio
     """
     with sessions() as session:
         request = find_request(session, code, secret)
-        return _view(request, request_attachments(session, request))
+        progress = family_progress(session, request.person_id) if request.person_id else []
+        return _view(request, request_attachments(session, request), progress)
 
 
 def attachment_file(code: str, number: int, *, sessions: sessionmaker[Session], blobs: BlobStore
@@ -109,6 +115,13 @@ def request_queue(status: str | None, limit: int, offset: int, *, sessions: sess
     with sessions() as session:
         total, rows = list_requests(session, status, limit, offset)
         return total, [_view(row) for row in rows]
+
+
+def link_request_person(code: str, person_id: str, *, sessions: sessionmaker[Session], actor: str
+                        ) -> RequestView:
+    """Say which person record a request is about, audited."""
+    with sessions.begin() as session:
+        return _view(link_person(session, code, person_id, actor=actor))
 
 
 def decide_request(code: str, to: str, note: str, *, sessions: sessionmaker[Session], actor: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
@@ -14,7 +14,7 @@ from api.responses import AUTH_RESPONSES, ERROR_RESPONSES, GEOJSON_RESPONSES
 from api.schemas import ImportReportPublic
 from archive.models import User
 from archive.person_schema import PersonRecord
-from archive.users import Action
+from archive.users import Action, may
 from decoder.errors import NotFoundError
 from decoder.registry_json import parse_registry_json
 from decoder.registry_schema import UnitEntry
@@ -42,11 +42,16 @@ def create_person(body: PersonRecord, resources: ResourcesDep,
 
 @router.get("/persons/{person_id}", responses=AUTH_RESPONSES)
 def get_person(person_id: str, resources: ResourcesDep,
-               _: Annotated[User, require(Action.READ_PERSONS)]) -> dict[str, Any]:
-    """A person record, with the archived page of each source that names one."""
+               user: Annotated[User, require(Action.READ_PERSONS)]) -> dict[str, Any]:
+    """A person record, with the archived page of each source that names one; its
+    relatives' contacts are given to officers only."""
     data = person_document(person_id[:64], sessions=resources.sessions)
     if data is None:
         raise NotFoundError(f"There is no person record {person_id[:64]!r}.")
+    if not may(user, Action.WRITE_RELATIVES):
+        relatives = cast(list[dict[str, Any]], data["relatives"])  # person_json's list of dicts
+        data["relatives"] = [{key: value for key, value in relative.items() if key != "contact"}
+                             for relative in relatives]
     return data
 
 

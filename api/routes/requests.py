@@ -17,7 +17,7 @@ from api.web.statuses import status_texts
 from archive.models import User
 from archive.requests import RequestCreate
 from archive.users import PERMISSIONS, Action, Role
-from usecases.requests import RequestView, decide_request, request_queue, view_request
+from usecases.requests import RequestView, decide_request, link_request_person, request_queue, view_request
 from usecases.requests import submit_request as record_request
 
 router = guarded_router(prefix="/api/v1", tags=["requests"])
@@ -51,6 +51,9 @@ class RequestPublic(BaseModel):
     note: str | None
     person_id: str | None
     attachments: list[Attachment] = Field(default_factory=list)
+    progress: list[Literal["sample_taken", "analysed", "identified"]] = Field(
+        default_factory=list, description="the work on the martyr, in plain steps: a sample from the "
+                                          "family was taken, analysed, a grave was named after him")
     created_at: datetime
     updated_at: datetime
 
@@ -60,6 +63,14 @@ class RequestList(BaseModel):
 
     total: int
     requests: list[RequestPublic]
+
+
+class PersonLink(BaseModel):
+    """``{"person_id": "…"}``: the person record the request is about."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    person_id: str = Field(min_length=1, max_length=64)
 
 
 class Transition(BaseModel):
@@ -116,3 +127,12 @@ def transition(code: Code, body: Transition, resources: ResourcesDep,
                user: Annotated[User, require(Action.HANDLE_REQUESTS)]) -> RequestPublic:
     """Move a request: ``submitted -> in_review -> approved`` or ``rejected`` (409 otherwise)."""
     return public(decide_request(code, body.to, body.note, sessions=resources.sessions, actor=user.username))
+
+
+@router.post("/requests/{code}/person", response_model=RequestPublic, responses=AUTH_RESPONSES)
+def post_request_person(code: Code, body: PersonLink, resources: ResourcesDep,
+                        user: Annotated[User, require(Action.HANDLE_REQUESTS)]) -> RequestPublic:
+    """Say which person record the request is about; its family then reads the work on him
+    in plain steps (``progress``). Audited."""
+    return public(link_request_person(code, body.person_id, sessions=resources.sessions,
+                                      actor=user.username))
