@@ -37,6 +37,15 @@ def _sources() -> dict[str, Source]:
     return {key: Source(url=value["url"], title=value["title"]) for key, value in data.items()}
 
 
+def source(key: str) -> Source:
+    """The source cited under ``key`` in ``data/sources.json`` (``"vau"``: the package).
+
+    Raises:
+        KeyError: no source has that key.
+    """
+    return _sources()[key]
+
+
 def _cited(keys: Iterable[str]) -> tuple[Source, ...]:
     known = _sources()
     return tuple(known[key] for key in keys)

@@ -15,11 +15,13 @@ from pydantic import ValidationError
 from api.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The layers, lowest first: decoder < places < linkage, ocr, search, extracts < archive <
+#: The layers, lowest first: decoder < places < leads, linkage, ocr, search, extracts < archive <
 #: usecases < api.
-PACKAGES = ("decoder", "places", "linkage", "ocr", "search", "extracts", "archive", "usecases", "api")
-_LOW = {"ocr", "search", "extracts", "linkage", "places", "decoder"}
+PACKAGES = ("decoder", "places", "leads", "linkage", "ocr", "search", "extracts", "archive", "usecases",
+            "api")
+_LOW = {"ocr", "search", "extracts", "linkage", "leads", "places", "decoder"}
 ALLOWED = {"decoder": {"decoder"}, "places": {"places", "decoder"},
+           "leads": {"leads", "places", "decoder"},
            "linkage": {"linkage", "places", "decoder"},
            "ocr": {"ocr", "decoder"}, "search": {"search", "decoder"}, "extracts": {"extracts", "decoder"},
            "archive": {"archive", *_LOW},
@@ -27,8 +29,9 @@ ALLOWED = {"decoder": {"decoder"}, "places": {"places", "decoder"},
            "api": {"api", "usecases", "archive", *_LOW}}
 #: Only the API speaks HTTP.
 HTTP_FRAMEWORKS = {"fastapi", "starlette", "uvicorn", "httpx"}
-#: Third-party packages the pure domain may use: validation and text repair, no I/O.
-DECODER_THIRD_PARTY = {"pydantic", "ftfy"}
+#: Third-party packages the pure domain may use: validation and text repair, no I/O. Leads
+#: are arithmetic over values: no third-party package at all.
+PURE_THIRD_PARTY = {"decoder": {"pydantic", "ftfy"}, "leads": set[str]()}
 #: The only modules a function may import: heavy (over a second to import) or native, and
 #: needed on one path only. Everything else, every project module above all, is imported
 #: at the top of the module, where a cycle or a missing dependency shows at once.
@@ -281,14 +284,15 @@ def test_only_browser_tests_import_playwright() -> None:
     assert with_playwright <= allowed, f"no browser tests, yet import Playwright: {with_playwright - allowed}"
 
 
-def test_decoder_uses_no_io_or_framework() -> None:
+@pytest.mark.parametrize("package", sorted(PURE_THIRD_PARTY))
+def test_pure_packages_use_no_io_or_framework(package: str) -> None:
     stdlib = set(sys.stdlib_module_names)
     forbidden_stdlib = {"os", "io", "pathlib", "socket", "subprocess", "sqlite3", "shutil",
                         "tempfile", "urllib", "http", "logging"}
-    for path in python_files("decoder"):
-        names = imports_of(path) - {"decoder", "__future__"}
+    for path in python_files(package):
+        names = imports_of(path) - set(PACKAGES) - {"__future__"}
         third_party = {n for n in names if n not in stdlib}
-        assert third_party <= DECODER_THIRD_PARTY, f"{path.name} imports {third_party}"
+        assert third_party <= PURE_THIRD_PARTY[package], f"{path.name} imports {third_party}"
         assert not names & forbidden_stdlib, f"{path.name} imports {names & forbidden_stdlib}"
         source = path.read_text(encoding="utf-8")
         assert "open(" not in source, path.name

@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 
 from places import (
     Address,
+    find_localities,
     find_province,
     find_provinces,
+    locate,
     province_centroid,
     provinces_2008,
     provinces_today,
@@ -318,3 +320,94 @@ def test_any_text_gives_an_address_of_names_taken_from_it(text: str) -> None:
     for part in (address.commune, address.district, address.province):
         assert part is None or part.strip() == part != ""
     provinces_today(text)
+
+
+# --- locate: a written place put on the map at the finest level the gazetteer knows ---
+
+@pytest.mark.parametrize(("text", "name", "level"), [
+    ("đồi 105, xã Hải Phú, Hải Lăng", "xã Hải Phú, Hải Lăng, Quảng Trị", "commune"),
+    ("Hai Phu, Hai Lang, Quang Tri", "xã Hải Phú, Hải Lăng, Quảng Trị", "commune"),
+    ("x· H¶i Phó, h. H¶i L¨ng, Qu¶ng TrÞ", "xã Hải Phú, Hải Lăng, Quảng Trị", "commune"),  # TCVN3 as 1252
+    ("Hải Lăng, Bình Trị Thiên", "huyện Hải Lăng, Quảng Trị", "district"),
+    ("Dak To, Gia Lai - Kon Tum", "huyện Đắk Tô, Kon Tum", "district"),
+    ("A Lưới", "huyện A Lưới, Thừa Thiên Huế", "district"),
+    ("Khe Sanh", "thị trấn Khe Sanh, Hướng Hóa, Quảng Trị", "commune"),
+    ("Ho Xa, Vinh Linh", "thị trấn Hồ Xá, Vĩnh Linh, Quảng Trị", "commune"),
+    ("phường 5, quận 3, TP Hồ Chí Minh", "Phường 5, Quận 3, Thành phố Hồ Chí Minh", "commune"),
+    ("Quảng Trị", "Quảng Trị", "province"),
+    ("Hà Tây", "Hà Tây", "province"),
+])
+def test_written_places_are_located_at_the_finest_level_known(text: str, name: str, level: str) -> None:
+    found = locate(text)
+    assert [(spot.name, spot.level) for spot in found] == [(name, level)]
+    spot = found[0]
+    assert LAT_RANGE[0] <= spot.lat <= LAT_RANGE[1]
+    assert LON_RANGE[0] <= spot.lon <= LON_RANGE[1]
+    assert spot.radius_km > 0
+    assert spot.sources
+    assert spot.reason
+
+
+def test_a_commune_is_placed_by_its_own_point_not_its_provinces() -> None:
+    commune, = locate("xã Hải Phú, huyện Hải Lăng, tỉnh Quảng Trị")
+    province, = locate("Quảng Trị")
+    assert (commune.lat, commune.lon) != (province.lat, province.lon)
+    assert commune.radius_km < 10 < province.radius_km
+    assert commune.today == ("Quảng Trị",)
+
+
+def test_an_old_commune_name_finds_the_commune_it_was_merged_into() -> None:
+    spot, = locate("xã Hải Quế, Hải Lăng, Quảng Trị")  # merged into Hải Bình, as the package records
+    assert spot.name == "xã Hải Bình, Hải Lăng, Quảng Trị"
+    assert "older name" in spot.reason
+
+
+def test_a_name_shared_by_several_communes_gives_each_and_says_so() -> None:
+    found = locate("Hải Phú")
+    assert len(found) >= 3
+    assert {spot.ambiguity for spot in found} == {len(found)}
+    assert {"Quảng Trị", "Nam Định"} <= {spot.province for spot in found}
+    assert "fits" in found[0].reason
+
+
+def test_the_district_or_province_written_narrows_a_commune_down() -> None:
+    assert [spot.province for spot in locate("Hải Phú, Hải Hậu")] == ["Nam Định"]
+    assert [spot.province for spot in locate("xã Hải Phú, Bình Trị Thiên")] == ["Quảng Bình", "Quảng Trị"]
+
+
+def test_an_unknown_district_falls_back_to_the_province_and_says_so() -> None:
+    spot, = locate("đồi Không Tên, huyện Không Có, Quảng Trị")
+    assert spot.level == "province"
+    assert spot.radius_km >= 50
+    assert "not found" in spot.reason
+    assert "whole province" in spot.reason
+    assert (spot.lat, spot.lon) == province_centroid("Quảng Trị")
+
+
+def test_an_old_province_gets_a_wider_radius_than_a_current_one() -> None:
+    old, = locate("Bình Trị Thiên")
+    today, = locate("Quảng Trị")
+    assert old.radius_km > today.radius_km
+    assert set(old.today) == {"Huế", "Quảng Trị"}
+    assert "1976" in old.reason
+
+
+@pytest.mark.parametrize("text", ["", "   ", "đồi 105", "xyz abc", "Đường 9"])
+def test_places_not_in_the_gazetteer_are_not_located(text: str) -> None:
+    assert locate(text) == []
+
+
+def test_localities_carry_points_and_sizes_from_the_data() -> None:
+    districts = find_localities("Hải Lăng", "district")
+    assert [(d.province, d.map) for d in districts] == [("Quảng Trị", "2008")]
+    communes = find_localities("Hai Phu", "commune")
+    assert all(c.radius_km is None or 0 < c.radius_km < 40 for c in communes)
+    assert any(c.map == "2008" and c.today for c in communes)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=80))
+def test_locating_any_text_never_raises(text: str) -> None:
+    for spot in locate(text):
+        assert spot.level in ("commune", "district", "province")
+        assert spot.radius_km > 0

@@ -1,0 +1,100 @@
+"""Whether two records' names, units, years and dates agree, each as a plain verdict.
+
+A verdict is ``agree`` (with how strongly, 0..1), ``unknown`` (one side says nothing) or
+``conflict``; leads raise a grave or a burial for agreement and lower it for conflict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import Literal
+
+from decoder.dates import PartialDate
+from decoder.errors import PhienhieuError
+from decoder.grammar import lettered_echelons, parse
+from decoder.plots import name_key
+
+Verdict = Literal["agree", "unknown", "conflict"]
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """One comparison: the verdict, its strength (0..1 when agreeing) and a sentence."""
+
+    verdict: Verdict
+    strength: float = 0.0
+    said: str = ""
+
+
+UNKNOWN = Agreement("unknown")
+
+
+def names(a: str | None, b: str | None) -> Agreement:
+    """Full names: the same once folded; family and given name the same (a middle name left
+    out); or one or two letters apart (a clerk's or OCR's slip)."""
+    if not a or not b:
+        return UNKNOWN
+    ka, kb = name_key(a), name_key(b)
+    if ka == kb:
+        return Agreement("agree", 1.0, f"the same name ({b})")
+    wa, wb = ka.split(), kb.split()
+    if wa and wb and wa[0] == wb[0] and wa[-1] == wb[-1]:
+        return Agreement("agree", 0.7, f"the same family and given name ({b})")
+    if SequenceMatcher(None, ka, kb).ratio() >= 0.88:
+        return Agreement("agree", 0.6, f"a name one or two letters apart ({b})")
+    return Agreement("conflict", 0.0, f"another name ({b})")
+
+
+@lru_cache(maxsize=1 << 14)
+def echelons(text: str) -> tuple[str, ...]:
+    """The numbered echelons of the first unit written, in letters: ``("c3", "d2", "e7")``."""
+    try:
+        designations = parse(text[:300])
+    except PhienhieuError:
+        return ()
+    for designation in designations:
+        if parts := lettered_echelons(designation):
+            return tuple(parts)
+    return ()
+
+
+def units(a: str | None, b: str | None) -> Agreement:
+    """Written units: every echelon both write is the same (``c3 d2 e7`` and ``d2 e7 f950``
+    share d2 and e7); a different number at the same echelon is a conflict."""
+    ea, eb = echelons(a) if a else (), echelons(b) if b else ()
+    if not ea or not eb:
+        return UNKNOWN
+    letters_a = {part[0]: part for part in ea}
+    letters_b = {part[0]: part for part in eb}
+    shared = sorted(set(letters_a) & set(letters_b))
+    if not shared:
+        return UNKNOWN
+    if any(letters_a[letter] != letters_b[letter] for letter in shared):
+        return Agreement("conflict", 0.0, f"another unit ({' '.join(eb)})")
+    strength = min(1.0, 0.4 + 0.2 * len(shared))
+    return Agreement("agree", strength, f"the same unit ({' '.join(letters_b[x] for x in shared)})")
+
+
+def years(a: int | None, b: int | None) -> Agreement:
+    """Birth years: the same, or one apart (ages were counted the Vietnamese way)."""
+    if a is None or b is None:
+        return UNKNOWN
+    if a == b:
+        return Agreement("agree", 1.0, f"the same birth year ({b})")
+    if abs(a - b) == 1:
+        return Agreement("agree", 0.5, f"a birth year one apart ({b})")
+    return Agreement("conflict", 0.0, f"another birth year ({b})")
+
+
+def dates(a: PartialDate | None, b: PartialDate | None) -> Agreement:
+    """Death dates: the same span, or within a month of each other."""
+    if a is None or b is None:
+        return UNKNOWN
+    gap = max((b.first_day - a.last_day).days, (a.first_day - b.last_day).days, 0)
+    if gap == 0:
+        return Agreement("agree", 1.0, f"a death date that fits ({b})")
+    if gap <= 31:
+        return Agreement("agree", 0.5, f"a death date {gap} days apart ({b})")
+    return Agreement("conflict", 0.0, f"another death date ({b})")

@@ -1,0 +1,147 @@
+"""Unidentified and partial graves ranked by how well they fit a person's search areas.
+
+A grave's point is where its remains were collected (its coordinates, else its written
+place through the gazetteer), else its cemetery's point, which stands for remains brought
+from anywhere around it. The point is scored against every area (its weight times a fall-off
+with the distance relative to the radius); the best area counts. The date the remains were
+collected must not lie before the death; partial facts on the grave raise or lower it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from leads import matching
+from leads.burials import record_point
+from leads.geo import distance_km, spatial_fit
+from leads.model import RANKED_STATUSES, Area, Evidence, Grave, GraveLead
+from leads.timing import said
+
+#: How far around a cemetery its remains may have come from, when nothing else says (km).
+CEMETERY_SPREAD_KM = 30.0
+#: What agreeing and conflicting facts do to a grave's score.
+AGREE_GAIN = 0.6
+CONFLICT_FACTOR = {"names": 0.1, "units": 0.3, "years": 0.4, "dates": 0.3}
+#: Remains collected before the death cannot be the person's (but dates are written wrong).
+BEFORE_DEATH_FACTOR = 0.05
+#: The grave is where a matching burial's remains went: the strongest lead there is.
+LINK_GAIN = 3.0
+#: A grave fitting no area better than this is not tied to them (three radii out).
+MIN_RAW = 1e-3
+#: Fits smaller than this are left out of a grave's reasons.
+MIN_FIT_SAID = 0.05
+#: Scores are squashed into 0..1 as raw / (raw + SQUASH), keeping the order.
+SQUASH = 0.25
+
+
+@dataclass(frozen=True)
+class _Spot:
+    lat: float
+    lon: float
+    spread_km: float
+    said: str
+
+
+def rank_graves(areas: Sequence[Area], graves: Iterable[Grave], evidence: Evidence, *,
+                limit: int | None = 20) -> list[GraveLead]:
+    """The unidentified and partial graves that fit the areas, best first.
+
+    Args:
+        areas: the person's search areas (``areas_for``).
+        graves: candidate graves; named ones are skipped.
+        evidence: the person's facts, compared with a partial grave's.
+        limit: how many to return (None: all with a score above zero).
+    """
+    leads = [lead for grave in graves if grave.status in RANKED_STATUSES
+             if (lead := score_grave(areas, grave, evidence)) is not None]
+    leads.sort(key=lambda lead: (-lead.score, lead.distance_km if lead.distance_km is not None else 1e9,
+                                 lead.grave_id))
+    return leads[:limit] if limit is not None else leads
+
+
+def score_grave(areas: Sequence[Area], grave: Grave, evidence: Evidence) -> GraveLead | None:
+    """One grave's score and reasons, or None when nothing ties it to the areas."""
+    spot = _spot(grave)
+    raw, reasons, best, distance = _spatial(areas, grave, spot)
+    raw, more = _linked(areas, grave, raw)
+    reasons += more
+    if raw < MIN_RAW:
+        return None
+    factor, facts = _facts(grave, evidence)
+    raw *= factor
+    reasons += facts
+    score = raw / (raw + SQUASH)
+    return GraveLead(grave_id=grave.id, cemetery=grave.cemetery, score=score, reasons=tuple(reasons),
+                     distance_km=distance, area=best, lat=spot.lat if spot else None,
+                     lon=spot.lon if spot else None)
+
+
+def _spot(grave: Grave) -> _Spot | None:
+    point = record_point(grave.remains_lat, grave.remains_lon, grave.remains_place)
+    if point is not None:
+        spread = 0.0 if point.how == "the recorded point" else point.radius_km
+        return _Spot(point.lat, point.lon, spread, "remains collected")
+    if grave.cemetery_lat is not None and grave.cemetery_lon is not None:
+        return _Spot(grave.cemetery_lat, grave.cemetery_lon, CEMETERY_SPREAD_KM,
+                     f"no collection place recorded; its cemetery ({grave.cemetery}) lies")
+    return None
+
+
+def _spatial(areas: Sequence[Area], grave: Grave, spot: _Spot | None
+             ) -> tuple[float, list[str], int | None, float | None]:
+    """The sum, over the kinds of evidence, of the best fit among each kind's areas.
+
+    Areas of one kind are alternatives (the unit was at one place or another; a written name
+    fits one commune or another), so only the best counts; different kinds are separate
+    witnesses, so a grave that fits the unit's position and the burial record both ranks
+    above one that fits either alone.
+    """
+    if spot is None or not areas:
+        return 0.0, [], None, None
+    best_of: dict[str, tuple[float, int, float]] = {}
+    for i, area in enumerate(areas):
+        d = distance_km(spot.lat, spot.lon, area.lat, area.lon)
+        fit = area.weight * spatial_fit(d, area.radius_km, spot.spread_km)
+        if fit > best_of.get(area.kind, (0.0, -1, 0.0))[0]:
+            best_of[area.kind] = (fit, i, d)
+    if not best_of:
+        return 0.0, [], None, None
+    ranked = sorted(best_of.values(), reverse=True)
+    reasons = [_said(spot, areas[i], d, fit) for fit, i, d in ranked if fit >= MIN_FIT_SAID]
+    _, best, distance = ranked[0]
+    return sum(fit for fit, _, _ in ranked), reasons, best, distance
+
+
+def _said(spot: _Spot, area: Area, distance: float, fit: float) -> str:
+    return (f"{spot.said} {distance:.0f} km from {area.summary or area.place} "
+            f"(area radius {area.radius_km:g} km, weight {area.weight:.2f}; fit {fit:.2f})")
+
+
+def _linked(areas: Sequence[Area], grave: Grave, raw: float) -> tuple[float, list[str]]:
+    """A grave that an area names (its remains came from a matching burial) rises above the rest."""
+    for area in areas:
+        if area.record and area.record in (grave.id, grave.remains_burial) and area.kind != "unit_position":
+            return raw + LINK_GAIN * area.weight, [f"named by the evidence: {area.reasons[0]}"]
+    return raw, []
+
+
+def _facts(grave: Grave, evidence: Evidence) -> tuple[float, list[str]]:
+    factor, reasons = 1.0, []
+    died = evidence.death_date
+    if grave.remains_date and died and grave.remains_date.last_day < died.first_day:
+        factor *= BEFORE_DEATH_FACTOR
+        reasons.append(f"remains collected in {said(grave.remains_date)}, before the death "
+                       f"({said(evidence.death_date)})")
+    checks = {"names": matching.names(evidence.name, grave.name),
+              "units": matching.units(evidence.unit_text, grave.unit_text),
+              "years": matching.years(evidence.birth_year, grave.birth_year),
+              "dates": matching.dates(evidence.death_date, grave.death_date)}
+    for kind, check in checks.items():
+        if check.verdict == "agree":
+            factor *= 1 + AGREE_GAIN * check.strength
+            reasons.append(f"the grave bears {check.said}")
+        elif check.verdict == "conflict":
+            factor *= CONFLICT_FACTOR[kind]
+            reasons.append(f"the grave bears {check.said}")
+    return factor, reasons
