@@ -41,6 +41,7 @@ from api.web.pages_graves import router as grave_pages
 from api.web.pages_links import router as link_pages
 from api.web.pages_lists import router as list_pages
 from api.web.pages_public import login_redirect
+from api.web.pages_samples import router as sample_pages
 from api.web.session import LoginRequiredError
 from api.worker_pool import WorkerPool
 from archive.attachments import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
@@ -125,7 +126,7 @@ def _include_routers(app: FastAPI) -> None:
                    samples.router,
                    pages_public.router, pages_archive.router, pages_family.router,
                    pages_staff.router, pages_verify.router, pages_registry.router, grave_pages,
-                   link_pages, list_pages):
+                   link_pages, list_pages, sample_pages):
         app.include_router(router)
 
 

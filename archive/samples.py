@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from archive.audit import record_event
@@ -228,3 +228,11 @@ def samples_of(session: Session, *, person_id: str | None = None,
     if grave_id is not None:
         query = query.where(Sample.grave_id == grave_id)
     return list(session.scalars(query))
+
+
+def list_samples(session: Session, *, limit: int, offset: int) -> tuple[int, list[Sample]]:
+    """Samples, the newest first, a page at a time; and how many in all."""
+    total = session.scalar(select(func.count()).select_from(Sample)) or 0
+    rows = session.scalars(select(Sample).order_by(Sample.created_at.desc(), Sample.id).limit(limit)
+                           .offset(offset))
+    return total, list(rows)

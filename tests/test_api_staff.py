@@ -102,7 +102,8 @@ ENDPOINTS: list[tuple[str, str, Action | None, dict[str, Any]]] = [
     ("POST", "/api/v1/samples/s-none/custody", Action.RECORD_CUSTODY, {"json": {"event": "sealed"}}),
     ("POST", "/api/v1/matches", Action.RECORD_MATCHES, {"json": {
         "reference_sample": "s-a", "remains_sample": "s-b", "conclusion": "match"}}),
-    ("POST", "/api/v1/identifications", Action.IDENTIFY_GRAVES, {"json": {"grave_id": "g-x", "person_id": "p-1"}}),
+    ("POST", "/api/v1/identifications", Action.IDENTIFY_GRAVES,
+     {"json": {"grave_id": "g-x", "person_id": "p-1"}}),
     ("POST", "/api/v1/identifications/id-none/undo", Action.IDENTIFY_GRAVES, {"json": {"reason": "nhầm"}}),
     ("POST", "/api/v1/auth/logout", None, {}),  # last: it ends the token the others used
 ]

@@ -33,7 +33,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("site")
     with live_server(data_dir) as url:
         cli = Cli(data_dir, f"sqlite:///{data_dir / 'phienhieu.sqlite3'}")
-        for name, role in (("luutru", "archivist"), ("canbo", "officer")):
+        for name, role in (("luutru", "archivist"), ("canbo", "officer"), ("giamdinh", "lab")):
             added = cli("user", "add", name, "--role", role, stdin=f"{PASSWORD}\n")
             assert added.returncode == 0, added.stderr
         yield url
@@ -203,3 +203,78 @@ def test_an_archivist_corrects_a_grave_and_the_count_changes(page: Page, site: s
     expect(page.locator("#history")).to_contain_text("Đọc được năm sinh trên bia khi tu sửa")
     page.get_by_role("link", name="Nghĩa trang thử trình duyệt").click()
     expect(counts).to_have_text(["0", "1", "1", "0", "2", "0"])
+
+
+def _dna_world(site: str) -> dict[str, str]:
+    """A martyr record, an unidentified grave, and his family's request linked to the record."""
+    token = httpx.post(f"{site}/api/v1/auth/token", data={"username": "canbo", "password": PASSWORD}).json()
+    staff = {"Authorization": f"Bearer {token['access_token']}"}
+    for path, body in (("/api/v1/persons", {"id": "td-p1", "full_name": "Hoàng Văn Thử", "birth_year": 1951}),
+                       ("/api/v1/cemeteries", {"id": "nt-adn", "name": "Nghĩa trang thử ADN"}),
+                       ("/api/v1/graves", {"id": "adn-1", "cemetery": "nt-adn", "number": "1",
+                                           "status": "unidentified"})):
+        assert httpx.post(f"{site}{path}", json=body, headers=staff).status_code == 201
+    request: dict[str, str] = httpx.post(f"{site}/api/v1/requests", json={
+        "requester": {"name": "Hoàng Thị Hỏi", "contact": "0900 000 000", "relation": "cháu"},
+        "person": {"full_name": "Hoàng Văn Thử"}}).json()
+    linked = httpx.post(f"{site}/api/v1/requests/{request['tracking_code']}/person",
+                        json={"person_id": "td-p1"}, headers=staff)
+    assert linked.status_code == 200
+    return request
+
+
+def _lab_records_a_match(lab: Page, reference: str, remains: str) -> str:
+    """The laboratory receives the reference sample and records its match; the match's id."""
+    sign_in(lab, "giamdinh")
+    lab.goto("/samples")
+    lab.get_by_label("Mã vạch (quét hoặc gõ)").fill(reference)
+    lab.get_by_role("button", name="Mở").click()
+    lab.get_by_label("Sự kiện").select_option("received")
+    lab.get_by_role("button", name="Ghi sự kiện").click()
+    expect(lab.locator("#custody")).to_contain_text("đã nhận")
+    lab.get_by_label("Mẫu hài cốt (mã vạch)").fill(remains)
+    lab.get_by_label("Tỷ số khả dĩ (LR)").fill("2.5e7")
+    lab.get_by_label("Kết luận").select_option("match")
+    lab.get_by_role("button", name="Ghi kết quả so sánh").click()
+    return lab.locator("#matches code").first.inner_text()
+
+
+def test_a_sample_is_matched_the_grave_named_and_the_family_told(page: Page, site: str) -> None:
+    request = _dna_world(site)
+    # The officer registers the mother's-line relative and takes a sample from her and one from the grave.
+    sign_in(page, "canbo")
+    page.goto("/persons/td-p1")
+    page.get_by_role("link", name="Thân nhân và mẫu ADN").click()
+    page.get_by_label("Tên", exact=True).fill("Hoàng Thị Mẫu")
+    page.get_by_label("Quan hệ (mẹ, chị gái, cháu…)").fill("em gái")
+    page.get_by_label("Dòng", exact=True).select_option("maternal")
+    page.get_by_label("Đã đồng ý cho lấy mẫu").check()
+    page.get_by_role("button", name="Đăng ký", exact=True).click()
+    expect(page.locator("#line-maternal")).to_contain_text("Hoàng Thị Mẫu")
+    page.get_by_role("button", name="Lấy mẫu", exact=True).click()
+    expect(page.locator("#chain")).to_have_text("Chuỗi bảo quản nguyên vẹn.")
+    reference = page.get_by_role("heading", level=1).inner_text().removeprefix("Mẫu ")
+    page.goto("/graves/adn-1/dna")
+    page.get_by_role("button", name="Lấy mẫu hài cốt").click()
+    remains = page.get_by_role("heading", level=1).inner_text().removeprefix("Mẫu ")
+    with second_person(page, site) as lab:
+        match_id = _lab_records_a_match(lab, reference, remains)
+
+    # The officer names the grave on that match.
+    page.goto("/graves/adn-1/dna")
+    page.get_by_label("Hồ sơ liệt sĩ (mã)").fill("td-p1")
+    page.get_by_label("Các kết quả so sánh kết luận trùng khớp (mã, cách nhau bằng dấu phẩy)").fill(match_id)
+    page.get_by_role("button", name="Gắn tên cho mộ").click()
+    expect(page.locator("#status")).to_have_text("Có tên")
+    expect(page.locator("#identifications")).to_contain_text("td-p1")
+
+    # The family's tracking page now says so, and nothing about the samples themselves.
+    with second_person(page, site) as family:
+        family.goto("/track")
+        family.get_by_label("Mã tra cứu").fill(request["tracking_code"])
+        family.get_by_label("Mã bí mật").fill(request["secret"])
+        family.get_by_role("button", name="Xem tình trạng").click()
+        expect(family.locator("#progress")).to_contain_text("Đã lấy mẫu ADN của gia đình.")
+        expect(family.locator("#progress")).to_contain_text("Đã xác định được mộ của liệt sĩ.")
+        assert reference not in family.content()
+        assert "Hoàng Thị Mẫu" not in family.content()

@@ -25,8 +25,8 @@ from usecases.samples import check_sample_chains
 PASSWORD = "correct horse battery"
 FAMILY_REQUEST = {"requester": {"name": "Lê Thị Hỏi", "contact": "0900 000 000", "relation": "cháu"},
                   "person": {"full_name": "Lê Văn Thử"}}
-RELATIVE: dict[str, Any] = {"name": "Nguyễn Thị Mẫu", "relation": "em gái", "line": "maternal", "living": True,
-            "contact": "0999 111 222, xóm Thử"}
+RELATIVE: dict[str, Any] = {"name": "Nguyễn Thị Mẫu", "relation": "em gái", "line": "maternal",
+                            "living": True, "contact": "0999 111 222, xóm Thử"}
 
 
 @pytest.fixture

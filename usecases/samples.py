@@ -33,7 +33,9 @@ from archive.samples import (
     add_custody_event,
     check_all_chains,
     create_sample,
+    custody_of,
     find_sample,
+    list_samples,
     sample_json,
     samples_of,
 )
@@ -112,13 +114,6 @@ def undo_naming(identification_id: str, *, reason: str, sessions: sessionmaker[S
         undo_identification(session, identification_id, actor=actor, reason=reason)
 
 
-def grave_identifications(grave_id: str, *, sessions: sessionmaker[Session]) -> list[dict[str, Any]]:
-    """A grave's identifications (undone ones too) and its remains samples' barcodes."""
-    with sessions() as session:
-        find_record(session, Grave, grave_id)
-        return [identification_json(item) for item in identifications_of(session, grave_id=grave_id)]
-
-
 def progress_for_family(person_id: str | None, *, sessions: sessionmaker[Session]) -> list[str]:
     """The plain steps a family may read (see :func:`archive.identifications.family_progress`)."""
     if person_id is None:
@@ -131,3 +126,32 @@ def check_sample_chains(*, sessions: sessionmaker[Session]) -> ChainsReport:
     """Check every sample's chain of custody."""
     with sessions() as session:
         return check_all_chains(session)
+
+
+def sample_list(*, sessions: sessionmaker[Session], limit: int, offset: int) -> dict[str, Any]:
+    """A page of samples, the newest first: ``{"total", "samples"}``, each with its last
+    custody event."""
+    with sessions() as session:
+        total, samples = list_samples(session, limit=limit, offset=offset)
+        rows = []
+        for sample in samples:
+            events = custody_of(session, sample.id)
+            rows.append({"id": sample.id, "barcode": sample.barcode, "kind": sample.kind,
+                         "person_id": sample.person_id, "grave_id": sample.grave_id,
+                         "created_at": sample.created_at.isoformat(),
+                         "last_event": events[-1].event if events else None})
+        return {"total": total, "samples": rows}
+
+
+def grave_samples(grave_id: str, *, sessions: sessionmaker[Session]) -> dict[str, Any]:
+    """A grave's remains samples and identifications, for its DNA page."""
+    with sessions() as session:
+        grave = find_record(session, Grave, grave_id)
+        samples = [{"id": sample.id, "barcode": sample.barcode, "created_at": sample.created_at.isoformat()}
+                   for sample in samples_of(session, grave_id=grave_id)]
+        return {"grave": {"id": grave.id, "status": grave.status, "name": grave.name,
+                          "person_id": grave.person_id, "cemetery": grave.cemetery_id,
+                          "number": grave.number},
+                "samples": samples,
+                "identifications": [identification_json(item)
+                                    for item in identifications_of(session, grave_id=grave_id)]}
