@@ -25,6 +25,7 @@ from api.routes import (
     extracts,
     graves,
     health,
+    leads,
     links,
     records,
     requests,
@@ -123,7 +124,7 @@ def _include_routers(app: FastAPI) -> None:
     """The JSON API, then the web pages, in the order their paths are matched."""
     for router in (health.router, decode.router, search.router, auth.router, scans.router,
                    records.router, requests.router, extracts.router, graves.router, links.router,
-                   samples.router,
+                   samples.router, leads.router,
                    pages_public.router, pages_archive.router, pages_family.router,
                    pages_staff.router, pages_verify.router, pages_registry.router, grave_pages,
                    link_pages, list_pages, sample_pages):

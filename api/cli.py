@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from api.cli_archive import audit_verify, ingest, persons_import, user_add, worker
 from api.cli_graves import burials_app, cemeteries_app, graves_app
-from api.cli_links import link_app, lists_app
+from api.cli_links import leads, link_app, lists_app
 from api.cli_office import office_app
 from api.cli_search import reindex, search
 from api.cli_support import JsonFlag, open_context, print_json, read_file
@@ -59,6 +59,7 @@ app.add_typer(burials_app, name="burials")
 app.add_typer(lists_app, name="lists")
 app.add_typer(link_app, name="link")
 app.command()(ingest)
+app.command()(leads)
 app.command()(worker)
 app.command()(search)
 app.command()(reindex)

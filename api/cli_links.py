@@ -1,5 +1,5 @@
-"""The commands of source lists and linkage: ``lists import``, ``lists show``, ``link`` and
-``link export``."""
+"""The commands of source lists, linkage and leads: ``lists import``, ``lists show``,
+``link``, ``link export`` and ``leads``."""
 
 from __future__ import annotations
 
@@ -90,3 +90,30 @@ def link_export(as_json: JsonFlag = False) -> None:
                             for m in cluster["members"])
         typer.echo(f"{cluster['id']}  {members}")
     typer.echo(f"{len(data['clusters'])} clusters; {data['review']} pairs wait for review.")
+
+
+def leads(
+    person_id: Annotated[str, typer.Argument(help="The person record's id.")],
+    limit: Annotated[int, typer.Option(min=1, max=200, help="At most this many graves.")] = 20,
+    as_json: JsonFlag = False,
+) -> None:
+    """Where to search for a martyr and which unidentified or partial graves may hold him:
+    his candidate units, the search areas with weights and reasons, the graves best first."""
+    from usecases.leads import person_leads
+
+    with open_context() as context:
+        found = person_leads(person_id, sessions=context.resources.sessions,
+                             registry=context.resources.registry, limit=limit)
+    if as_json:
+        print_json(found)
+        return
+    units = ", ".join(f"{unit['unit_id']} ({unit['score']:.2f})" for unit in found["units"]) or "none decoded"
+    typer.echo(f"{person_id}: died {found['death_date'] or 'on an unknown date'}; units {units}.")
+    typer.echo(f"{len(found['areas'])} search areas:")
+    for area in found["areas"]:
+        typer.echo(f"  {area['weight']:.2f}  {area['kind']:<17} {area['place'] or ''} "
+                   f"({area['lat']:.4f}, {area['lon']:.4f}, {area['radius_km']:g} km)")
+    typer.echo(f"{len(found['graves'])} graves:")
+    for grave in found["graves"]:
+        typer.echo(f"  {grave['score']:.2f}  {grave['grave_id']} in {grave['cemetery']}: "
+                   + "; ".join(grave["reasons"][:2]))

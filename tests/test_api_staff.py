@@ -105,6 +105,9 @@ ENDPOINTS: list[tuple[str, str, Action | None, dict[str, Any]]] = [
     ("POST", "/api/v1/identifications", Action.IDENTIFY_GRAVES,
      {"json": {"grave_id": "g-x", "person_id": "p-1"}}),
     ("POST", "/api/v1/identifications/id-none/undo", Action.IDENTIFY_GRAVES, {"json": {"reason": "nhầm"}}),
+    ("GET", "/api/v1/persons/p-1/leads", Action.READ_PERSONS, {}),
+    ("GET", "/api/v1/persons/p-1/leads.geojson", Action.READ_PERSONS, {}),
+    ("GET", "/api/v1/sampling-plan", Action.PLAN_SAMPLING, {"params": {"cemetery": "nt-x"}}),
     ("POST", "/api/v1/auth/logout", None, {}),  # last: it ends the token the others used
 ]
 

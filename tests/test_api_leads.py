@@ -1,0 +1,127 @@
+"""Leads and the sampling plan through the API and the command line, on both databases:
+a unit whose regiment fought in one district in May 1972, a man of it who fell then, a
+first burial there, and unnamed graves near and far.
+
+The units, people, places' uses and graves are invented for the tests (the coordinates
+are those of real districts, so the gazetteer can place their names).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from archive.users import Role
+from tests.app_client import add_staff, context_of, make_client
+from tests.cli_runner import Cli
+
+PASSWORD = "correct horse battery"
+REGISTRY = {"units": [
+    {"id": "t-f950", "level": "division", "number": "950", "name": "Sư đoàn 950 (thử)"},
+    {"id": "t-e7", "level": "regiment", "number": "7", "name": "Trung đoàn 7 (thử)",
+     "parents": [{"unit": "t-f950", "from": "1965"}],
+     "events": [{"from": "1972-04", "to": "1972-06", "title": "Chốt giữ (thử)", "place": "Hải Lăng",
+                 "province": "Quảng Trị", "lat": 16.70, "lon": 107.23, "source": "thử"},
+                {"from": "1968-01", "to": "1968-03", "title": "Tấn công (thử)", "place": "Hướng Hóa",
+                 "province": "Quảng Trị", "lat": 16.63, "lon": 106.73, "source": "thử"}]}]}
+
+
+@pytest.fixture
+def client(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
+    with make_client(tmp_path / "data", database_url, demo=False) as client:
+        for role in (Role.OFFICER, Role.LAB, Role.ARCHIVIST):
+            add_staff(context_of(client), role.value, PASSWORD, role)
+        yield client
+
+
+def auth(client: TestClient, role: Role) -> dict[str, str]:
+    token = client.post("/api/v1/auth/token", data={"username": role.value, "password": PASSWORD}).json()
+    return {"Authorization": f"Bearer {token['access_token']}"}
+
+
+@pytest.fixture
+def world(client: TestClient) -> dict[str, str]:
+    officer = auth(client, Role.OFFICER)
+    assert client.post("/api/v1/registry/import", headers=officer,
+                       content=json.dumps(REGISTRY)).status_code == 200
+    records: list[tuple[str, dict[str, Any]]] = [
+        ("/api/v1/persons", {"id": "p-lam", "full_name": "Trần Văn Lâm", "birth_year": 1952,
+                             "unit_text": "c3 d2 e7 f950", "death_date": "1972-05-20"}),
+        ("/api/v1/persons", {"id": "p-xa", "full_name": "Đỗ Văn Xa", "unit_text": "e7 f950",
+                             "death_date": "1968-02"}),
+        ("/api/v1/cemeteries", {"id": "nt-gan", "name": "Nghĩa trang gần", "lat": 16.75, "lon": 107.19}),
+        ("/api/v1/cemeteries", {"id": "nt-xa", "name": "Nghĩa trang xa", "lat": 10.80, "lon": 106.70}),
+        ("/api/v1/burials", {"id": "b-1", "name": "Trần Văn Lâm", "unit_text": "c3 d2 e7",
+                             "death_date": "1972-05-20", "place": "Hải Lăng", "lat": 16.71, "lon": 107.24,
+                             "recovered": {"date": "1994-03", "grave": "g-near"}}),
+    ]
+    graves = [("g-near", "nt-gan", "1", {"lat": 16.71, "lon": 107.24, "date": "1994-03", "burial": "b-1"}),
+              ("g-mid", "nt-gan", "2", {"lat": 16.60, "lon": 107.10, "date": "1994-03"}),
+              ("g-far", "nt-xa", "1", {"lat": 10.80, "lon": 106.70, "date": "1990"})]
+    for grave_id, cemetery, number, remains in graves:
+        records.append(("/api/v1/graves", {"id": grave_id, "cemetery": cemetery, "number": number,
+                                           "status": "unidentified", "remains_from": remains}))
+    for path, body in records:
+        assert client.post(path, json=body, headers=officer).status_code == 201, (path, body)
+    return officer
+
+
+def test_leads_place_the_unit_and_rank_the_graves(client: TestClient, world: dict[str, str]) -> None:
+    leads = client.get("/api/v1/persons/p-lam/leads", headers=world)
+    assert leads.status_code == 200, leads.text
+    found = leads.json()
+    assert set(found) >= {"person_id", "death_date", "units", "areas", "graves"}
+    assert found["units"][0]["unit_id"] == "t-e7"
+    kinds = {area["kind"] for area in found["areas"]}
+    assert {"unit_position", "initial_burial"} <= kinds
+    position = next(area for area in found["areas"] if area["kind"] == "unit_position")
+    assert position["place"] == "Hải Lăng"  # the May 1972 position, not the 1968 one
+    assert [grave["grave_id"] for grave in found["graves"]][:2] == ["g-near", "g-mid"]
+    assert "g-far" not in [grave["grave_id"] for grave in found["graves"]]
+    assert all(grave["reasons"] for grave in found["graves"])
+    geojson = client.get("/api/v1/persons/p-lam/leads.geojson", headers=world)
+    assert geojson.headers["content-type"].startswith("application/geo+json")
+    assert geojson.json()["type"] == "FeatureCollection"
+    assert client.get("/api/v1/persons/p-none/leads", headers=world).status_code == 404
+
+
+def test_the_sampling_plan_ranks_persons_and_their_relatives(client: TestClient,
+                                                             world: dict[str, str]) -> None:
+    for name, line, living in (("Trần Thị Cha", "paternal", True), ("Trần Thị Mất", "maternal", False),
+                               ("Trần Thị Mẹ", "maternal", True)):
+        body = {"name": name, "line": line, "living": living, "consent": True, "contact": "0999"}
+        assert client.post("/api/v1/persons/p-lam/relatives", json=body, headers=world).status_code == 201
+    plan = client.get("/api/v1/sampling-plan", params={"cemetery": "nt-gan"}, headers=auth(client, Role.LAB))
+    assert plan.status_code == 200, plan.text
+    found = plan.json()
+    assert found["cemetery"] == "nt-gan"
+    assert found["graves"] == 2
+    assert found["persons"][0]["person_id"] == "p-lam"
+    assert "g-near" in found["persons"][0]["graves"]
+    relatives = found["persons"][0]["relatives"]
+    assert [relative["name"] for relative in relatives] == ["Trần Thị Mẹ", "Trần Thị Mất", "Trần Thị Cha"]
+    assert [relative["rank"] for relative in relatives] == [1, 2, 3]
+    assert "0999" not in plan.text
+    missing = client.get("/api/v1/sampling-plan", params={"cemetery": "nt-none"}, headers=world)
+    assert missing.status_code == 404
+    assert client.get("/api/v1/sampling-plan", params={"cemetery": "nt-gan"},
+                      headers=auth(client, Role.ARCHIVIST)).status_code == 403
+
+
+def test_the_command_prints_the_leads(client: TestClient, world: dict[str, str], database_url: str,
+                                      tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "data", database_url)
+    printed = cli("leads", "p-lam", "--json")
+    assert printed.returncode == 0, printed.stderr
+    assert json.loads(printed.stdout)["graves"][0]["grave_id"] == "g-near"
+    text = cli("leads", "p-lam")
+    assert "unit_position" in text.stdout
+    assert "g-near in nt-gan" in text.stdout
+    missing = cli("leads", "p-none")
+    assert missing.returncode == 4
+    assert missing.stderr.startswith("Error: There is no person record")

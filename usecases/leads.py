@@ -1,0 +1,133 @@
+"""Leads for a person (where to search, which unnamed graves may hold him) and the
+sampling plan of a cemetery (whose relatives to sample first), read from the archive and
+computed by :mod:`leads`.
+
+A person's evidence is his record and every copy linkage joined to it: each copy's unit
+as written is decoded at the death date, and every candidate unit is kept (two candidate
+units give two families of areas).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from archive.lead_sources import burials_for, cemetery_graves, graves_in
+from archive.links import cluster_of, copies
+from archive.models import Cemetery, Grave, Person, Relative, Sample
+from archive.persons import person_json
+from archive.relatives import relatives_of
+from decoder.decode import decode
+from decoder.errors import NotFoundError, PhienhieuError
+from decoder.registry import Registry
+from leads import Evidence, Leads, cohort, evidence_from_json, leads_for, leads_geojson, search_boxes
+from leads.ranking import CEMETERY_SPREAD_KM
+from usecases.registry_cache import RegistryCache
+
+#: The most candidate units kept for one person, the likeliest first.
+MAX_UNITS = 4
+#: The most persons a sampling plan weighs (those with no grave yet, in id order).
+MAX_PLAN_PERSONS = 5_000
+#: Lines of descent in the order relatives are sampled: the mother's carries his mtDNA.
+LINE_ORDER = {"maternal": 0, "paternal": 1, "other": 2}
+
+
+def evidence_of(session: Session, person: Person, registry: Registry) -> Evidence:
+    """A person's evidence: his record, the copies joined to it, and their units decoded."""
+    data = person_json(person)
+    found = copies(session, cluster_of(session, f"person:{person.id}"))
+    death_date = data.get("death_date") or _first(found, "death_date")
+    death_place = data.get("death_place") or _first(found, "death_place")
+    texts = [data.get("unit_text"), *(copy.get("unit_text") for copy in found)]
+    units = _units([text for text in texts if isinstance(text, str) and text.strip()],
+                   death_date if isinstance(death_date, str) else None, registry)
+    return evidence_from_json(data | {"death_date": death_date, "death_place": death_place}, units)
+
+
+def _first(found: list[dict[str, Any]], field: str) -> Any:
+    """The first copy's value of a field, where the record itself has none."""
+    return next((copy[field] for copy in found if copy.get(field)), None)
+
+
+def _units(texts: Iterable[str], date: str | None, registry: Registry) -> list[tuple[str, float]]:
+    """The units the texts may mean at the date, each with its best score, likeliest first."""
+    best: dict[str, float] = {}
+    for text in dict.fromkeys(texts):
+        try:
+            result = decode(text, date, registry)
+        except PhienhieuError:
+            continue  # a unit written past reading is no evidence; the other facts still are
+        valid = [c for c in result.candidates if c.valid] or list(result.candidates)
+        for candidate in valid:
+            best[candidate.unit_id] = max(best.get(candidate.unit_id, 0.0), candidate.score)
+    return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:MAX_UNITS]
+
+
+def _leads(session: Session, person_id: str, registry: Registry, limit: int) -> Leads:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFoundError(f"There is no person record {person_id!r}.")
+    evidence = evidence_of(session, person, registry)
+    first = leads_for(evidence, registry, limit=0)  # the areas alone tell where to read graves
+    boxes = search_boxes(first.areas)
+    cemetery_boxes = search_boxes(first.areas, margin_km=CEMETERY_SPREAD_KM)
+    burials = burials_for(session, person_id, boxes)
+    graves = graves_in(session, boxes, cemetery_boxes=cemetery_boxes)
+    return leads_for(evidence, registry, burials=burials, graves=graves, limit=limit)
+
+
+def person_leads(person_id: str, *, sessions: sessionmaker[Session], registry: RegistryCache,
+                 limit: int = 20) -> dict[str, Any]:
+    """CONTRACT's leads for a person: his candidate units, the search areas with weights
+    and reasons, and the unidentified and partial graves ranked best first.
+
+    Raises:
+        NotFoundError: no such person.
+    """
+    with sessions() as session:
+        return _leads(session, person_id, registry.get(), limit).to_json_data()
+
+
+def person_leads_geojson(person_id: str, *, sessions: sessionmaker[Session], registry: RegistryCache,
+                         limit: int = 20) -> dict[str, Any]:
+    """The same leads as a GeoJSON FeatureCollection (areas as polygons, graves as points)."""
+    with sessions() as session:
+        return leads_geojson(_leads(session, person_id, registry.get(), limit))
+
+
+def sampling_plan(cemetery_id: str, *, sessions: sessionmaker[Session], registry: RegistryCache,
+                  max_persons: int = MAX_PLAN_PERSONS) -> dict[str, Any]:
+    """For a cemetery's unidentified and partial graves, the persons whose leads point at
+    them (best first) and each one's relatives ranked for sampling: the mother's line
+    first, the living first, those already sampled marked. No contact is given.
+
+    Raises:
+        NotFoundError: no such cemetery.
+    """
+    with sessions() as session:
+        if session.get(Cemetery, cemetery_id) is None:
+            raise NotFoundError(f"There is no cemetery {cemetery_id!r}.")
+        graves = cemetery_graves(session, cemetery_id)
+        known = registry.get()
+        lying = exists().where(Grave.person_id == Person.id)
+        persons = session.scalars(select(Person).where(~lying).order_by(Person.id).limit(max_persons))
+        leads = [leads_for(evidence_of(session, person, known), known,
+                           burials=burials_for(session, person.id, []), graves=graves, limit=None)
+                 for person in persons] if graves else []
+        members = cohort(leads, cemetery=cemetery_id)
+        return {"cemetery": cemetery_id, "graves": len(graves),
+                "persons": [member.to_json_data()
+                            | {"relatives": _ranked_relatives(session, member.person_id)}
+                            for member in members]}
+
+
+def _ranked_relatives(session: Session, person_id: str) -> list[dict[str, Any]]:
+    sampled = set(session.scalars(select(Sample.relative_id).where(Sample.person_id == person_id)))
+    living_order = {True: 0, None: 1, False: 2}
+    ranked: list[Relative] = sorted(relatives_of(session, person_id), key=lambda r: (
+        LINE_ORDER.get(r.line, 3), living_order[r.living], r.id in sampled, r.created_at, r.id))
+    return [{"id": r.id, "name": r.name, "relation": r.relation, "line": r.line, "living": r.living,
+             "sampled": r.id in sampled, "rank": rank} for rank, r in enumerate(ranked, start=1)]
