@@ -684,3 +684,25 @@ class Identification(Base):
     undone_by: Mapped[str | None] = mapped_column(String(100))
     undone_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     undo_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class SearchArea(Base):
+    """A search area officers drew or adopted from leads, and how far its search has gone;
+    every change is in the audit log."""
+
+    __tablename__ = "search_areas"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    place: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(10), doc="commune, district or province")
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    radius_km: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(10), index=True, doc="open, searched or concluded")
+    note: Mapped[str | None] = mapped_column(Text)
+    status_date: Mapped[str | None] = mapped_column(String(10))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

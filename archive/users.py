@@ -54,6 +54,7 @@ class Action(StrEnum):
     RECORD_MATCHES = "record laboratory comparisons"
     IDENTIFY_GRAVES = "name a grave after a person, and undo it"
     PLAN_SAMPLING = "read sampling plans"
+    MANAGE_AREAS = "draw search areas and record their search"
 
 
 #: The one table of who may do what; the authorisation test tries every endpoint with
@@ -80,6 +81,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.RECORD_MATCHES: frozenset({Role.LAB, Role.ADMIN}),
     Action.IDENTIFY_GRAVES: frozenset({Role.OFFICER, Role.ADMIN}),
     Action.PLAN_SAMPLING: frozenset({Role.OFFICER, Role.LAB, Role.ADMIN}),
+    Action.MANAGE_AREAS: frozenset({Role.OFFICER, Role.ADMIN}),
 }
 
 

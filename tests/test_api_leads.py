@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from archive.models import AuditEntry
 from archive.users import Role
 from tests.app_client import add_staff, context_of, make_client
 from tests.cli_runner import Cli
@@ -125,3 +127,34 @@ def test_the_command_prints_the_leads(client: TestClient, world: dict[str, str],
     missing = cli("leads", "p-none")
     assert missing.returncode == 4
     assert missing.stderr.startswith("Error: There is no person record")
+
+
+def test_officers_record_search_areas_and_their_search(client: TestClient, world: dict[str, str]) -> None:
+    area = {"person_id": "p-lam", "place": "xã Hải Phú, huyện Hải Lăng", "level": "commune", "lat": 16.70,
+            "lon": 107.23, "radius_km": 5}
+    created = client.post("/api/v1/areas", json=area, headers=world)
+    assert created.status_code == 201, created.text
+    area_id = created.json()["id"]
+    assert created.json()["status"] == "open"
+    conclusion = {"status": "concluded", "note": "Đã rà soát hết, không thấy.", "date": "2026-11"}
+    searched = client.post(f"/api/v1/areas/{area_id}", headers=world, json=conclusion)
+    assert searched.status_code == 200
+    assert (searched.json()["status"], searched.json()["status_date"]) == ("concluded", "2026-11")
+    collection = client.get("/api/v1/areas", params={"person_id": "p-lam"}, headers=world)
+    assert collection.headers["content-type"].startswith("application/geo+json")
+    feature = collection.json()["features"][0]
+    assert feature["geometry"]["type"] == "Polygon"
+    assert feature["properties"]["status"] == "concluded"
+    assert client.get("/api/v1/areas", params={"status": "open"}, headers=world).json()["features"] == []
+    for bad in ({**area, "radius_km": 0}, {**area, "level": "hamlet"}, {**area, "lat": 91}):
+        assert client.post("/api/v1/areas", json=bad, headers=world).status_code == 422
+    assert client.post(f"/api/v1/areas/{area_id}", json={"lat": 16.7}, headers=world).status_code == 422
+    only_note = client.post(f"/api/v1/areas/{area_id}", json={"note": "chỉ ghi chú"}, headers=world)
+    assert only_note.status_code == 422
+    assert client.post("/api/v1/areas/a-none", json={"status": "open"}, headers=world).status_code == 404
+    assert client.post("/api/v1/areas", json=area, headers=auth(client, Role.LAB)).status_code == 403
+    with context_of(client).resources.sessions() as session:
+        query = select(AuditEntry.details).where(AuditEntry.subject == f"area:{area_id}").order_by(AuditEntry.seq)
+        changes = list(session.scalars(query))
+    assert len(changes) == 2
+    assert json.loads(changes[1])["before"]["status"] == "open"

@@ -108,6 +108,10 @@ ENDPOINTS: list[tuple[str, str, Action | None, dict[str, Any]]] = [
     ("GET", "/api/v1/persons/p-1/leads", Action.READ_PERSONS, {}),
     ("GET", "/api/v1/persons/p-1/leads.geojson", Action.READ_PERSONS, {}),
     ("GET", "/api/v1/sampling-plan", Action.PLAN_SAMPLING, {"params": {"cemetery": "nt-x"}}),
+    ("POST", "/api/v1/areas", Action.MANAGE_AREAS, {"json": {
+        "place": "Hải Lăng", "level": "district", "lat": 16.7, "lon": 107.2, "radius_km": 10}}),
+    ("POST", "/api/v1/areas/a-none", Action.MANAGE_AREAS, {"json": {"status": "searched"}}),
+    ("GET", "/api/v1/areas", Action.READ_PERSONS, {}),
     ("POST", "/api/v1/auth/logout", None, {}),  # last: it ends the token the others used
 ]
 

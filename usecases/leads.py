@@ -1,6 +1,6 @@
-"""Leads for a person (where to search, which unnamed graves may hold him) and the
-sampling plan of a cemetery (whose relatives to sample first), read from the archive and
-computed by :mod:`leads`.
+"""Leads for a person (where to search, which unnamed graves may hold him), the sampling
+plan of a cemetery (whose relatives to sample first), read from the archive and computed
+by :mod:`leads`; and the search areas officers record.
 
 A person's evidence is his record and every copy linkage joined to it: each copy's unit
 as written is decoded at the death date, and every candidate unit is kept (two candidate
@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.area_schema import AreaChange, AreaRecord
+from archive.areas import add_area, area_json, areas_geojson, change_area, list_areas
 from archive.lead_sources import burials_for, cemetery_graves, graves_in
 from archive.links import cluster_of, copies
 from archive.models import Cemetery, Grave, Person, Relative, Sample
@@ -131,3 +133,23 @@ def _ranked_relatives(session: Session, person_id: str) -> list[dict[str, Any]]:
         LINE_ORDER.get(r.line, 3), living_order[r.living], r.id in sampled, r.created_at, r.id))
     return [{"id": r.id, "name": r.name, "relation": r.relation, "line": r.line, "living": r.living,
              "sampled": r.id in sampled, "rank": rank} for rank, r in enumerate(ranked, start=1)]
+
+
+def new_area(record: AreaRecord, *, sessions: sessionmaker[Session], actor: str) -> dict[str, Any]:
+    """Record a search area (drawn, or adopted from a lead)."""
+    with sessions.begin() as session:
+        return area_json(add_area(session, record, actor=actor))
+
+
+def update_area(area_id: str, change: AreaChange, *, sessions: sessionmaker[Session],
+                actor: str) -> dict[str, Any]:
+    """Change a search area's status, centre or width."""
+    with sessions.begin() as session:
+        return area_json(change_area(session, area_id, change, actor=actor))
+
+
+def search_areas(*, sessions: sessionmaker[Session], person_id: str | None = None,
+                 status: str | None = None) -> dict[str, Any]:
+    """The recorded search areas as a GeoJSON FeatureCollection."""
+    with sessions() as session:
+        return areas_geojson(list_areas(session, person_id=person_id, status=status))
