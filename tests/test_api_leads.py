@@ -154,7 +154,8 @@ def test_officers_record_search_areas_and_their_search(client: TestClient, world
     assert client.post("/api/v1/areas/a-none", json={"status": "open"}, headers=world).status_code == 404
     assert client.post("/api/v1/areas", json=area, headers=auth(client, Role.LAB)).status_code == 403
     with context_of(client).resources.sessions() as session:
-        query = select(AuditEntry.details).where(AuditEntry.subject == f"area:{area_id}").order_by(AuditEntry.seq)
+        query = (select(AuditEntry.details).where(AuditEntry.subject == f"area:{area_id}")
+                 .order_by(AuditEntry.seq))
         changes = list(session.scalars(query))
     assert len(changes) == 2
     assert json.loads(changes[1])["before"]["status"] == "open"
