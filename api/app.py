@@ -39,6 +39,7 @@ from api.web import pages_archive, pages_family, pages_public, pages_registry, p
 from api.web.errors import error_page
 from api.web.headers import SecurityHeadersMiddleware
 from api.web.pages_graves import router as grave_pages
+from api.web.pages_leads import router as lead_pages
 from api.web.pages_links import router as link_pages
 from api.web.pages_lists import router as list_pages
 from api.web.pages_public import login_redirect
@@ -127,7 +128,7 @@ def _include_routers(app: FastAPI) -> None:
                    samples.router, leads.router,
                    pages_public.router, pages_archive.router, pages_family.router,
                    pages_staff.router, pages_verify.router, pages_registry.router, grave_pages,
-                   link_pages, list_pages, sample_pages):
+                   link_pages, list_pages, sample_pages, lead_pages):
         app.include_router(router)
 
 

@@ -22,6 +22,8 @@ from leads import burial_from_json, grave_from_json
 RANKED = ("unidentified", "partial")
 #: Most graves or burials read for one person; the nearest boxes' rows come first.
 MAX_ROWS = 50_000
+#: Most first burials or cemeteries drawn on one map.
+MAX_MAP_ROWS = 500
 Box = tuple[float, float, float, float]
 
 
@@ -65,3 +67,14 @@ def burials_for(session: Session, person_id: str, boxes: Sequence[Box]) -> list[
                                       Burial.lat.is_(None)))
              .order_by(Burial.id).limit(MAX_ROWS))
     return [burial_from_json(burial_json(burial)) for burial in session.scalars(query)]
+
+
+def placed_in(session: Session, box: Box) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The first burials and the cemeteries with a point inside the box (a map's frame), as
+    CONTRACT's JSON, at most :data:`MAX_MAP_ROWS` of each."""
+    burials = session.scalars(select(Burial).where(_inside(Burial.lat, Burial.lon, [box]))
+                              .order_by(Burial.id).limit(MAX_MAP_ROWS))
+    cemeteries = session.scalars(select(Cemetery).where(_inside(Cemetery.lat, Cemetery.lon, [box]))
+                                 .order_by(Cemetery.id).limit(MAX_MAP_ROWS))
+    return [burial_json(burial) for burial in burials], [cemetery_json(cemetery) for cemetery in cemeteries]
+

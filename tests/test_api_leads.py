@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -49,6 +50,12 @@ def auth(client: TestClient, role: Role) -> dict[str, str]:
 @pytest.fixture
 def world(client: TestClient) -> dict[str, str]:
     officer = auth(client, Role.OFFICER)
+    build_world(client, officer)
+    return officer
+
+
+def build_world(client: httpx.Client, officer: dict[str, str]) -> None:
+    """The registry, two men of the regiment, two cemeteries, a first burial and three graves."""
     assert client.post("/api/v1/registry/import", headers=officer,
                        content=json.dumps(REGISTRY)).status_code == 200
     records: list[tuple[str, dict[str, Any]]] = [
@@ -70,7 +77,6 @@ def world(client: TestClient) -> dict[str, str]:
                                            "status": "unidentified", "remains_from": remains}))
     for path, body in records:
         assert client.post(path, json=body, headers=officer).status_code == 201, (path, body)
-    return officer
 
 
 def test_leads_place_the_unit_and_rank_the_graves(client: TestClient, world: dict[str, str]) -> None:

@@ -21,6 +21,7 @@ from tests.browser import browser_page, chromium_path
 from tests.cli_runner import Cli
 from tests.conftest import skip_or_fail
 from tests.live_server import live_server
+from tests.test_api_leads import build_world
 
 pytestmark = pytest.mark.browser
 PASSWORD = "mật khẩu đủ dài 2026"
@@ -278,3 +279,24 @@ def test_a_sample_is_matched_the_grave_named_and_the_family_told(page: Page, sit
         expect(family.locator("#progress")).to_contain_text("Đã xác định được mộ của liệt sĩ.")
         assert reference not in family.content()
         assert "Hoàng Thị Mẫu" not in family.content()
+
+
+def test_an_officer_reads_a_search_map_toggles_its_layers_and_prints_it(page: Page, site: str) -> None:
+    token = httpx.post(f"{site}/api/v1/auth/token", data={"username": "canbo", "password": PASSWORD}).json()
+    with httpx.Client(base_url=site) as api:
+        build_world(api, {"Authorization": f"Bearer {token['access_token']}"})
+    sign_in(page, "canbo")
+    page.goto("/persons/p-lam")
+    page.get_by_role("link", name=re.compile("Bản đồ tìm kiếm")).click()
+    expect(page.get_by_role("heading", name="Bản đồ tìm kiếm")).to_be_visible()
+    graves = page.locator("svg .layer-graves")
+    expect(graves).to_be_visible()
+    page.get_by_label("Mộ có thể là của liệt sĩ").uncheck()
+    expect(graves).to_be_hidden()
+    expect(page.locator("svg .layer-areas")).to_be_visible()
+    page.get_by_label("Mộ có thể là của liệt sĩ").check()
+    expect(graves).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="In cho tổ công tác (PDF khổ A4)").click()
+    assert download.value.suggested_filename == "ban-do-tim-kiem-p-lam.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")

@@ -9,15 +9,15 @@ units give two families of areas).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive.area_schema import AreaChange, AreaRecord
 from archive.areas import add_area, area_json, areas_geojson, change_area, list_areas
-from archive.lead_sources import burials_for, cemetery_graves, graves_in
+from archive.lead_sources import burials_for, cemetery_graves, graves_in, placed_in
 from archive.links import cluster_of, copies
 from archive.models import Cemetery, Grave, Person, Relative, Sample
 from archive.persons import person_json
@@ -98,6 +98,22 @@ def person_leads_geojson(person_id: str, *, sessions: sessionmaker[Session], reg
     """The same leads as a GeoJSON FeatureCollection (areas as polygons, graves as points)."""
     with sessions() as session:
         return leads_geojson(_leads(session, person_id, registry.get(), limit))
+
+
+def person_map(person_id: str, *, sessions: sessionmaker[Session], registry: RegistryCache,
+               frame: Callable[[dict[str, Any], list[dict[str, Any]]], tuple[float, float, float, float]],
+               limit: int = 20) -> dict[str, Any]:
+    """What a person's search map shows: his leads, the search areas recorded for him, and
+    the first burials and cemeteries inside the frame ``frame(leads, recorded)`` gives."""
+    with sessions() as session:
+        found = _leads(session, person_id, registry.get(), limit)
+        leads = found.to_json_data()
+        # Where the ranking placed each grave (its remains' point, else its cemetery's), to draw it.
+        leads["graves"] = [grave | {"lat": lead.lat, "lon": lead.lon} for grave, lead in
+                           zip(cast(list[dict[str, Any]], leads["graves"]), found.graves, strict=True)]
+        recorded = [area_json(area) for area in list_areas(session, person_id=person_id)]
+        burials, cemeteries = placed_in(session, frame(leads, recorded))
+    return {"leads": leads, "recorded": recorded, "burials": burials, "cemeteries": cemeteries}
 
 
 def sampling_plan(cemetery_id: str, *, sessions: sessionmaker[Session], registry: RegistryCache,

@@ -85,3 +85,12 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
                             secure=secure_cookies(request), path="/")
     response.headers["Content-Language"] = locale
     return response
+
+
+def render_text(request: Request, template: str, context: dict[str, Any] | None = None, *,
+                user: User | None = None) -> str:
+    """``template`` as text in the visitor's language (a document to print, not a page)."""
+    locale = locale_of(request)
+    _locale.set(locale)
+    return _environment.get_template(template).render(
+        {"request": request, "user": user, "locale": locale, **(context or {})})
