@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from archive.grave_columns import Kind
 from archive.grave_schema import BurialRecord, CemeteryRecord, GraveRecord, RemainsFrom
-from decoder.plots import name_key, place_key
+from decoder.plots import given_key, name_key, place_key
 
 #: :func:`place_key`, remembered: a register names the same communes on row after row.
 _place_key = lru_cache(maxsize=1 << 15)(place_key)
@@ -50,7 +50,8 @@ def grave_columns(record: GraveRecord) -> dict[str, Any]:
 def burial_columns(record: BurialRecord) -> dict[str, Any]:
     """The stored columns of an initial-burial record."""
     recovered = record.recovered
-    return {"id": record.id, "name": record.name, "unit_text": record.unit_text,
+    return {"id": record.id, "name": record.name,
+            "given_key": given_key(record.name) if record.name else None, "unit_text": record.unit_text,
             "death_date": record.death_date, "burial_date": record.burial_date, "place": record.place,
             "lat": record.lat, "lon": record.lon, "buried_by": record.buried_by, "marker": record.marker,
             "witnesses": list(record.witnesses), "recovered_date": recovered.date if recovered else None,

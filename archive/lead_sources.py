@@ -1,27 +1,35 @@
-"""What leads read from the archive: the graves and first burials inside a person's search
-boxes (so a national register is not read whole for one person), and a cemetery's graves.
+"""What leads read from the archive: the graves inside a person's search boxes (so a
+national register is not read whole for one person), the first burials written with his
+given name, and a cemetery's graves.
 
 Rows are turned into leads' own values (:mod:`leads.contract`); nothing here ranks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
-from archive.graves import burial_json, cemetery_json, grave_json
+from archive.graves import burial_json, cemetery_json
 from archive.models import Burial, Cemetery, Grave
+from decoder.plots import given_key
+from leads import Area, burial_from_json, grave_from_json, search_boxes
 from leads import Burial as LeadBurial
 from leads import Grave as LeadGrave
-from leads import burial_from_json, grave_from_json
 
 #: Graves leads rank.
 RANKED = ("unidentified", "partial")
 #: Most graves or burials read for one person; the nearest boxes' rows come first.
 MAX_ROWS = 50_000
+#: Most graves read per search area and kind (a point of their own, or their cemetery's):
+#: beyond the nearest few thousand, a grave cannot rank among a person's first.
+PER_AREA = 1_500
+#: A light area still brings its nearest graves.
+LEAST_PER_AREA = 100
 #: Most first burials or cemeteries drawn on one map.
 MAX_MAP_ROWS = 500
 Box = tuple[float, float, float, float]
@@ -35,17 +43,63 @@ def _inside(lat: Any, lon: Any, boxes: Sequence[Box]) -> ColumnElement[bool]:
                  for south, west, north, east in boxes))
 
 
-def graves_in(session: Session, boxes: Sequence[Box], *, cemetery_boxes: Sequence[Box]) -> list[LeadGrave]:
-    """Unidentified and partial graves whose remains were collected inside ``boxes``, and
-    those (with no point of their own) of cemeteries inside ``cemetery_boxes``."""
-    query = (select(Grave, Cemetery).join(Cemetery, Grave.cemetery_id == Cemetery.id)
-             .where(Grave.status.in_(RANKED),
-                    or_(_inside(Grave.remains_lat, Grave.remains_lon, boxes),
-                        and_(Grave.remains_lat.is_(None),
-                             _inside(Cemetery.lat, Cemetery.lon, cemetery_boxes))))
-             .order_by(Grave.id).limit(MAX_ROWS))
-    return [grave_from_json(grave_json(grave), cemetery_json(cemetery))
-            for grave, cemetery in session.execute(query)]
+#: The grave columns leads read, fetched as plain rows (building ORM objects for tens of
+#: thousands of candidate graves cost more than ranking them).
+_GRAVE_COLUMNS = (Grave.id, Grave.cemetery_id, Grave.status, Grave.remains_place, Grave.remains_lat,
+                  Grave.remains_lon, Grave.remains_date, Grave.remains_burial, Grave.name, Grave.birth_year,
+                  Grave.unit_text, Grave.death_date)
+
+
+def _lead_grave(row: Any, cemetery_lat: float | None, cemetery_lon: float | None) -> LeadGrave:
+    return grave_from_json({"id": row.id, "cemetery": row.cemetery_id, "status": row.status,
+                            "remains_from": {"place": row.remains_place, "lat": row.remains_lat,
+                                             "lon": row.remains_lon, "date": row.remains_date,
+                                             "burial": row.remains_burial},
+                            "name": row.name, "birth_year": row.birth_year, "unit_text": row.unit_text,
+                            "death_date": row.death_date}, {"lat": cemetery_lat, "lon": cemetery_lon})
+
+
+def graves_near(session: Session, areas: Sequence[Area], *, per_area: int = PER_AREA) -> list[LeadGrave]:
+    """The unidentified and partial graves nearest each area, inside its search box: those
+    whose remains were collected there, and those (with no point of their own) of the
+    cemeteries there; of each kind at most ``per_area`` times the area's weight (and no
+    fewer than :data:`LEAST_PER_AREA`), the nearest first, so one person's leads read
+    thousands of graves, not a national register."""
+    found: dict[str, LeadGrave] = {}
+    for area in areas:
+        quota = max(LEAST_PER_AREA, round(per_area * area.weight))
+        box = search_boxes([area])[0]
+        squeeze = math.cos(math.radians(area.lat)) ** 2  # a degree of longitude is shorter
+        placed = session.execute(
+            select(*_GRAVE_COLUMNS, Cemetery.lat.label("cemetery_lat"), Cemetery.lon.label("cemetery_lon"))
+            .join(Cemetery, Grave.cemetery_id == Cemetery.id)
+            .where(Grave.status.in_(RANKED), _inside(Grave.remains_lat, Grave.remains_lon, [box]))
+            .order_by((Grave.remains_lat - area.lat) * (Grave.remains_lat - area.lat)
+                      + (Grave.remains_lon - area.lon) * (Grave.remains_lon - area.lon) * squeeze)
+            .limit(quota))
+        found |= {row.id: _lead_grave(row, row.cemetery_lat, row.cemetery_lon) for row in placed}
+        unplaced = session.execute(
+            select(*_GRAVE_COLUMNS, Cemetery.lat.label("cemetery_lat"), Cemetery.lon.label("cemetery_lon"))
+            .join(Cemetery, Grave.cemetery_id == Cemetery.id)
+            .where(Grave.status.in_(RANKED), Grave.remains_lat.is_(None),
+                   _inside(Cemetery.lat, Cemetery.lon, [box]))
+            .order_by((Cemetery.lat - area.lat) * (Cemetery.lat - area.lat)
+                      + (Cemetery.lon - area.lon) * (Cemetery.lon - area.lon) * squeeze)
+            .limit(quota))
+        found |= {row.id: _lead_grave(row, row.cemetery_lat, row.cemetery_lon) for row in unplaced}
+    return list(found.values())
+
+
+def graves_by_id(session: Session, grave_ids: Iterable[str]) -> list[LeadGrave]:
+    """The unidentified and partial graves among these ids (those first burials' remains went to)."""
+    wanted = sorted(set(grave_ids))
+    if not wanted:
+        return []
+    rows = session.execute(
+        select(*_GRAVE_COLUMNS, Cemetery.lat.label("cemetery_lat"), Cemetery.lon.label("cemetery_lon"))
+        .join(Cemetery, Grave.cemetery_id == Cemetery.id)
+        .where(Grave.id.in_(wanted), Grave.status.in_(RANKED)))
+    return [_lead_grave(row, row.cemetery_lat, row.cemetery_lon) for row in rows]
 
 
 def cemetery_graves(session: Session, cemetery_id: str) -> list[LeadGrave]:
@@ -53,20 +107,21 @@ def cemetery_graves(session: Session, cemetery_id: str) -> list[LeadGrave]:
     cemetery = session.get(Cemetery, cemetery_id)
     if cemetery is None:
         return []
-    place = cemetery_json(cemetery)
-    graves = session.scalars(select(Grave).where(Grave.cemetery_id == cemetery_id, Grave.status.in_(RANKED))
-                             .order_by(Grave.id))
-    return [grave_from_json(grave_json(grave), place) for grave in graves]
+    rows = session.execute(select(*_GRAVE_COLUMNS).where(Grave.cemetery_id == cemetery_id,
+                                                         Grave.status.in_(RANKED)).order_by(Grave.id))
+    return [_lead_grave(row, cemetery.lat, cemetery.lon) for row in rows]
 
 
-def burials_for(session: Session, person_id: str, boxes: Sequence[Box]) -> list[LeadBurial]:
-    """First burials linked to the person, or placed inside ``boxes``, or with no point at all
-    (leads match those by name and unit)."""
-    query = (select(Burial).where(or_(Burial.person_id == person_id,
-                                      _inside(Burial.lat, Burial.lon, boxes),
-                                      Burial.lat.is_(None)))
-             .order_by(Burial.id).limit(MAX_ROWS))
-    return [burial_from_json(burial_json(burial)) for burial in session.scalars(query)]
+def burials_for(session: Session, person_id: str, name: str | None) -> list[LeadBurial]:
+    """The first burials that may be the person's: linked to his record, or written with
+    his given name (folded, so marks and case do not matter); leads compare the rest of the
+    name, the unit and the dates."""
+    query = select(Burial).where(Burial.person_id == person_id)
+    given = given_key(name) if name else None
+    if given:
+        query = select(Burial).where(or_(Burial.person_id == person_id, Burial.given_key == given))
+    return [burial_from_json(burial_json(burial)) for burial in session.scalars(query.order_by(Burial.id)
+                                                                               .limit(MAX_ROWS))]
 
 
 def placed_in(session: Session, box: Box) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -117,6 +117,13 @@ def name_key(text: str) -> str:
     return fold_key(text)
 
 
+def given_key(name: str) -> str | None:
+    """The given name folded (the last word of a Vietnamese name): what first burials are
+    looked up by, however the rest of the name is spelt."""
+    words = fold_key(name).split()
+    return words[-1][:60] if words else None
+
+
 def place_key(text: str) -> str:
     """A place as compared across records: folded, without the words that name the kind of
     administrative unit (``xã``, ``huyện``, ``tỉnh``…), one space between words."""

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive.area_schema import AreaChange, AreaRecord
 from archive.areas import add_area, area_json, areas_geojson, change_area, list_areas
-from archive.lead_sources import burials_for, cemetery_graves, graves_in, placed_in
+from archive.lead_sources import burials_for, cemetery_graves, graves_by_id, graves_near, placed_in
 from archive.links import cluster_of, copies
 from archive.models import Cemetery, Grave, Person, Relative, Sample
 from archive.persons import person_json
@@ -25,8 +25,17 @@ from archive.relatives import relatives_of
 from decoder.decode import decode
 from decoder.errors import NotFoundError, PhienhieuError
 from decoder.registry import Registry
-from leads import Evidence, Leads, cohort, evidence_from_json, leads_for, leads_geojson, search_boxes
-from leads.ranking import CEMETERY_SPREAD_KM
+from leads import (
+    Evidence,
+    Leads,
+    areas_for,
+    cohort,
+    evidence_from_json,
+    leads_for,
+    leads_geojson,
+    rank_graves,
+)
+from leads.burials import partial_grave_areas
 from usecases.registry_cache import RegistryCache
 
 #: The most candidate units kept for one person, the likeliest first.
@@ -73,12 +82,15 @@ def _leads(session: Session, person_id: str, registry: Registry, limit: int) -> 
     if person is None:
         raise NotFoundError(f"There is no person record {person_id!r}.")
     evidence = evidence_of(session, person, registry)
-    first = leads_for(evidence, registry, limit=0)  # the areas alone tell where to read graves
-    boxes = search_boxes(first.areas)
-    cemetery_boxes = search_boxes(first.areas, margin_km=CEMETERY_SPREAD_KM)
-    burials = burials_for(session, person_id, boxes)
-    graves = graves_in(session, boxes, cemetery_boxes=cemetery_boxes)
-    return leads_for(evidence, registry, burials=burials, graves=graves, limit=limit)
+    burials = burials_for(session, person_id, evidence.name)
+    # The graves first burials' remains went to make areas of their own; the graves nearest
+    # every area are then the candidates, and partial ones that agree with him add theirs.
+    recovered = graves_by_id(session, [b.recovered_grave for b in burials if b.recovered_grave])
+    areas = areas_for(evidence, registry, burials=burials, graves=recovered)
+    candidates = list({grave.id: grave for grave in [*graves_near(session, areas), *recovered]}.values())
+    areas = sorted([*areas, *partial_grave_areas(evidence, candidates)], key=lambda area: -area.weight)
+    return Leads(person_id=evidence.person_id, death_date=evidence.death_date, units=evidence.units,
+                 areas=tuple(areas), graves=tuple(rank_graves(areas, candidates, evidence, limit=limit)))
 
 
 def person_leads(person_id: str, *, sessions: sessionmaker[Session], registry: RegistryCache,
@@ -133,7 +145,8 @@ def sampling_plan(cemetery_id: str, *, sessions: sessionmaker[Session], registry
         lying = exists().where(Grave.person_id == Person.id)
         persons = session.scalars(select(Person).where(~lying).order_by(Person.id).limit(max_persons))
         leads = [leads_for(evidence_of(session, person, known), known,
-                           burials=burials_for(session, person.id, []), graves=graves, limit=None)
+                           burials=burials_for(session, person.id, person.full_name), graves=graves,
+                           limit=None)
                  for person in persons] if graves else []
         members = cohort(leads, cemetery=cemetery_id)
         return {"cemetery": cemetery_id, "graves": len(graves),

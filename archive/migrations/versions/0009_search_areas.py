@@ -1,4 +1,6 @@
-"""Search areas officers draw or adopt from leads, with how far their search has gone.
+"""Search areas officers draw or adopt from leads, with how far their search has gone; the
+indexes leads read graves, first burials and cemeteries by (their latitude, and a burial's
+given name folded).
 
 Revision ID: 0009
 Revises: 0008
@@ -9,6 +11,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
+from decoder.plots import given_key
 
 revision = "0009"
 down_revision = "0008"
@@ -41,7 +45,30 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_search_areas_person_id"), "search_areas", ["person_id"])
     op.create_index(op.f("ix_search_areas_status"), "search_areas", ["status"])
+    op.create_index("ix_graves_remains_lat", "graves", ["remains_lat"])
+    op.create_index("ix_cemeteries_lat", "cemeteries", ["lat"])
+    op.create_index("ix_burials_lat", "burials", ["lat"])
+    with op.batch_alter_table("burials") as table:
+        table.add_column(sa.Column("given_key", sa.String(length=60), nullable=True))
+    _given_keys()
+    op.create_index(op.f("ix_burials_given_key"), "burials", ["given_key"])
+
+
+def _given_keys() -> None:
+    """The given names of the burials stored already, folded (what leads look them up by)."""
+    burials = sa.table("burials", sa.column("id", sa.String()), sa.column("name", sa.String()),
+                       sa.column("given_key", sa.String()))
+    connection = op.get_bind()
+    named = sa.select(burials.c.id, burials.c.name).where(burials.c.name.is_not(None))
+    for burial_id, name in connection.execute(named).all():
+        connection.execute(burials.update().where(burials.c.id == burial_id)
+                           .values(given_key=given_key(name)))
 
 
 def downgrade() -> None:
+    for index, table in (("ix_graves_remains_lat", "graves"), ("ix_cemeteries_lat", "cemeteries"),
+                         ("ix_burials_lat", "burials"), ("ix_burials_given_key", "burials")):
+        op.drop_index(index, table_name=table)
+    with op.batch_alter_table("burials") as table:
+        table.drop_column("given_key")
     op.drop_table("search_areas")
