@@ -70,36 +70,33 @@ def graves_near(session: Session, areas: Sequence[Area], *, per_area: int = PER_
         quota = max(LEAST_PER_AREA, round(per_area * area.weight))
         box = search_boxes([area])[0]
         squeeze = math.cos(math.radians(area.lat)) ** 2  # a degree of longitude is shorter
-        placed = session.execute(
-            select(*_GRAVE_COLUMNS, Cemetery.lat.label("cemetery_lat"), Cemetery.lon.label("cemetery_lon"))
-            .join(Cemetery, Grave.cemetery_id == Cemetery.id)
-            .where(Grave.status.in_(RANKED), _inside(Grave.remains_lat, Grave.remains_lon, [box]))
-            .order_by((Grave.remains_lat - area.lat) * (Grave.remains_lat - area.lat)
-                      + (Grave.remains_lon - area.lon) * (Grave.remains_lon - area.lon) * squeeze)
-            .limit(quota))
-        found |= {row.id: _lead_grave(row, row.cemetery_lat, row.cemetery_lon) for row in placed}
-        unplaced = session.execute(
-            select(*_GRAVE_COLUMNS, Cemetery.lat.label("cemetery_lat"), Cemetery.lon.label("cemetery_lon"))
-            .join(Cemetery, Grave.cemetery_id == Cemetery.id)
-            .where(Grave.status.in_(RANKED), Grave.remains_lat.is_(None),
-                   _inside(Cemetery.lat, Cemetery.lon, [box]))
-            .order_by((Cemetery.lat - area.lat) * (Cemetery.lat - area.lat)
-                      + (Cemetery.lon - area.lon) * (Cemetery.lon - area.lon) * squeeze)
-            .limit(quota))
-        found |= {row.id: _lead_grave(row, row.cemetery_lat, row.cemetery_lon) for row in unplaced}
+        # The nearest ids first, from the index of unnamed graves' points alone; then their rows.
+        nearest = select(Grave.id).where(
+            Grave.status.in_(RANKED), _inside(Grave.remains_lat, Grave.remains_lon, [box])).order_by(
+            (Grave.remains_lat - area.lat) * (Grave.remains_lat - area.lat)
+            + (Grave.remains_lon - area.lon) * (Grave.remains_lon - area.lon) * squeeze).limit(quota)
+        found |= {grave.id: grave
+                  for grave in _graves_where(session, Grave.id.in_(nearest.scalar_subquery()))}
+        unplaced = select(Grave.id).join(Cemetery, Grave.cemetery_id == Cemetery.id).where(
+            Grave.status.in_(RANKED), Grave.remains_lat.is_(None), _inside(Cemetery.lat, Cemetery.lon, [box])
+        ).order_by((Cemetery.lat - area.lat) * (Cemetery.lat - area.lat)
+                   + (Cemetery.lon - area.lon) * (Cemetery.lon - area.lon) * squeeze).limit(quota)
+        found |= {grave.id: grave
+                  for grave in _graves_where(session, Grave.id.in_(unplaced.scalar_subquery()))}
     return list(found.values())
+
+
+def _graves_where(session: Session, condition: ColumnElement[bool]) -> list[LeadGrave]:
+    rows = session.execute(
+        select(*_GRAVE_COLUMNS, Cemetery.lat.label("cemetery_lat"), Cemetery.lon.label("cemetery_lon"))
+        .join(Cemetery, Grave.cemetery_id == Cemetery.id).where(condition, Grave.status.in_(RANKED)))
+    return [_lead_grave(row, row.cemetery_lat, row.cemetery_lon) for row in rows]
 
 
 def graves_by_id(session: Session, grave_ids: Iterable[str]) -> list[LeadGrave]:
     """The unidentified and partial graves among these ids (those first burials' remains went to)."""
     wanted = sorted(set(grave_ids))
-    if not wanted:
-        return []
-    rows = session.execute(
-        select(*_GRAVE_COLUMNS, Cemetery.lat.label("cemetery_lat"), Cemetery.lon.label("cemetery_lon"))
-        .join(Cemetery, Grave.cemetery_id == Cemetery.id)
-        .where(Grave.id.in_(wanted), Grave.status.in_(RANKED)))
-    return [_lead_grave(row, row.cemetery_lat, row.cemetery_lon) for row in rows]
+    return _graves_where(session, Grave.id.in_(wanted)) if wanted else []
 
 
 def cemetery_graves(session: Session, cemetery_id: str) -> list[LeadGrave]:
@@ -112,16 +109,26 @@ def cemetery_graves(session: Session, cemetery_id: str) -> list[LeadGrave]:
     return [_lead_grave(row, cemetery.lat, cemetery.lon) for row in rows]
 
 
+#: The first-burial columns leads read, fetched as plain rows.
+_BURIAL_COLUMNS = (Burial.id, Burial.name, Burial.unit_text, Burial.death_date, Burial.burial_date,
+                   Burial.place, Burial.lat, Burial.lon, Burial.person_id, Burial.recovered_date,
+                   Burial.recovered_grave)
+
+
 def burials_for(session: Session, person_id: str, name: str | None) -> list[LeadBurial]:
     """The first burials that may be the person's: linked to his record, or written with
     his given name (folded, so marks and case do not matter); leads compare the rest of the
     name, the unit and the dates."""
-    query = select(Burial).where(Burial.person_id == person_id)
     given = given_key(name) if name else None
-    if given:
-        query = select(Burial).where(or_(Burial.person_id == person_id, Burial.given_key == given))
-    return [burial_from_json(burial_json(burial)) for burial in session.scalars(query.order_by(Burial.id)
-                                                                               .limit(MAX_ROWS))]
+    linked = Burial.person_id == person_id
+    which = or_(linked, Burial.given_key == given) if given else linked
+    rows = session.execute(select(*_BURIAL_COLUMNS).where(which).order_by(Burial.id).limit(MAX_ROWS))
+    return [burial_from_json({"id": row.id, "name": row.name, "unit_text": row.unit_text,
+                              "death_date": row.death_date, "burial_date": row.burial_date,
+                              "place": row.place,
+                              "lat": row.lat, "lon": row.lon, "person_id": row.person_id,
+                              "recovered": {"date": row.recovered_date, "grave": row.recovered_grave}})
+            for row in rows]
 
 
 def placed_in(session: Session, box: Box) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -422,6 +423,10 @@ class Cemetery(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 
+#: The graves leads rank: an index of their points holds them alone.
+_UNNAMED = "status IN ('unidentified', 'partial')"
+
+
 class Grave(Base):
     """A grave: where it lies, what its stone says, where its remains came from.
 
@@ -445,7 +450,7 @@ class Grave(Base):
     unit_text: Mapped[str | None] = mapped_column(String(500))
     death_date: Mapped[str | None] = mapped_column(String(10))
     remains_place: Mapped[str | None] = mapped_column(String(500))
-    remains_lat: Mapped[float | None] = mapped_column(Float, index=True)
+    remains_lat: Mapped[float | None] = mapped_column(Float)
     remains_lon: Mapped[float | None] = mapped_column(Float)
     remains_date: Mapped[str | None] = mapped_column(String(10))
     remains_burial: Mapped[str | None] = mapped_column(
@@ -458,6 +463,8 @@ class Grave(Base):
     __table_args__ = (
         UniqueConstraint("cemetery_id", "zone", "lot", "row", "number", name="uq_graves_position"),
         Index("ix_graves_cemetery_id_status", "cemetery_id", "status"),
+        Index("ix_graves_unnamed_point", "remains_lat", "remains_lon", postgresql_include=["id"],
+              postgresql_where=text(_UNNAMED), sqlite_where=text(_UNNAMED)),
     )
 
 

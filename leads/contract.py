@@ -5,6 +5,7 @@ are ignored; a date that is not a partial date is taken as unknown."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from decoder.dates import PartialDate
@@ -15,6 +16,12 @@ from leads.model import Burial, Evidence, Grave, GraveStatus, UnitCandidate
 def _date(value: object) -> PartialDate | None:
     if not isinstance(value, str) or not value.strip():
         return None
+    return _parsed(value)
+
+
+@lru_cache(maxsize=1 << 14)
+def _parsed(value: str) -> PartialDate | None:
+    """A date as written, parsed once: a register's dates repeat (years above all)."""
     try:
         return PartialDate.parse(value)
     except InvalidDateError:

@@ -20,6 +20,7 @@ branch_labels = None
 depends_on = None
 
 _INSTANT = sa.DateTime(timezone=True)
+_UNNAMED = sa.text("status IN ('unidentified', 'partial')")
 
 
 def upgrade() -> None:
@@ -45,7 +46,10 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_search_areas_person_id"), "search_areas", ["person_id"])
     op.create_index(op.f("ix_search_areas_status"), "search_areas", ["status"])
-    op.create_index("ix_graves_remains_lat", "graves", ["remains_lat"])
+    # Unnamed graves by their remains' point: a person's candidates are found, and sorted by
+    # distance, in the index alone (its id carried along on PostgreSQL).
+    op.create_index("ix_graves_unnamed_point", "graves", ["remains_lat", "remains_lon"],
+                    postgresql_include=["id"], postgresql_where=_UNNAMED, sqlite_where=_UNNAMED)
     op.create_index("ix_cemeteries_lat", "cemeteries", ["lat"])
     op.create_index("ix_burials_lat", "burials", ["lat"])
     with op.batch_alter_table("burials") as table:
@@ -66,9 +70,9 @@ def _given_keys() -> None:
 
 
 def downgrade() -> None:
-    for index, table in (("ix_graves_remains_lat", "graves"), ("ix_cemeteries_lat", "cemeteries"),
-                         ("ix_burials_lat", "burials"), ("ix_burials_given_key", "burials")):
-        op.drop_index(index, table_name=table)
-    with op.batch_alter_table("burials") as table:
-        table.drop_column("given_key")
+    for index, table_name in (("ix_graves_unnamed_point", "graves"), ("ix_cemeteries_lat", "cemeteries"),
+                              ("ix_burials_lat", "burials"), ("ix_burials_given_key", "burials")):
+        op.drop_index(index, table_name=table_name)
+    with op.batch_alter_table("burials") as batch:
+        batch.drop_column("given_key")
     op.drop_table("search_areas")
