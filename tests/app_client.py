@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.context import AppContext
+from api.security import CSRF_COOKIE
 from api.settings import Settings
 from archive.models import User
 from archive.users import Role
@@ -51,3 +52,13 @@ def worker_for(context: AppContext) -> Worker:
     """An OCR worker on the context's database and blobs."""
     resources = context.resources
     return Worker(resources.sessions, resources.blobs, OcrOptions(), resources.job_policy)
+
+
+def sign_in_page(client: TestClient, username: str, password: str) -> None:
+    """Sign in through the login form as a person would (cookies, CSRF token and all)."""
+    client.cookies.clear()
+    client.get("/login")
+    response = client.post("/login", data={"username": username, "password": password,
+                                           "csrf_token": client.cookies[CSRF_COOKIE], "next": "/"},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text

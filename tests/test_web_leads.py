@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from api.security import CSRF_COOKIE
 from archive.users import Role
-from tests.app_client import add_staff, context_of, make_client
+from tests.app_client import add_staff, context_of, make_client, sign_in_page
 from tests.test_api_leads import PASSWORD, auth, build_world
 
 
@@ -28,12 +28,7 @@ def client(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
 
 
 def sign_in(client: TestClient, role: Role) -> None:
-    client.cookies.clear()
-    client.get("/login")
-    response = client.post("/login", data={"username": role.value, "password": PASSWORD,
-                                           "csrf_token": client.cookies[CSRF_COOKIE], "next": "/"},
-                           follow_redirects=False)
-    assert response.status_code == 303
+    sign_in_page(client, role.value, PASSWORD)
 
 
 def test_the_search_map_draws_the_layers_and_records_areas(client: TestClient) -> None:

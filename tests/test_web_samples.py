@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from api.security import CSRF_COOKIE
 from archive.users import Role
-from tests.app_client import add_staff, context_of, make_client
+from tests.app_client import add_staff, context_of, make_client, sign_in_page
 
 PASSWORD = "correct horse battery"
 
@@ -37,19 +37,15 @@ def client(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
 
 
 def sign_in(client: TestClient, role: Role) -> None:
-    client.cookies.clear()
-    client.get("/login")
-    response = client.post("/login", data={"username": role.value, "password": PASSWORD,
-                                           "csrf_token": client.cookies[CSRF_COOKIE], "next": "/"},
-                           follow_redirects=False)
-    assert response.status_code == 303
+    sign_in_page(client, role.value, PASSWORD)
 
 
 def post(client: TestClient, path: str, data: dict[str, str]) -> str:
     """Send a page's form; the page it leads to."""
     response = client.post(path, data=data | {"csrf_token": client.cookies[CSRF_COOKIE]})
     assert response.status_code == 200, response.text
-    return response.text
+    page: str = response.text
+    return page
 
 
 def test_the_pages_follow_a_sample_from_relative_to_named_grave(client: TestClient) -> None:
