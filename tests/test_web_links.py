@@ -3,12 +3,15 @@ person's page lists his copies across the lists and where they disagree."""
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from api.web.pages_lists import STAGED_SECONDS, sweep_staged
 from api.web.session import CSRF_COOKIE
 from archive.person_schema import PersonRecord
 from archive.users import Role
@@ -121,6 +124,21 @@ def test_a_list_is_uploaded_previewed_then_imported(client: TestClient) -> None:
     again = client.post("/lists/import", data={"token": token, "suffix": ".csv", "source": "so moi",
                                                "csrf_token": client.cookies[CSRF_COOKIE]})
     assert again.status_code in (400, 422)
+    assert "Tệp này không còn chờ nhập" in again.text
+
+
+def test_uploads_never_imported_are_swept_after_a_day(tmp_path: Path) -> None:
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    old, fresh = folder / "old.csv", folder / "fresh.csv"
+    for path in (old, fresh):
+        path.write_text("Họ và tên\nA\n", encoding="utf-8")
+    now = time.time()
+    os.utime(old, (now - STAGED_SECONDS - 60, now - STAGED_SECONDS - 60))
+    assert sweep_staged(folder, now=now) == 1
+    assert not old.exists()
+    assert fresh.exists()
+    assert sweep_staged(tmp_path / "nowhere", now=now) == 0
 
 
 def test_bad_uploads_are_refused_with_a_sentence(client: TestClient) -> None:

@@ -3,8 +3,10 @@ column mapping and first rows, then imported."""
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import shutil
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -26,12 +28,29 @@ from usecases.lists import check_source_name, import_list_file, preview_list_fil
 router = guarded_router(include_in_schema=False)
 Importer = Annotated[User, require_page(Action.IMPORT_LISTS)]
 _TOKEN_CHARS = 32
+#: How long an upload waits for its import after its preview.
+STAGED_SECONDS = 24 * 3600
 
 
 def _staged(settings: Settings, token: str, suffix: str) -> Path:
     """Where an uploaded list waits between its preview and its import (the name is ours:
     nothing of the uploaded file's name reaches the disk)."""
     return settings.data_dir / "uploads" / "lists" / f"{token}{suffix}"
+
+
+def sweep_staged(folder: Path, *, now: float | None = None) -> int:
+    """Remove the uploads previewed more than :data:`STAGED_SECONDS` ago and never
+    imported; how many were removed."""
+    if not folder.is_dir():
+        return 0
+    cutoff = (now if now is not None else time.time()) - STAGED_SECONDS
+    removed = 0
+    for path in folder.iterdir():
+        with contextlib.suppress(OSError):  # imported or swept by another request meanwhile
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+    return removed
 
 
 @router.get("/lists")
@@ -53,6 +72,7 @@ def preview_page(request: Request, resources: ResourcesDep, settings: SettingsDe
     suffix = Path(file.filename or "").suffix.lower()
     token = secrets.token_hex(_TOKEN_CHARS // 2)
     staged = _staged(settings, token, suffix)
+    sweep_staged(staged.parent)
     try:
         name = check_source_name(source)
         if suffix not in SUFFIXES:
@@ -74,17 +94,17 @@ def preview_page(request: Request, resources: ResourcesDep, settings: SettingsDe
 
 
 @router.post("/lists/import", dependencies=[CsrfChecked])
-def import_page(resources: ResourcesDep, settings: SettingsDep, user: Importer,
+def import_page(request: Request, resources: ResourcesDep, settings: SettingsDep, user: Importer,
                 token: Annotated[str, Form(min_length=_TOKEN_CHARS, max_length=_TOKEN_CHARS,
                                            pattern="^[0-9a-f]+$")],
                 suffix: Annotated[str, Form(max_length=6)],
                 source: Annotated[str, Form(max_length=200)]) -> Response:
     """Import the list previewed, replacing the list of that name."""
     if suffix not in SUFFIXES:
-        raise InvalidInputError("Upload a .csv, .jsonl or .xlsx file.")
+        raise InvalidInputError(gettext(request, "Upload a .csv, .jsonl or .xlsx file."))
     staged = _staged(settings, token, suffix)
     if not staged.is_file():
-        raise InvalidInputError("This upload is no longer waiting; upload the list again.")
+        raise InvalidInputError(gettext(request, "This upload is no longer waiting; upload the list again."))
     try:
         report = import_list_file(staged, source, sessions=resources.sessions, actor=user.username,
                                   max_bytes=settings.max_import_bytes)
