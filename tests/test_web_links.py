@@ -62,6 +62,10 @@ def test_an_officer_reviews_pairs_in_vietnamese_and_decides(client: TestClient) 
     assert page.status_code == 200
     assert "Xem xét đối chiếu" in page.text
     assert "Cùng một người" in page.text
+    queue = pairs_for_review(sessions=context_of(client).resources.sessions, limit=1, offset=0)
+    name_field = next(field for field in queue["pairs"][0]["fields"] if field["field"] == "name")
+    assert name_field["left_written"] != name_field["left"]  # the name as written, marks and all
+    assert name_field["left_written"] in page.text
     pair_id = page.text.split('id="pair-', 1)[1].split('"', 1)[0]
     decided = client.post(f"/links/review/{pair_id}", data={
         "decision": "different", "note": "hai người", "csrf_token": client.cookies[CSRF_COOKIE]},

@@ -85,11 +85,33 @@ def export_clusters(*, sessions: sessionmaker[Session]) -> dict[str, Any]:
     return {"clusters": clusters, "review": waiting}
 
 
+#: Which column of a record each compared field was read from, to show it as written.
+WRITTEN_FIELDS = {"name": "name", "birth_year": "birth_year", "hometown": "hometown", "unit": "unit_text",
+                  "death_date": "death_date", "death_place": "death_place"}
+
+
 def pairs_for_review(*, sessions: sessionmaker[Session], limit: int, offset: int) -> dict[str, Any]:
-    """The review queue, a page at a time."""
+    """The review queue, a page at a time; each field carries, beside the keys compared,
+    what each record says as written (``left_written``, ``right_written``)."""
     with sessions() as session:
         total, pairs = review_queue(session, limit=limit, offset=offset)
-        return {"total": total, "pairs": [pair_json(pair) for pair in pairs]}
+        shown = []
+        for pair in pairs:
+            data = pair_json(pair)
+            sides = {_key(copy): copy for copy in copies(session, [pair.left, pair.right])}
+            left, right = sides.get(pair.left, {}), sides.get(pair.right, {})
+            data["fields"] = [field | {"left_written": left.get(WRITTEN_FIELDS.get(field["field"], "")),
+                                       "right_written": right.get(WRITTEN_FIELDS.get(field["field"], ""))}
+                              for field in data["fields"]]
+            shown.append(data)
+        return {"total": total, "pairs": shown}
+
+
+def _key(copy: dict[str, Any]) -> str:
+    """The record key of a copy (``entry:SOURCE:ROW``, ``person:ID``, ``grave:ID``)."""
+    if copy["kind"] == "entry":
+        return f"entry:{copy['source']}:{copy['row']}"
+    return f"{copy['kind']}:{copy['id']}"
 
 
 def decide_pair(pair_id: int, decision: str, *, note: str | None, sessions: sessionmaker[Session],
