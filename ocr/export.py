@@ -2,6 +2,8 @@
 
 Writing them from the model (rather than asking Tesseract a second time) costs no extra
 recognition and puts every box on the page as loaded, before any rotation or deskew.
+Stamps, signatures and handwriting are written as what each format has for ink that is
+not text: an hOCR ``ocr_image`` float, an ALTO ``Illustration``, each with its kind.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def to_hocr(page: OcrPage, *, lang: str = "vi", image: str = "") -> str:
         "<head><title></title>",
         '<meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>',
         f'<meta name="ocr-system" content={quoteattr(page.engine or "phienhieu")}/>',
-        '<meta name="ocr-capabilities" content="ocr_page ocr_line ocrx_word"/>',
+        '<meta name="ocr-capabilities" content="ocr_page ocr_line ocrx_word ocr_image"/>',
         "</head><body>",
         f'<div class="ocr_page" id="page_{page.number}" title='
         f'{quoteattr(f"image {image}; bbox 0 0 {page.width} {page.height}; ppageno {page.number - 1}")}>',
@@ -50,6 +52,11 @@ def to_hocr(page: OcrPage, *, lang: str = "vi", image: str = "") -> str:
                        f'title="bbox {x} {y} {x + w} {y + h}; x_wconf {round(word.conf * 100)}">'
                        f"{escape(word.text)}</span>")
         out.append("</span>")
+    for index, region in enumerate(page.regions, start=1):
+        x, y, w, h = region.box
+        # hOCR leaves properties starting with x_ to the engine: the kind is one.
+        out.append(f'<div class="ocr_image" id="region_{page.number}_{index}" '
+                   f'title="bbox {x} {y} {x + w} {y + h}; x_kind {region.kind}"></div>')
     out += ["</div>", "</body></html>", ""]
     return "\n".join(out)
 
@@ -82,5 +89,10 @@ def to_alto(page: OcrPage, *, image: str = "") -> str:
             out.append(f'<String ID="string_{index}_{number}" HPOS="{x}" VPOS="{y}" WIDTH="{w}" '
                        f'HEIGHT="{h}" WC="{word.conf:.2f}" CONTENT={quoteattr(word.text)}/>')
         out.append("</TextLine>")
-    out += ["</TextBlock>", "</PrintSpace>", "</Page>", "</Layout>", "</alto>", ""]
+    out.append("</TextBlock>")
+    for index, region in enumerate(page.regions, start=1):
+        x, y, w, h = region.box
+        out.append(f'<Illustration ID="region_{index}" TYPE="{region.kind}" HPOS="{x}" VPOS="{y}" '
+                   f'WIDTH="{w}" HEIGHT="{h}"/>')
+    out += ["</PrintSpace>", "</Page>", "</Layout>", "</alto>", ""]
     return "\n".join(out)

@@ -50,6 +50,18 @@ class Entity(BaseModel):
     box: list[int] | None = Field(description="[x, y, width, height] around its words")
 
 
+RegionKind = Literal["stamp", "signature", "handwriting"]
+
+
+class Region(BaseModel):
+    """Ink on the page that is not print: a stamp or seal, a signature, handwriting.
+    What Tesseract read there is left out of the page text."""
+
+    kind: RegionKind
+    box: list[int] = Field(description="[x, y, width, height] on the page as loaded")
+    detail: str = Field(default="", description="what told it from print")
+
+
 class OcrPage(BaseModel):
     """One page: its text, words and what was done to it."""
 
@@ -65,6 +77,7 @@ class OcrPage(BaseModel):
     engine: str = ""
     steps: list[StepRecord] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
+    regions: list[Region] = Field(default_factory=list)
     error: str | None = None
 
 

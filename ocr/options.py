@@ -27,6 +27,8 @@ class OcrOptions(BaseModel):
         "read on its own (or 11, sparse text, when the table has no vertical rules); given, "
         "it is used as is"))
     orientation: bool = True
+    dewarp: bool = Field(default=True, description=(
+        "find the paper of a page photographed on a desk and warp it flat"))
     deskew: bool = True
     flatten: bool = True
     denoise: bool = True
@@ -36,6 +38,9 @@ class OcrOptions(BaseModel):
     safety_net: bool = Field(default=True, description=(
         "when the reading looks bad, read the page as plain Tesseract would too, and padded, "
         "and keep the reading that looks best"))
+    regions: bool = Field(default=True, description=(
+        "find stamps, signatures and handwriting, mark them as regions and leave what was read "
+        "in them out of the text"))
     rethreshold: bool = Field(default=True, description=(
         "binarise a page that reads badly again with thinner strokes, keeping the surer reading"))
 

@@ -17,6 +17,7 @@ from ocr.errors import OcrError, PageTimeoutError
 from ocr.loading import GreyImage, SourcePage
 from ocr.model import OcrPage, OcrWord, StepRecord, union_box
 from ocr.options import OcrOptions
+from ocr.photo import flatten_photo
 from ocr.preprocess import (
     PageContext,
     TableGrid,
@@ -32,6 +33,7 @@ from ocr.preprocess import (
     upscale_low_resolution,
     upscale_small_text,
 )
+from ocr.regions import find_signatures, find_stamps, set_aside
 from ocr.safety import safety_net
 from ocr.shapes import InputShape, measure_shape
 from ocr.tesseract import TesseractEngine
@@ -50,6 +52,8 @@ _THINNER_OFFSETS = (-15, -30)
 # Lines read with less mean confidence than this are stains and specks, not text.
 _MIN_LINE_CONFIDENCE = 0.35
 _MIN_SCRAP_CONFIDENCE = 0.2
+# A retry's reading with less than this share of the text of the best so far is not kept.
+_LEAST_TEXT_SHARE = 0.25
 
 
 #: The engine pages are read with unless another is given.
@@ -95,9 +99,12 @@ def preprocess_page(page: SourcePage, options: OcrOptions, deadline: Deadline | 
     if shape.kind == "line":
         _preprocess_line(context, shape, options)
         return context
-    # Flattening comes first because dividing by a shadow multiplies its noise; noise is
+    # A photo's desk would be flattened and cleaned as paper: the paper is found first.
+    # Flattening comes next because dividing by a shadow multiplies its noise; noise is
     # then measured and removed at the scan's own resolution, before upscaling smooths it
     # into blur. OSD reads straightened lines more surely, so it follows the deskew.
+    if options.dewarp and shape.kind == "page":
+        run_stage(context, "photo", flatten_photo)
     if options.flatten:
         run_stage(context, "flatten", flatten_illumination)
     if options.denoise:
@@ -113,6 +120,9 @@ def preprocess_page(page: SourcePage, options: OcrOptions, deadline: Deadline | 
             run_stage(context, "deskew-again", correct_skew)
     if options.binarize:
         _binarize(context, options)
+    if options.regions and shape.kind == "page":
+        run_stage(context, "stamps", find_stamps)
+        run_stage(context, "signatures", find_signatures)
     if shape.kind == "crop":
         run_stage(context, "pad", partial(pad_edges, margin=max(10, shape.line_height)))
     return context
@@ -161,8 +171,11 @@ def ocr_page(page: SourcePage, options: OcrOptions, engine: OcrEngine = DEFAULT_
             raw = thinner_ink(context, raw, options, deadline, engine)
         if options.orientation and context.shape == "page" and _confidence(raw) < _RETRY_BELOW_CONFIDENCE:
             raw = best_orientation(context, raw, options, deadline, engine)
+        regions = context.regions  # on the page as loaded: whichever reading is kept
         if options.safety_net:
             raw, context = safety_net(page, context, raw, options, deadline.left, engine)
+        if options.regions and context.shape == "page":
+            raw = set_aside(raw, context, regions)
     except OcrError as error:
         # The engine's own time-out names the seconds its call had left; the page's limit
         # is what the reader set.
@@ -176,7 +189,7 @@ def ocr_page(page: SourcePage, options: OcrOptions, engine: OcrEngine = DEFAULT_
     return OcrPage(number=page.number, text=text, confidence=confidence,
                    rotation=context.rotation, skew=context.skew, words=words, width=width,
                    height=height, engine=engine.version(), steps=context.steps,
-                   entities=extract_entities(text, words))
+                   entities=extract_entities(text, words), regions=regions)
 
 
 def drop_noise_words(raw: list[RawWord], context: PageContext) -> list[RawWord]:
@@ -306,6 +319,10 @@ def _confidence(words: Sequence[_Scored]) -> float:
     return sum(w.conf * len(w.text) for w in words) / total if total else 0.0
 
 
+def _characters(words: Sequence[_Scored]) -> int:
+    return sum(len(w.text) for w in words)
+
+
 def _group_lines(raw: list[RawWord]) -> dict[tuple[int, int, int], list[RawWord]]:
     """Words by their (block, paragraph, line), in reading order."""
     lines: dict[tuple[int, int, int], list[RawWord]] = defaultdict(list)
@@ -328,7 +345,9 @@ def _surest(raw: list[RawWord], first: _Trial, trials: Iterable[_Trial],
         except PageTimeoutError:
             return best, best_confidence, chosen, "; stopped at the page's time limit"
         confidence = _confidence(words)
-        if confidence > best_confidence + margin:
+        # One word read surely is not a page read better ("Gì" from a page turned wrong).
+        enough = _characters(words) >= _LEAST_TEXT_SHARE * _characters(best)
+        if confidence > best_confidence + margin and enough:
             best, best_confidence, chosen = words, confidence, trial
     return best, best_confidence, chosen, ""
 

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from ocr.errors import TooLargeError
 from ocr.loading import GreyImage
-from ocr.model import StepRecord
+from ocr.model import Region, StepRecord
 
 Matrix = NDArray[np.float64]
 
@@ -47,6 +47,7 @@ class PageContext:
     steps: list[StepRecord] = field(default_factory=list)
     max_pixels: int | None = None  # the most pixels the page may grow to (None: no limit)
     shape: str = "page"  # "page", "crop" (a few lines) or "line" (ocr.shapes)
+    regions: list[Region] = field(default_factory=list)  # ink that is not print (ocr.regions)
 
     @property
     def ruled(self) -> bool:
@@ -76,6 +77,7 @@ class PageContext:
         x, y, w, h = box
         corners = np.array([[x, y, 1], [x + w, y, 1], [x, y + h, 1], [x + w, y + h, 1]], float).T
         back = np.linalg.inv(self.transform) @ corners
+        back = back[:2] / back[2]  # a photo's perspective warp scales each point its own way
         left, top = back[0].min(), back[1].min()
         return [round(left), round(top), round(back[0].max() - left), round(back[1].max() - top)]
 

@@ -26,6 +26,8 @@ _MOST_FOR_A_LINE = 150
 _LOWEST_PAGE_PX = 150
 # Specks of noise are not letters.
 _SMALLEST_SHAPE_PX = 6
+# No print inks more than this share of its image; more is a shadow taken for ink.
+_MOST_INK = 0.35
 # A crop at most this many times as high as its tallest band of ink is one line.
 _LINE_SLACK = 2.0
 
@@ -41,8 +43,12 @@ class InputShape:
 
 def measure_shape(image: GreyImage) -> InputShape:
     """Count the letter-sized shapes of ink and the bands of text they form."""
-    _, ink = cv2.threshold(cv2.GaussianBlur(image, (3, 3), 0), 0, 255,
-                           cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    blurred = cv2.GaussianBlur(image, (3, 3), 0)
+    _, ink = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if np.count_nonzero(ink) > ink.size * _MOST_INK:
+        # A shadow over part of the page: one threshold takes it all for ink, and its
+        # letters run together in one blob. A local threshold sees them.
+        ink = cv2.adaptiveThreshold(blurred, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 10)
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     height, width = image.shape
     letters = stats[1:][(stats[1:, cv2.CC_STAT_AREA] >= _SMALLEST_SHAPE_PX)

@@ -127,6 +127,23 @@ def test_retries_stop_at_the_pages_time_limit_and_keep_what_was_read() -> None:
     assert context.rotation == 0
 
 
+class _OneSureWord:
+    """An engine that reads one word, surely, whatever it is shown."""
+
+    def recognise_words(self, image: np.ndarray, lang: str, timeout_s: float, psm: int = 4) -> list[RawWord]:
+        return [RawWord("Gì", 0.95, (0, 0, 40, 30), (1, 1, 1))]
+
+
+def test_a_turn_that_reads_one_sure_word_is_not_kept_over_a_page() -> None:
+    # A page turned wrong read as "Gì" at 0.95 was kept over the whole page read at 0.5.
+    page = make_page(52)
+    context = preprocess_page(SourcePage(1, page.image, page.dpi), OPTIONS)
+    first = [RawWord(word, 0.5, (0, 0, 10, 10), (1, 1, 1)) for word in page.text.split()]
+    kept = best_orientation(context, first, OPTIONS, Deadline.start(60), _OneSureWord())  # type: ignore[arg-type]
+    assert kept == first
+    assert context.rotation == 0
+
+
 def test_missing_language_is_refused_before_any_work(tmp_path: Path) -> None:
     path = tmp_path / "p.png"
     path.write_bytes(make_page(1).png_bytes())
@@ -152,6 +169,30 @@ def test_hocr_and_alto_carry_the_words_and_boxes() -> None:
     strings = alto.findall(".//{http://www.loc.gov/standards/alto/ns-v4#}String")
     assert [s.get("CONTENT") for s in strings] == [w.text for w in result.words]
     assert strings[0].get("HPOS") == str(first[0])
+
+
+def test_hocr_and_alto_mark_stamps_signatures_and_handwriting() -> None:
+    import xml.etree.ElementTree as ET
+
+    from ocr.export import to_alto, to_hocr
+    from ocr.model import OcrPage, OcrWord, Region
+
+    page = OcrPage(number=2, text="Giấy", confidence=0.9, rotation=0, skew=0.0, width=800, height=600,
+                   words=[OcrWord(text="Giấy", conf=0.9, box=[10, 10, 50, 20], line=0, start=0, end=4)],
+                   regions=[Region(kind="stamp", box=[400, 300, 200, 200]),
+                            Region(kind="handwriting", box=[600, 40, 90, 50])])
+    hocr = ET.fromstring(to_hocr(page))
+    floats = hocr.findall(".//{http://www.w3.org/1999/xhtml}div[@class='ocr_image']")
+    assert [f.get("title") for f in floats] == ["bbox 400 300 600 500; x_kind stamp",
+                                                "bbox 600 40 690 90; x_kind handwriting"]
+    alto = ET.fromstring(to_alto(page))
+    namespace = "{http://www.loc.gov/standards/alto/ns-v4#}"
+    space = alto.find(f".//{namespace}PrintSpace")
+    assert space is not None
+    blocks = [child.tag.removeprefix(namespace) for child in space]
+    assert blocks == ["TextBlock", "Illustration", "Illustration"]
+    marked = [(i.get("TYPE"), i.get("HPOS"), i.get("WIDTH")) for i in space.iter(f"{namespace}Illustration")]
+    assert marked == [("stamp", "400", "200"), ("handwriting", "600", "90")]
 
 
 def test_noise_lines_and_scraps_are_left_out() -> None:

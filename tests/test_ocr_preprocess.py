@@ -152,10 +152,11 @@ def test_every_stage_is_recorded_and_switchable() -> None:
     page = make_page(9, degradation=Degradation(skew=3))
     context = preprocess_page(SourcePage(1, page.image, page.dpi), OcrOptions())
     names = [step.name for step in context.steps]
-    assert names == ["flatten", "denoise", "upscale", "deskew", "orientation", "binarize", "borders",
-                     "rules"]
+    assert names == ["photo", "flatten", "denoise", "upscale", "deskew", "orientation", "binarize",
+                     "borders", "rules", "stamps", "signatures"]
     assert all(isinstance(step, StepRecord) and step.ms >= 0 for step in context.steps)
     bare = preprocess_page(SourcePage(1, page.image, page.dpi), OcrOptions(
-        orientation=False, deskew=False, flatten=False, denoise=False, binarize=False))
+        orientation=False, deskew=False, flatten=False, denoise=False, binarize=False, dewarp=False,
+        regions=False))
     assert [step.name for step in bare.steps] == ["upscale"]
     assert bare.skew == 0.0

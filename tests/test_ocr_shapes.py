@@ -1,5 +1,6 @@
-"""Inputs that are not pages: crops of one line, small text, stamps, and the safety net
-that keeps a reading no worse than plain Tesseract's."""
+"""Inputs that are not clean pages: crops of one line, small text, stamps, signatures,
+handwriting, phone photos, and the safety net that keeps a reading no worse than plain
+Tesseract's."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import random
 import numpy as np
 import pytest
 
-from bench.synth import Degradation, make_line, make_page, render_line
+from bench.synth import Degradation, handwrite, make_line, make_page, render_line
 from ocr.loading import SourcePage
 from ocr.options import OcrOptions
 from ocr.pipeline import ocr_page
 from ocr.preprocess import PageContext
+from ocr.regions import slant
 from ocr.safety import safety_net
 from ocr.shapes import measure_shape
 from ocr.tesseract import RawWord
@@ -103,3 +105,71 @@ def test_a_good_reading_pays_for_no_second_one() -> None:
     page = make_page(21)
     result = ocr_page(SourcePage(1, page.image, page.dpi), OPTIONS)
     assert "safety-net" not in [step.name for step in result.steps]
+
+
+def test_a_stamp_over_text_is_marked_and_its_ink_whitened() -> None:
+    page = make_page(101, kind="stamped", font="DejaVuSans.ttf",
+                     degradation=Degradation(noise=6, jpeg_quality=70))
+    result = ocr_page(SourcePage(1, page.image, page.dpi), OPTIONS)
+    stamps = [region for region in result.regions if region.kind == "stamp"]
+    assert len(stamps) == 1
+    x, y, w, h = stamps[0].box
+    # The stamp's ring is drawn 0.55–0.7 inch in radius, over the notice's last lines.
+    assert page.dpi * 1.0 <= w <= page.dpi * 1.6
+    assert page.image[y + h // 2 - 5:y + h // 2 + 5, x + w // 2 - 5:x + w // 2 + 5].min() < 200
+    assert "whitened" in next(step.detail for step in result.steps if step.name == "stamps")
+    assert cer(page.text, result.text) <= 0.02, result.text
+
+
+@pytest.mark.parametrize("seed", [100, 102])
+def test_a_signature_is_marked_and_left_out_of_the_text(seed: int) -> None:
+    page = make_page(seed, kind="signed", degradation=Degradation(noise=5, skew=1.5))
+    result = ocr_page(SourcePage(1, page.image, page.dpi), OPTIONS)
+    marked = [region for region in result.regions if region.kind in ("signature", "handwriting")]
+    assert marked, result.regions
+    # The signature lies between who signs and the typed name, in the page's right half.
+    assert all(region.box[0] >= page.image.shape[1] * 0.4 for region in marked)
+    assert cer(page.text, result.text) <= 0.02, result.text
+    plain = ocr_page(SourcePage(1, page.image, page.dpi), OcrOptions(regions=False))
+    assert cer(page.text, result.text) <= cer(page.text, plain.text)
+
+
+def test_numbers_written_by_hand_are_left_out_of_the_text() -> None:
+    page = make_page(101, kind="handwritten", font="DejaVuSans.ttf")
+    result = ocr_page(SourcePage(1, page.image, page.dpi), OPTIONS)
+    assert len([region for region in result.regions if region.kind == "handwriting"]) == 3
+    assert cer(page.text, result.text) <= 0.02, result.text
+    unmarked = ocr_page(SourcePage(1, page.image, page.dpi), OcrOptions(regions=False))
+    assert cer(page.text, unmarked.text) > 0.03  # read, the handwriting is digits nobody typed
+
+
+def test_a_printed_page_has_no_regions() -> None:
+    page = make_page(4, kind="letter", degradation=Degradation(noise=8, uneven_light=0.5, stains=2))
+    assert ocr_page(SourcePage(1, page.image, page.dpi), OPTIONS).regions == []
+
+
+def test_print_stands_upright_and_handwriting_leans() -> None:
+    upright = render_line("Hòm thư 47215", font="DejaVuSans.ttf", height=40, rng=random.Random(0))
+    canvas = np.full((90, 200), 255, np.uint8)
+    handwrite(canvas, "27/9/73", (10, 75), 60, random.Random(2))
+    assert abs(slant(upright)) < 0.1
+    assert slant(canvas) >= 0.15
+
+
+def test_a_phone_photo_is_found_on_the_desk_and_flattened() -> None:
+    page = make_page(103, kind="phone", font="DejaVuSerif.ttf", dpi=150,
+                     degradation=Degradation(noise=4, jpeg_quality=70))
+    result = ocr_page(SourcePage(1, page.image, page.dpi), OPTIONS)
+    photo = next(step for step in result.steps if step.name == "photo")
+    assert photo.detail.startswith("paper found"), photo.detail
+    assert cer(page.text, result.text) <= 0.02, result.text
+    # Boxes come back through the perspective warp onto the photo as loaded, on ink.
+    for word in result.words:
+        x, y, w, h = word.box
+        assert page.image[max(0, y):y + h, max(0, x):x + w].min() < 140, word.text
+
+
+def test_a_scan_is_not_taken_for_a_photo() -> None:
+    page = make_page(21, degradation=Degradation(skew=3, uneven_light=0.6, stains=2))
+    result = ocr_page(SourcePage(1, page.image, page.dpi), OPTIONS)
+    assert next(step for step in result.steps if step.name == "photo").detail.startswith("not a photo")

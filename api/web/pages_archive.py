@@ -100,14 +100,23 @@ def page_viewer(scan_id: RecordId, number: RecordId, request: Request, resources
         raise NotFoundError(gettext(request, "This page has not been read yet, or does not exist."))
     wanted = terms(q) if q.strip() else []
     width, height = max(page.width, 1), max(page.height, 1)
-    words: list[dict[str, Any]] = [  # boxes in percent of the image, so they follow its scaling
-        {"text": word["text"], "left": 100 * word["box"][0] / width, "top": 100 * word["box"][1] / height,
-         "width": 100 * word["box"][2] / width, "height": 100 * word["box"][3] / height,
+    words: list[dict[str, Any]] = [
+        {"text": word["text"], **_percent_box(word["box"], width, height),
          "hit": bool(wanted) and word_matches(word["text"], wanted)}
         for word in page.words]
+    # Stamps, signatures and handwriting, when the page was recorded with them.
+    regions = [{"kind": region["kind"], **_percent_box(region["box"], width, height)}
+               for region in getattr(page, "regions", None) or []]
     return render(request, "web/page.html", {
-        "scan": view, "page": page, "words": words, "q": q, "hits": sum(word["hit"] for word in words),
-        "saved": saved, "error": None, "max_text": MAX_PAGE_TEXT}, user=user)
+        "scan": view, "page": page, "words": words, "regions": regions, "q": q,
+        "hits": sum(word["hit"] for word in words), "saved": saved, "error": None,
+        "max_text": MAX_PAGE_TEXT}, user=user)
+
+
+def _percent_box(box: list[int], width: int, height: int) -> dict[str, float]:
+    """A box in percent of the image, so it follows the image's scaling."""
+    return {"left": 100 * box[0] / width, "top": 100 * box[1] / height,
+            "width": 100 * box[2] / width, "height": 100 * box[3] / height}
 
 
 @router.post("/scans/{scan_id}/pages/{number}/text", dependencies=[CsrfChecked])
