@@ -212,6 +212,8 @@ class Page(Base):
     text: Mapped[str] = mapped_column(Text)
     words: Mapped[list[dict[str, Any]]] = mapped_column(Document)
     entities: Mapped[list[dict[str, Any]]] = mapped_column(Document)
+    regions: Mapped[list[dict[str, Any]]] = mapped_column(
+        Document, default=list, doc="stamps, signatures and handwriting: their kind and box")
     confidence: Mapped[float] = mapped_column(Float)
     rotation: Mapped[int] = mapped_column(Integer)
     skew: Mapped[float] = mapped_column(Float)

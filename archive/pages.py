@@ -26,6 +26,7 @@ def store_page(session: Session, scan_id: int, result: OcrPage, image_sha256: st
     page.text = result.text
     page.words = [word.model_dump(mode="json") for word in result.words]
     page.entities = [entity.model_dump(mode="json") for entity in result.entities]
+    page.regions = [region.model_dump(mode="json") for region in result.regions]
     page.confidence = result.confidence
     page.rotation = result.rotation
     page.skew = result.skew

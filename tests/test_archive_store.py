@@ -19,8 +19,10 @@ from archive.blobs import BlobStore, safe_filename
 from archive.errors import BlobCorruptError, BlobMissingError, TooLargeFileError
 from archive.ingest import recover_interrupted_ingests
 from archive.jobs import JobPolicy, claim_job, enqueue_scan, fail_job, finish_job, job_status, renew_lease
-from archive.models import AuditEntry, Base, Job, OutboxEntry, Scan, utc_now
+from archive.models import AuditEntry, Base, Job, OutboxEntry, Page, Scan, utc_now
 from archive.outbox import Change, drain_outbox, pending_changes, record_change
+from archive.pages import store_page
+from ocr.model import OcrPage, Region
 
 # --- schema -------------------------------------------------------------------------------
 
@@ -352,3 +354,20 @@ def test_blob_paths_are_under_the_store(tmp_path: Path) -> None:
     store = BlobStore(tmp_path / "b")
     digest = "ab" * 32
     assert store.path(digest).is_relative_to(tmp_path / "b")
+
+
+def test_a_page_keeps_its_regions_that_are_not_print(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        scan = Scan(sha256="cd" * 32, filename="signed.png", media_type="image/png", size=1, page_count=1)
+        session.add(scan)
+        session.flush()
+        page = OcrPage(number=1, text="Giấy báo tử", confidence=0.9, rotation=0, skew=0.0, words=[],
+                       width=400, height=300,
+                       regions=[Region(kind="signature", box=[200, 220, 120, 40], detail="one long stroke")])
+        store_page(session, scan.id, page, None)
+        scan_id = scan.id
+    with sessions() as session:
+        stored = session.scalar(select(Page).where(Page.scan_id == scan_id))
+        assert stored is not None
+        assert stored.regions == [
+            {"kind": "signature", "box": [200, 220, 120, 40], "detail": "one long stroke"}]

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import File, Form, Path, Request, UploadFile
 from fastapi.responses import FileResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.deps import ResourcesDep, require
 from api.guarded_route import guarded_router
@@ -86,6 +86,9 @@ class PagePublic(BaseModel):
     height: int
     words: list[dict[str, Any]]
     entities: list[dict[str, Any]]
+    regions: list[dict[str, Any]] = Field(
+        default_factory=list, description="stamps, signatures and handwriting: kind and box; their text is "
+                                          "left out of the page's")
     steps: list[dict[str, Any]]
     source: str
     engine: str
@@ -133,7 +136,8 @@ def get_page(scan_id: RecordId, number: RecordId, request: Request, resources: R
     return PagePublic(
         scan_id=scan_id, number=page.number, text=page.text, confidence=page.confidence,
         rotation=page.rotation, skew=page.skew, width=page.width, height=page.height, words=page.words,
-        entities=page.entities, steps=page.steps, source=page.source, engine=page.engine, error=page.error,
+        entities=page.entities, regions=page.regions or [], steps=page.steps, source=page.source,
+        engine=page.engine, error=page.error,
         image_url=str(request.url_for("get_page_image", scan_id=scan_id, number=number)))
 
 

@@ -106,7 +106,7 @@ def page_viewer(scan_id: RecordId, number: RecordId, request: Request, resources
         for word in page.words]
     # Stamps, signatures and handwriting, when the page was recorded with them.
     regions = [{"kind": region["kind"], **_percent_box(region["box"], width, height)}
-               for region in getattr(page, "regions", None) or []]
+               for region in page.regions or []]
     return render(request, "web/page.html", {
         "scan": view, "page": page, "words": words, "regions": regions, "q": q,
         "hits": sum(word["hit"] for word in words), "saved": saved, "error": None,
