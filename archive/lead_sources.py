@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from archive.graves import burial_json, cemetery_json
 from archive.models import Burial, Cemetery, Grave
+from decoder.dates import PartialDate
 from decoder.plots import given_key
 from leads import Area, burial_from_json, grave_from_json, search_boxes
 from leads import Burial as LeadBurial
@@ -115,13 +116,22 @@ _BURIAL_COLUMNS = (Burial.id, Burial.name, Burial.unit_text, Burial.death_date, 
                    Burial.recovered_grave)
 
 
-def burials_for(session: Session, person_id: str, name: str | None) -> list[LeadBurial]:
+def burials_for(session: Session, person_id: str, name: str | None,
+                died: PartialDate | None = None) -> list[LeadBurial]:
     """The first burials that may be the person's: linked to his record, or written with
-    his given name (folded, so marks and case do not matter); leads compare the rest of the
-    name, the unit and the dates."""
-    given = given_key(name) if name else None
+    his given name (folded, so marks and case do not matter) and a death date no more than
+    a year from his, or none; leads compare the rest of the name, the unit and the dates (a
+    death date more than a month from his rules a record out)."""
     linked = Burial.person_id == person_id
-    which = or_(linked, Burial.given_key == given) if given else linked
+    given = given_key(name) if name else None
+    which: ColumnElement[bool] = linked
+    if given:
+        namesake = Burial.given_key == given
+        if died is not None:  # ISO dates compare as text: "1971" <= "1971-12-25" < "1974"
+            near = and_(Burial.death_date >= str(died.first_day.year - 1),
+                        Burial.death_date < str(died.last_day.year + 2))
+            namesake = and_(namesake, or_(Burial.death_date.is_(None), near))
+        which = or_(linked, namesake)
     rows = session.execute(select(*_BURIAL_COLUMNS).where(which).order_by(Burial.id).limit(MAX_ROWS))
     return [burial_from_json({"id": row.id, "name": row.name, "unit_text": row.unit_text,
                               "death_date": row.death_date, "burial_date": row.burial_date,

@@ -491,7 +491,7 @@ class Burial(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str | None] = mapped_column(String(200))
-    given_key: Mapped[str | None] = mapped_column(String(60), index=True, doc="the given name folded")
+    given_key: Mapped[str | None] = mapped_column(String(60), doc="the given name folded")
     unit_text: Mapped[str | None] = mapped_column(String(500))
     death_date: Mapped[str | None] = mapped_column(String(10))
     burial_date: Mapped[str | None] = mapped_column(String(10))
@@ -508,6 +508,9 @@ class Burial(Base):
     sources: Mapped[list[dict[str, Any]]] = mapped_column(Document)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    # A person's namesakes among first burials, found by given name and death year.
+    __table_args__ = (Index("ix_burials_given_key_death_date", "given_key", "death_date"),)
 
 
 # --- source lists and linkage -----------------------------------------------------------------

@@ -18,8 +18,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from archive.lead_sources import burials_for
 from archive.models import AuditEntry
 from archive.users import Role
+from decoder.dates import PartialDate
 from tests.app_client import add_staff, context_of, make_client
 from tests.cli_runner import Cli
 
@@ -165,3 +167,18 @@ def test_officers_record_search_areas_and_their_search(client: TestClient, world
         changes = list(session.scalars(query))
     assert len(changes) == 2
     assert json.loads(changes[1])["before"]["status"] == "open"
+
+
+def test_namesake_burials_are_read_by_given_name_and_death_year(client: TestClient,
+                                                                world: dict[str, str]) -> None:
+    for burial_id, name, died in (("b-same-year", "Lê Lâm", "1972-11"), ("b-next-year", "Hồ Văn Lâm", "1973"),
+                                  ("b-undated", "LÂM", None), ("b-years-off", "Trần Văn Lâm", "1968-02-01"),
+                                  ("b-other", "Trần Văn Hải", "1972-05-20")):
+        body = {"id": burial_id, "name": name, "death_date": died}
+        assert client.post("/api/v1/burials", json=body, headers=world).status_code == 201
+    with context_of(client).resources.sessions() as session:
+        died = PartialDate.parse("1972-05-20")
+        found = {burial.id for burial in burials_for(session, "p-none", "Trần Văn Lâm", died)}
+        undated = {burial.id for burial in burials_for(session, "p-none", "Trần Văn Lâm")}
+    assert found == {"b-1", "b-same-year", "b-next-year", "b-undated"}
+    assert undated == found | {"b-years-off"}

@@ -82,7 +82,7 @@ def _leads(session: Session, person_id: str, registry: Registry, limit: int) -> 
     if person is None:
         raise NotFoundError(f"There is no person record {person_id!r}.")
     evidence = evidence_of(session, person, registry)
-    burials = burials_for(session, person_id, evidence.name)
+    burials = burials_for(session, person_id, evidence.name, evidence.death_date)
     # The graves first burials' remains went to make areas of their own; the graves nearest
     # every area are then the candidates, and partial ones that agree with him add theirs.
     recovered = graves_by_id(session, [b.recovered_grave for b in burials if b.recovered_grave])

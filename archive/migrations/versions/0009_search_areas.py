@@ -55,7 +55,7 @@ def upgrade() -> None:
     with op.batch_alter_table("burials") as table:
         table.add_column(sa.Column("given_key", sa.String(length=60), nullable=True))
     _given_keys()
-    op.create_index(op.f("ix_burials_given_key"), "burials", ["given_key"])
+    op.create_index("ix_burials_given_key_death_date", "burials", ["given_key", "death_date"])
 
 
 def _given_keys() -> None:
@@ -71,7 +71,7 @@ def _given_keys() -> None:
 
 def downgrade() -> None:
     for index, table_name in (("ix_graves_unnamed_point", "graves"), ("ix_cemeteries_lat", "cemeteries"),
-                              ("ix_burials_lat", "burials"), ("ix_burials_given_key", "burials")):
+                              ("ix_burials_lat", "burials"), ("ix_burials_given_key_death_date", "burials")):
         op.drop_index(index, table_name=table_name)
     with op.batch_alter_table("burials") as batch:
         batch.drop_column("given_key")
