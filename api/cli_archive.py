@@ -181,7 +181,7 @@ def persons_import(
         report = import_person_lines(source, sessions=context.resources.sessions, actor="cli")
         context.resources.publish_changes()
     if as_json:
-        print_json({"created": report.created, "updated": report.updated,
+        print_json({"created": report.created, "updated": report.updated, "unchanged": report.unchanged,
                     "refused": [{"line": line, "reason": reason} for line, reason in report.problems]})
     else:
         typer.echo(f"Imported {file}: {report.created} created, {report.updated} updated, "

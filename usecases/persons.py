@@ -30,7 +30,9 @@ def person_document(person_id: str, *, sessions: sessionmaker[Session]) -> dict[
 
 
 def import_person_lines(source: BinaryIO, *, sessions: sessionmaker[Session], actor: str,
-                        progress: Callable[[int], None] | None = None) -> PersonsImport:
+                        progress: Callable[[int], None] | None = None,
+                        workers: int | None = None) -> PersonsImport:
     """Import person records from JSON Lines (good lines stored, bad ones reported), a
-    transaction per batch of lines."""
-    return import_persons(sessions, source, actor=actor, progress=progress)
+    transaction per batch of records; a large file is read by ``workers`` processes (by
+    default as many as its size is worth)."""
+    return import_persons(sessions, source, actor=actor, progress=progress, workers=workers)
