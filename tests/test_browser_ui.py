@@ -40,6 +40,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="module")
+def staff_api(site: str) -> dict[str, str]:
+    """An officer's API token, asked for once: every sign-in counts against the address's
+    ten tries in five minutes, and this module's tests sign in many times."""
+    token = httpx.post(f"{site}/api/v1/auth/token", data={"username": "canbo", "password": PASSWORD}).json()
+    return {"Authorization": f"Bearer {token['access_token']}"}
+
+
 @pytest.fixture
 def page(site: str) -> Iterator[Page]:
     with browser_page(site) as opened:
@@ -179,9 +187,9 @@ def test_the_interface_speaks_english_on_request(page: Page) -> None:
     expect(page.get_by_role("heading", name="Giải mã phiên hiệu")).to_be_visible()
 
 
-def test_an_archivist_corrects_a_grave_and_the_count_changes(page: Page, site: str) -> None:
-    token = httpx.post(f"{site}/api/v1/auth/token", data={"username": "luutru", "password": PASSWORD}).json()
-    staff = {"Authorization": f"Bearer {token['access_token']}"}
+def test_an_archivist_corrects_a_grave_and_the_count_changes(page: Page, site: str,
+                                                             staff_api: dict[str, str]) -> None:
+    staff = staff_api
     cemetery = {"id": "nt-trinh-duyet", "name": "Nghĩa trang thử trình duyệt", "province": "Quảng Trị"}
     assert httpx.post(f"{site}/api/v1/cemeteries", json=cemetery, headers=staff).status_code == 201
     for number in ("1", "2"):
@@ -206,10 +214,8 @@ def test_an_archivist_corrects_a_grave_and_the_count_changes(page: Page, site: s
     expect(counts).to_have_text(["0", "1", "1", "0", "2", "0"])
 
 
-def _dna_world(site: str) -> dict[str, str]:
+def _dna_world(site: str, staff: dict[str, str]) -> dict[str, str]:
     """A martyr record, an unidentified grave, and his family's request linked to the record."""
-    token = httpx.post(f"{site}/api/v1/auth/token", data={"username": "canbo", "password": PASSWORD}).json()
-    staff = {"Authorization": f"Bearer {token['access_token']}"}
     for path, body in (("/api/v1/persons", {"id": "td-p1", "full_name": "Hoàng Văn Thử", "birth_year": 1951}),
                        ("/api/v1/cemeteries", {"id": "nt-adn", "name": "Nghĩa trang thử ADN"}),
                        ("/api/v1/graves", {"id": "adn-1", "cemetery": "nt-adn", "number": "1",
@@ -240,8 +246,9 @@ def _lab_records_a_match(lab: Page, reference: str, remains: str) -> str:
     return lab.locator("#matches code").first.inner_text()
 
 
-def test_a_sample_is_matched_the_grave_named_and_the_family_told(page: Page, site: str) -> None:
-    request = _dna_world(site)
+def test_a_sample_is_matched_the_grave_named_and_the_family_told(page: Page, site: str,
+                                                                staff_api: dict[str, str]) -> None:
+    request = _dna_world(site, staff_api)
     # The officer registers the mother's-line relative and takes a sample from her and one from the grave.
     sign_in(page, "canbo")
     page.goto("/persons/td-p1")
@@ -281,10 +288,10 @@ def test_a_sample_is_matched_the_grave_named_and_the_family_told(page: Page, sit
         assert "Hoàng Thị Mẫu" not in family.content()
 
 
-def test_an_officer_reads_a_search_map_toggles_its_layers_and_prints_it(page: Page, site: str) -> None:
-    token = httpx.post(f"{site}/api/v1/auth/token", data={"username": "canbo", "password": PASSWORD}).json()
+def test_an_officer_reads_a_search_map_toggles_its_layers_and_prints_it(page: Page, site: str,
+                                                                        staff_api: dict[str, str]) -> None:
     with httpx.Client(base_url=site) as api:
-        build_world(api, {"Authorization": f"Bearer {token['access_token']}"})
+        build_world(api, staff_api)
     sign_in(page, "canbo")
     page.goto("/persons/p-lam")
     page.get_by_role("link", name=re.compile("Bản đồ tìm kiếm")).click()

@@ -50,7 +50,7 @@ class NewSample(BaseModel):
     barcode: str
 
 
-class Reason(BaseModel):
+class GivenReason(BaseModel):
     """Why (an erasure's request, an undo's cause)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -76,7 +76,7 @@ def get_relatives(person_id: RecordId, resources: ResourcesDep,
 
 
 @router.post("/relatives/{relative_id}/erase", responses=AUTH_RESPONSES)
-def post_erase_relative(relative_id: RecordId, body: Reason, resources: ResourcesDep,
+def post_erase_relative(relative_id: RecordId, body: GivenReason, resources: ResourcesDep,
                         user: Annotated[User, require(Action.WRITE_RELATIVES)]) -> dict[str, Any]:
     """Erase a relative's personal data on request; the audit keeps that the record existed,
     and its samples stay (without a name)."""
@@ -128,7 +128,7 @@ def post_identification(body: IdentificationRecord, resources: ResourcesDep,
 
 
 @router.post("/identifications/{identification_id}/undo", responses=AUTH_RESPONSES)
-def post_undo_identification(identification_id: RecordId, body: Reason, resources: ResourcesDep,
+def post_undo_identification(identification_id: RecordId, body: GivenReason, resources: ResourcesDep,
                              user: Annotated[User, require(Action.IDENTIFY_GRAVES)]) -> dict[str, Any]:
     """Undo an identification: the grave is put back as it was, the change kept in its history."""
     undo_naming(identification_id, reason=body.reason, sessions=resources.sessions, actor=user.username)
