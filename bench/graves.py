@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import multiprocessing
 import os
 import random
 import resource
-import sqlite3
 import tempfile
 import time
 import uuid
@@ -45,6 +45,7 @@ from archive.db import make_engine, make_session_factory
 from archive.migrate import upgrade_database
 from archive.parallel import workers_for
 from bench.people import full_name
+from bench.raw_paths import postgres_copy, sqlite_insert
 from usecases.graves import grave_counts, import_cemetery_file, import_grave_file
 
 PROVINCES = ("Quảng Trị", "Quảng Bình", "Thừa Thiên Huế", "Nghệ An", "Hà Tĩnh", "Thanh Hóa", "Kon Tum",
@@ -185,43 +186,18 @@ def project_import(url: str, cemetery_path: Path, grave_path: Path, count_runs: 
 
 def raw_postgres(url: str, grave_path: Path) -> float:
     """Seconds to ``COPY`` the CSV into a plain table, as ``\\copy`` would."""
-    engine = create_engine(url)
     columns = ", ".join(f"c{index} text" for index in range(len(GRAVE_HEADERS)))
-    connection = engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        cursor.execute(f"CREATE TABLE raw_graves ({columns})")
-        connection.commit()
-        started = time.perf_counter()
-        with grave_path.open("rb") as source, \
-                cursor.copy("COPY raw_graves FROM STDIN (FORMAT csv, HEADER true)") as copy:
-            while chunk := source.read(1 << 20):
-                copy.write(chunk)
-        connection.commit()
-        seconds = time.perf_counter() - started
-    finally:
-        connection.close()
-        engine.dispose()
-    return seconds
+    return postgres_copy(url, grave_path, create=f"CREATE TABLE raw_graves ({columns})",
+                         copy="COPY raw_graves FROM STDIN (FORMAT csv, HEADER true)")
 
 
 def raw_sqlite(folder: Path, grave_path: Path) -> float:
-    """Seconds to insert the CSV's rows into a plain SQLite table: one ``executemany``, one
-    transaction, in WAL mode as the project's SQLite runs."""
-    database = sqlite3.connect(folder / "raw.sqlite3")
-    database.execute("PRAGMA journal_mode=WAL")
+    """Seconds to insert the CSV's rows into a plain SQLite table (see :func:`sqlite_insert`)."""
     columns = ", ".join(f"c{index} text" for index in range(len(GRAVE_HEADERS)))
-    database.execute(f"CREATE TABLE raw_graves ({columns})")
     marks = ", ".join("?" * len(GRAVE_HEADERS))
-    started = time.perf_counter()
-    with grave_path.open(encoding="utf-8", newline="") as source:
-        rows = csv.reader(source)
-        next(rows)
-        with database:
-            database.executemany(f"INSERT INTO raw_graves VALUES ({marks})", rows)
-    seconds = time.perf_counter() - started
-    database.close()
-    return seconds
+    return sqlite_insert(folder, grave_path, create=f"CREATE TABLE raw_graves ({columns})",
+                         insert=f"INSERT INTO raw_graves VALUES ({marks})",
+                         rows=lambda source: itertools.islice(csv.reader(source), 1, None))
 
 
 def in_child(url: str, cemetery_path: Path, grave_path: Path, count_runs: int) -> dict[str, Any]:

@@ -26,20 +26,18 @@ import multiprocessing
 import os
 import random
 import resource
-import sqlite3
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine
-
 from archive.db import make_engine, make_session_factory
 from archive.migrate import upgrade_database
 from archive.parallel import workers_for
 from bench.graves import COMMUNES, DISTRICTS, PROVINCES, drop_schema, peak_rss_mb, postgres_schema
 from bench.people import full_name
+from bench.raw_paths import postgres_copy, sqlite_insert
 from usecases.persons import import_person_lines
 
 RANKS = ("Binh nhì", "Binh nhất", "Hạ sĩ", "Trung sĩ", "Thượng sĩ", "Chuẩn úy", "Thiếu úy", "Trung úy")
@@ -111,37 +109,15 @@ def project_import(url: str, path: Path) -> dict[str, Any]:
 def raw_postgres(url: str, path: Path) -> float:
     """Seconds to ``COPY`` the lines into a plain table with one ``jsonb`` column (CSV
     format with a quote and a delimiter no line holds, so each line is one value)."""
-    engine = create_engine(url)
-    connection = engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        cursor.execute("CREATE TABLE raw_persons (doc jsonb)")
-        connection.commit()
-        started = time.perf_counter()
-        with path.open("rb") as source, cursor.copy(
-                "COPY raw_persons FROM STDIN (FORMAT csv, QUOTE e'\\x01', DELIMITER e'\\x02')") as copy:
-            while chunk := source.read(1 << 20):
-                copy.write(chunk)
-        connection.commit()
-        seconds = time.perf_counter() - started
-    finally:
-        connection.close()
-        engine.dispose()
-    return seconds
+    return postgres_copy(url, path, create="CREATE TABLE raw_persons (doc jsonb)",
+                         copy="COPY raw_persons FROM STDIN (FORMAT csv, QUOTE e'\\x01', DELIMITER e'\\x02')")
 
 
 def raw_sqlite(folder: Path, path: Path) -> float:
-    """Seconds to insert the lines into a plain SQLite table: one ``executemany``, one
-    transaction, in WAL mode as the project's SQLite runs."""
-    database = sqlite3.connect(folder / "raw.sqlite3")
-    database.execute("PRAGMA journal_mode=WAL")
-    database.execute("CREATE TABLE raw_persons (doc text)")
-    started = time.perf_counter()
-    with path.open(encoding="utf-8") as source, database:
-        database.executemany("INSERT INTO raw_persons VALUES (?)", ((line,) for line in source))
-    seconds = time.perf_counter() - started
-    database.close()
-    return seconds
+    """Seconds to insert the lines into a plain SQLite table (see :func:`sqlite_insert`)."""
+    return sqlite_insert(folder, path, create="CREATE TABLE raw_persons (doc text)",
+                         insert="INSERT INTO raw_persons VALUES (?)",
+                         rows=lambda source: ((line,) for line in source))
 
 
 def in_child(url: str, path: Path) -> dict[str, Any]:
