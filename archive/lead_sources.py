@@ -105,9 +105,7 @@ def cemetery_graves(session: Session, cemetery_id: str) -> list[LeadGrave]:
     cemetery = session.get(Cemetery, cemetery_id)
     if cemetery is None:
         return []
-    rows = session.execute(select(*_GRAVE_COLUMNS).where(Grave.cemetery_id == cemetery_id,
-                                                         Grave.status.in_(RANKED)).order_by(Grave.id))
-    return [_lead_grave(row, cemetery.lat, cemetery.lon) for row in rows]
+    return _graves_where(session, Grave.cemetery_id == cemetery_id)
 
 
 #: The first-burial columns leads read, fetched as plain rows.

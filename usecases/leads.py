@@ -35,6 +35,7 @@ from leads import (
     leads_geojson,
     rank_graves,
 )
+from leads import Grave as LeadGrave
 from leads.burials import partial_grave_areas
 from usecases.registry_cache import RegistryCache
 
@@ -144,15 +145,20 @@ def sampling_plan(cemetery_id: str, *, sessions: sessionmaker[Session], registry
         known = registry.get()
         lying = exists().where(Grave.person_id == Person.id)
         persons = session.scalars(select(Person).where(~lying).order_by(Person.id).limit(max_persons))
-        leads = [leads_for(evidence_of(session, person, known), known,
-                           burials=burials_for(session, person.id, person.full_name), graves=graves,
-                           limit=None)
-                 for person in persons] if graves else []
+        leads = [_cemetery_leads(session, person, known, graves) for person in persons] if graves else []
         members = cohort(leads, cemetery=cemetery_id)
         return {"cemetery": cemetery_id, "graves": len(graves),
                 "persons": [member.to_json_data()
                             | {"relatives": _ranked_relatives(session, member.person_id)}
                             for member in members]}
+
+
+def _cemetery_leads(session: Session, person: Person, registry: Registry,
+                    graves: list[LeadGrave]) -> Leads:
+    """A person's leads against one cemetery's graves (for its sampling plan)."""
+    evidence = evidence_of(session, person, registry)
+    burials = burials_for(session, person.id, evidence.name, evidence.death_date)
+    return leads_for(evidence, registry, burials=burials, graves=graves, limit=None)
 
 
 def _ranked_relatives(session: Session, person_id: str) -> list[dict[str, Any]]:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import Response
+from pydantic import ValidationError
 
+from api.errors import HTTP_STATUS
 from api.web.i18n import N_
 from api.web.render import gettext, render
 from api.web.session import session_user
+from decoder.errors import PhienhieuError, first_problem
 
 
 def error_page(request: Request, status_code: int, message: str) -> Response:
@@ -31,3 +34,20 @@ def error_page(request: Request, status_code: int, message: str) -> Response:
         user = None
     return render(request, "web/error.html", {"title": title, "message": message},
                   user=user, status_code=status_code)
+
+
+def failure_message(failure: Exception) -> str:
+    """One sentence for a form's page: an archive error's own, or a validation's first
+    problem (``field: what is wrong``)."""
+    if isinstance(failure, PhienhieuError):
+        return failure.message
+    if isinstance(failure, ValidationError):
+        where, message = first_problem(failure, "form")
+        return f"{where}: {message}"
+    return str(failure)
+
+
+def failure_status(failure: Exception) -> int:
+    """The status of a form's page that failed: the error's own (409 for a refusal, 404 for
+    an unknown record), 422 for input that is not valid."""
+    return HTTP_STATUS[failure.kind] if isinstance(failure, PhienhieuError) else 422

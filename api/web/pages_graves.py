@@ -13,7 +13,7 @@ from api.deps import ResourcesDep
 from api.guarded_route import guarded_router
 from api.web.i18n import N_
 from api.web.map import HEIGHT, WIDTH, outline, sized_points
-from api.web.render import gettext, render
+from api.web.render import download_name, gettext, render
 from api.web.session import CsrfChecked, SessionUser, require_page
 from archive.grave_schema import StatusName
 from archive.models import User
@@ -73,19 +73,14 @@ def all_counts_xlsx(request: Request, resources: ResourcesDep) -> Response:
 def cemetery_count_csv(cemetery_id: str, request: Request, resources: ResourcesDep) -> Response:
     """One cemetery's count as CSV."""
     rows = count_rows(sessions=resources.sessions, cemetery=cemetery_id[:_MAX_ID])
-    return _download(request, rows, f"kiem-dem-{_safe(cemetery_id)}.csv")
+    return _download(request, rows, f"kiem-dem-{download_name(cemetery_id, limit=_MAX_ID)}.csv")
 
 
 @router.get("/cemeteries/{cemetery_id}/count.xlsx")
 def cemetery_count_xlsx(cemetery_id: str, request: Request, resources: ResourcesDep) -> Response:
     """One cemetery's count as an Excel workbook."""
     rows = count_rows(sessions=resources.sessions, cemetery=cemetery_id[:_MAX_ID])
-    return _download(request, rows, f"kiem-dem-{_safe(cemetery_id)}.xlsx")
-
-
-def _safe(text: str) -> str:
-    return "".join(char if char.isascii() and (char.isalnum() or char in "-_") else "_"
-                   for char in text[:_MAX_ID])
+    return _download(request, rows, f"kiem-dem-{download_name(cemetery_id, limit=_MAX_ID)}.xlsx")
 
 
 def _download(request: Request, rows: list[list[Cell]], filename: str) -> Response:

@@ -8,19 +8,18 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
 
 from api.deps import ResourcesDep
-from api.errors import HTTP_STATUS
 from api.guarded_route import guarded_router
+from api.web.errors import failure_message, failure_status
 from api.web.i18n import N_
-from api.web.render import gettext, render, render_text
-from api.web.search_map import frame_around, search_map
+from api.web.render import download_name, gettext, render, render_text
+from api.web.search_map import leads_frame, search_map
 from api.web.session import CsrfChecked, require_page
 from archive.area_schema import AreaChange, AreaRecord
 from archive.models import User
 from archive.users import Action
-from decoder.errors import PhienhieuError, first_problem
+from decoder.errors import PhienhieuError
 from usecases.grave_exports import count_csv
 from usecases.leads import new_area, person_map, sampling_plan, update_area
 
@@ -39,8 +38,7 @@ WORDS: dict[str, Any] = {"kinds": KINDS, "statuses": STATUSES, "levels": LEVELS,
 
 
 def _frame(leads: dict[str, Any], recorded: list[dict[str, Any]]) -> tuple[float, float, float, float]:
-    circles = [(a["lat"], a["lon"], a["radius_km"]) for a in [*leads["areas"], *recorded]]
-    frame = frame_around(circles, [(g["lat"], g["lon"]) for g in leads["graves"] if g.get("lat") is not None])
+    frame = leads_frame(leads, recorded)
     return frame.south, frame.west, frame.north, frame.east
 
 
@@ -67,7 +65,7 @@ def leads_pdf(person_id: str, request: Request, resources: ResourcesDep, user: R
 
     html = render_text(request, "web/leads_print.html", _map_context(person_id, resources), user=user)
     pdf = HTML(string=html).write_pdf()
-    name = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in person_id[:64])
+    name = download_name(person_id)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="ban-do-tim-kiem-{name}.pdf"'})
 
@@ -110,19 +108,8 @@ def change_area_page(area_id: str, request: Request, resources: ResourcesDep, us
 def _again(request: Request, resources: ResourcesDep, user: User, person_id: str,
            failure: Exception) -> Response:
     """The leads page again, with what was wrong."""
-    if isinstance(failure, PhienhieuError):
-        message, status = failure.message, HTTP_STATUS[failure.kind]
-    else:
-        message, status = _first(failure), 422
-    return render(request, "web/leads.html", _map_context(person_id, resources) | {"error": message},
-                  user=user, status_code=status)
-
-
-def _first(failure: Exception) -> str:
-    if isinstance(failure, ValidationError):
-        where, message = first_problem(failure, "form")
-        return f"{where}: {message}"
-    return str(failure)
+    context = _map_context(person_id, resources) | {"error": failure_message(failure)}
+    return render(request, "web/leads.html", context, user=user, status_code=failure_status(failure))
 
 
 @router.get("/cemeteries/{cemetery_id}/sampling-plan")
@@ -146,7 +133,7 @@ def sampling_plan_csv(cemetery_id: str, request: Request, resources: ResourcesDe
         for relative in person["relatives"] or [None]:
             rows.append([person["person_id"], person["score"], " ".join(person["graves"]),
                          *(_relative_cells(request, relative) if relative else [""] * 6)])
-    name = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in cemetery_id[:64])
+    name = download_name(cemetery_id)
     return Response(count_csv(header, rows), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="ke-hoach-lay-mau-{name}.csv"'})
 

@@ -9,12 +9,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
 
 from api.deps import ResourcesDep
-from api.errors import HTTP_STATUS
 from api.guarded_route import guarded_router
 from api.web.barcodes import barcode_svg
+from api.web.errors import failure_message, failure_status
 from api.web.i18n import N_
 from api.web.render import render
 from api.web.session import CsrfChecked, require_page
@@ -27,7 +26,7 @@ from archive.sample_schema import (
     SampleRecord,
 )
 from archive.users import Action, may
-from decoder.errors import PhienhieuError, first_problem
+from decoder.errors import PhienhieuError
 from usecases.samples import (
     erase_relative_data,
     grave_samples,
@@ -101,8 +100,8 @@ def add_relative_page(person_id: str, request: Request, resources: ResourcesDep,
             "consent": consent == "yes", "consent_how": _blank(consent_how)})
         register_relative(person_id[:64], record, sessions=resources.sessions, actor=user.username)
     except (PhienhieuError, ValueError) as failure:
-        return _relatives_page(request, resources, user, person_id[:64], error=_message(failure),
-                               status_code=_status(failure))
+        return _relatives_page(request, resources, user, person_id[:64], error=failure_message(failure),
+                               status_code=failure_status(failure))
     return RedirectResponse(f"/persons/{person_id[:64]}/relatives", status_code=303)
 
 
@@ -118,8 +117,8 @@ def add_reference_sample_page(person_id: str, request: Request, resources: Resou
             "collected_at": _blank(collected_at), "collected_by": _blank(collected_by)})
         created = new_sample(record, sessions=resources.sessions, actor=user.username)
     except (PhienhieuError, ValueError) as failure:
-        return _relatives_page(request, resources, user, person_id[:64], error=_message(failure),
-                               status_code=_status(failure))
+        return _relatives_page(request, resources, user, person_id[:64], error=failure_message(failure),
+                               status_code=failure_status(failure))
     return RedirectResponse(f"/samples/{created['id']}", status_code=303)
 
 
@@ -176,8 +175,8 @@ def custody_page(sample_ref: str, request: Request, resources: ResourcesDep, use
         record = CustodyRecord.model_validate({"event": event, "place": _blank(place), "note": _blank(note)})
         record_custody(sample_ref[:40], record, sessions=resources.sessions, actor=user.username)
     except (PhienhieuError, ValueError) as failure:
-        return _sample_page(request, resources, user, sample_ref, error=_message(failure),
-                            status_code=_status(failure))
+        return _sample_page(request, resources, user, sample_ref, error=failure_message(failure),
+                            status_code=failure_status(failure))
     return RedirectResponse(f"/samples/{sample_ref[:40]}", status_code=303)
 
 
@@ -194,8 +193,8 @@ def match_page(sample_ref: str, request: Request, resources: ResourcesDep, user:
             "conclusion": conclusion, "note": _blank(note)})
         new_match(record, sessions=resources.sessions, actor=user.username)
     except (PhienhieuError, ValueError) as failure:
-        return _sample_page(request, resources, user, sample_ref, error=_message(failure),
-                            status_code=_status(failure))
+        return _sample_page(request, resources, user, sample_ref, error=failure_message(failure),
+                            status_code=failure_status(failure))
     return RedirectResponse(f"/samples/{sample_ref[:40]}", status_code=303)
 
 
@@ -226,8 +225,8 @@ def add_remains_sample_page(grave_id: str, request: Request, resources: Resource
                                               "collected_by": _blank(collected_by)})
         created = new_sample(record, sessions=resources.sessions, actor=user.username)
     except (PhienhieuError, ValueError) as failure:
-        return _grave_dna_page(request, resources, user, grave_id, error=_message(failure),
-                               status_code=_status(failure))
+        return _grave_dna_page(request, resources, user, grave_id, error=failure_message(failure),
+                               status_code=failure_status(failure))
     return RedirectResponse(f"/samples/{created['id']}", status_code=303)
 
 
@@ -246,8 +245,8 @@ def identify_page(grave_id: str, request: Request, resources: ResourcesDep, user
             "documents": documents, "note": _blank(note)})
         name_grave(record, sessions=resources.sessions, actor=user.username)
     except (PhienhieuError, ValueError) as failure:
-        return _grave_dna_page(request, resources, user, grave_id, error=_message(failure),
-                               status_code=_status(failure))
+        return _grave_dna_page(request, resources, user, grave_id, error=failure_message(failure),
+                               status_code=failure_status(failure))
     resources.publish_changes()
     return RedirectResponse(f"/graves/{grave_id[:64]}/dna", status_code=303)
 
@@ -260,23 +259,7 @@ def undo_page(identification_id: str, request: Request, resources: ResourcesDep,
         undo_naming(identification_id[:40], reason=reason, sessions=resources.sessions,
                     actor=user.username)
     except PhienhieuError as failure:
-        return _grave_dna_page(request, resources, user, grave_id, error=_message(failure),
-                               status_code=_status(failure))
+        return _grave_dna_page(request, resources, user, grave_id, error=failure_message(failure),
+                               status_code=failure_status(failure))
     resources.publish_changes()
     return RedirectResponse(f"/graves/{grave_id[:64]}/dna", status_code=303)
-
-
-def _status(failure: Exception) -> int:
-    """The HTTP status of a failure: a refused basis is 409, an unknown record 404, bad
-    input 422."""
-    return HTTP_STATUS[failure.kind] if isinstance(failure, PhienhieuError) else 422
-
-
-def _message(failure: Exception) -> str:
-    """One sentence for the page: an archive error's own, or a validation's first problem."""
-    if isinstance(failure, PhienhieuError):
-        return failure.message
-    if isinstance(failure, ValidationError):
-        where, message = first_problem(failure, "form")
-        return f"{where}: {message}"
-    return str(failure)

@@ -94,3 +94,10 @@ def render_text(request: Request, template: str, context: dict[str, Any] | None 
     _locale.set(locale)
     return _environment.get_template(template).render(
         {"request": request, "user": user, "locale": locale, **(context or {})})
+
+
+def download_name(text: str, *, limit: int = 64) -> str:
+    """A record's id as part of a downloaded file's name: ASCII letters, digits, ``-`` and
+    ``_`` (a ``Content-Disposition`` header holds nothing else safely), the rest ``_``."""
+    return "".join(char if char.isascii() and (char.isalnum() or char in "-_") else "_"
+                   for char in text[:limit])

@@ -123,12 +123,17 @@ class SearchMap:
     graves: list[dict[str, Any]] = field(default_factory=list)
 
 
+def leads_frame(leads: dict[str, Any], recorded: list[dict[str, Any]]) -> Frame:
+    """The frame of one person's map: his leads' areas and graves, and the areas recorded."""
+    circles = [(a["lat"], a["lon"], a["radius_km"]) for a in [*leads["areas"], *recorded]]
+    return frame_around(circles, [(g["lat"], g["lon"]) for g in leads["graves"] if g.get("lat") is not None])
+
+
 def search_map(leads: dict[str, Any], recorded: list[dict[str, Any]], burials: list[dict[str, Any]],
                cemeteries: list[dict[str, Any]]) -> SearchMap:
     """The map of one person's leads (CONTRACT's JSON), the search areas recorded for him,
     and the first burials and cemeteries near them (each a dict with ``lat`` and ``lon``)."""
-    circles = [(a["lat"], a["lon"], a["radius_km"]) for a in [*leads["areas"], *recorded]]
-    frame = frame_around(circles, [(g["lat"], g["lon"]) for g in leads["graves"] if g.get("lat") is not None])
+    frame = leads_frame(leads, recorded)
     drawn = SearchMap(frame, land_path(frame), district_labels(frame))
     for number, area in enumerate(leads["areas"], start=1):
         x, y = frame.project(area["lat"], area["lon"])
