@@ -10,7 +10,8 @@ aliases carry the units that were merged into or renamed as a later one.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -72,9 +73,31 @@ def _unit(row: dict[str, Any], level: Level, unit_map: Literal["2008", "2025"]) 
 @cache
 def localities() -> tuple[Locality, ...]:
     """Every district (2008–2025 map) and commune (both maps), districts first."""
-    return (*(_unit(row, "district", "2008") for row in _rows("districts.json")),
-            *(_unit(row, "commune", "2008") for row in _rows("communes.json")),
-            *(_unit(row, "commune", "2025") for row in _rows("communes_2025.json")))
+    communes = [_unit(row, "commune", "2008") for row in _rows("communes.json")]
+    districts = [_unit(row, "district", "2008") for row in _rows("districts.json")]
+    districts = _reaching_communes(districts, communes)
+    return (*districts, *communes, *(_unit(row, "commune", "2025") for row in _rows("communes_2025.json")))
+
+
+def _reaching_communes(districts: list[Locality], communes: list[Locality]) -> list[Locality]:
+    """Districts whose radius reaches at least their farthest commune's point: a few bounding
+    boxes in the data are far too small (huyện Kông Chro's gives 1.2 km for 1,400 km²)."""
+    reach: dict[tuple[str, str], float] = {}
+    points = {(d.province, d.name): (d.lat, d.lon) for d in districts}
+    for commune in communes:
+        centre = points.get((commune.province, commune.district))
+        if centre is not None:
+            key = (commune.province, commune.district)
+            reach[key] = max(reach.get(key, 0.0), _km(centre, (commune.lat, commune.lon)))
+    return [replace(d, radius_km=round(max(d.radius_km or 0.0, reach[(d.province, d.name)]), 1))
+            if reach.get((d.province, d.name), 0.0) > (d.radius_km or 0.0) else d for d in districts]
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Distance between two nearby points (equirectangular; km)."""
+    dy = (a[0] - b[0]) * 111.2
+    dx = (a[1] - b[1]) * 111.2 * math.cos(math.radians((a[0] + b[0]) / 2))
+    return math.hypot(dx, dy)
 
 
 def locality_key(name: str) -> str:

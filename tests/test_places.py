@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from leads.geo import distance_km
 from places import (
     Address,
     find_localities,
@@ -22,6 +23,7 @@ from places import (
     split_address,
 )
 from places.catalogue import provinces
+from places.localities import Locality, localities
 
 # Vietnam's mainland and near islands, Phú Quốc and Cô Tô included.
 LAT_RANGE, LON_RANGE = (8.3, 23.5), (102.1, 109.6)
@@ -403,6 +405,24 @@ def test_localities_carry_points_and_sizes_from_the_data() -> None:
     communes = find_localities("Hai Phu", "commune")
     assert all(c.radius_km is None or 0 < c.radius_km < 40 for c in communes)
     assert any(c.map == "2008" and c.today for c in communes)
+
+
+def test_a_district_reaches_at_least_its_farthest_commune() -> None:
+    kong_chro = next(d for d in find_localities("Kông Chro", "district") if d.province == "Gia Lai")
+    assert kong_chro.radius_km is not None
+    assert kong_chro.radius_km > 15
+    communes: dict[tuple[str, str], list[Locality]] = {}
+    for commune in localities():
+        if commune.level == "commune" and commune.map == "2008":
+            communes.setdefault((commune.province, commune.district), []).append(commune)
+    checked = 0
+    for district in (unit for unit in localities() if unit.level == "district"):
+        inside = communes.get((district.province, district.name), [])
+        if inside:
+            far = max(distance_km(district.lat, district.lon, c.lat, c.lon) for c in inside)
+            assert (district.radius_km or 0) >= far * 0.98, district.name
+            checked += 1
+    assert checked > 600
 
 
 @settings(max_examples=60, deadline=None)
