@@ -131,12 +131,34 @@ def burials_for(session: Session, person_id: str, name: str | None,
             namesake = and_(namesake, or_(Burial.death_date.is_(None), near))
         which = or_(linked, namesake)
     rows = session.execute(select(*_BURIAL_COLUMNS).where(which).order_by(Burial.id).limit(MAX_ROWS))
-    return [burial_from_json({"id": row.id, "name": row.name, "unit_text": row.unit_text,
-                              "death_date": row.death_date, "burial_date": row.burial_date,
-                              "place": row.place,
-                              "lat": row.lat, "lon": row.lon, "person_id": row.person_id,
-                              "recovered": {"date": row.recovered_date, "grave": row.recovered_grave}})
-            for row in rows]
+    return [_lead_burial(row) for row in rows]
+
+
+def _lead_burial(row: Any) -> LeadBurial:
+    return burial_from_json({"id": row.id, "name": row.name, "unit_text": row.unit_text,
+                             "death_date": row.death_date, "burial_date": row.burial_date, "place": row.place,
+                             "lat": row.lat, "lon": row.lon, "person_id": row.person_id,
+                             "recovered": {"date": row.recovered_date, "grave": row.recovered_grave}})
+
+
+#: Ids per query when reading the first burials of many graves.
+CLAIM_CHUNK = 2_000
+
+
+def claims_on(session: Session, graves: Sequence[LeadGrave]) -> dict[str, LeadBurial]:
+    """By grave id, a first burial whose remains the records say went into the grave (the
+    burial names the grave, or the grave names the burial)."""
+    claims: dict[str, LeadBurial] = {}
+    by_burial = {grave.remains_burial: grave.id for grave in graves if grave.remains_burial}
+    ids = [grave.id for grave in graves]
+    for start in range(0, max(len(ids), len(by_burial)), CLAIM_CHUNK):
+        some, named = ids[start:start + CLAIM_CHUNK], list(by_burial)[start:start + CLAIM_CHUNK]
+        rows = session.execute(select(*_BURIAL_COLUMNS).where(
+            or_(Burial.recovered_grave.in_(some), Burial.id.in_(named))).order_by(Burial.id))
+        for row in rows:
+            grave_id = by_burial.get(row.id) or row.recovered_grave
+            claims.setdefault(grave_id, _lead_burial(row))
+    return claims
 
 
 def placed_in(session: Session, box: Box) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

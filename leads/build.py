@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from decoder.registry import Registry
 from leads.burials import burial_areas, partial_grave_areas
@@ -36,16 +36,18 @@ def areas_for(evidence: Evidence, registry: Registry, *, burials: Iterable[Buria
 
 
 def leads_for(evidence: Evidence, registry: Registry, *, burials: Iterable[Burial] = (),
-              graves: Iterable[Grave] = (), limit: int | None = 20) -> Leads:
+              graves: Iterable[Grave] = (), limit: int | None = 20,
+              claims: Mapping[str, Burial] | None = None) -> Leads:
     """Areas and ranked graves for one person (CONTRACT's leads result).
 
     ``graves`` are the candidate graves: all of them for a small store, or those inside
     :func:`search_boxes` of the areas (plus graves without a point in cemeteries inside them)
-    for a large one.
+    for a large one. ``claims`` are, by grave id, the first burials whose remains went into
+    a grave (those under another name lower it).
     """
     graves = list(graves)
     areas = areas_for(evidence, registry, burials=burials, graves=graves)
-    ranked = rank_graves(areas, graves, evidence, limit=limit)
+    ranked = rank_graves(areas, graves, evidence, limit=limit, claims=claims)
     return Leads(person_id=evidence.person_id, death_date=evidence.death_date, units=evidence.units,
                  areas=tuple(areas), graves=tuple(ranked))
 

@@ -9,13 +9,13 @@ collected must not lie before the death; partial facts on the grave raise or low
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from leads import matching
 from leads.burials import record_point
 from leads.geo import distance_km, spatial_fit
-from leads.model import RANKED_STATUSES, Area, Evidence, Grave, GraveLead
+from leads.model import RANKED_STATUSES, Area, Burial, Evidence, Grave, GraveLead
 from leads.timing import said
 
 #: How far around a cemetery its remains may have come from, when nothing else says (km).
@@ -27,6 +27,8 @@ CONFLICT_FACTOR = {"names": 0.1, "units": 0.3, "years": 0.4, "dates": 0.3}
 BEFORE_DEATH_FACTOR = 0.05
 #: The grave is where a matching burial's remains went: the strongest lead there is.
 LINK_GAIN = 3.0
+#: The grave is where the remains of a first burial under another name went: most likely his.
+CLAIMED_FACTOR = 0.15
 #: A grave fitting no area better than this is not tied to them (three radii out).
 MIN_RAW = 1e-3
 #: Fits smaller than this are left out of a grave's reasons.
@@ -44,7 +46,7 @@ class _Spot:
 
 
 def rank_graves(areas: Sequence[Area], graves: Iterable[Grave], evidence: Evidence, *,
-                limit: int | None = 20) -> list[GraveLead]:
+                limit: int | None = 20, claims: Mapping[str, Burial] | None = None) -> list[GraveLead]:
     """The unidentified and partial graves that fit the areas, best first.
 
     Args:
@@ -52,16 +54,21 @@ def rank_graves(areas: Sequence[Area], graves: Iterable[Grave], evidence: Eviden
         graves: candidate graves; named ones are skipped.
         evidence: the person's facts, compared with a partial grave's.
         limit: how many to return (None: all with a score above zero).
+        claims: by grave id, a first burial whose remains the records say went into it;
+            a grave claimed under another name ranks low.
     """
+    claims = claims or {}
     leads = [lead for grave in graves if grave.status in RANKED_STATUSES
-             if (lead := score_grave(areas, grave, evidence)) is not None]
+             if (lead := score_grave(areas, grave, evidence, claims.get(grave.id))) is not None]
     leads.sort(key=lambda lead: (-lead.score, lead.distance_km if lead.distance_km is not None else 1e9,
                                  lead.grave_id))
     return leads[:limit] if limit is not None else leads
 
 
-def score_grave(areas: Sequence[Area], grave: Grave, evidence: Evidence) -> GraveLead | None:
-    """One grave's score and reasons, or None when nothing ties it to the areas."""
+def score_grave(areas: Sequence[Area], grave: Grave, evidence: Evidence,
+                claim: Burial | None = None) -> GraveLead | None:
+    """One grave's score and reasons, or None when nothing ties it to the areas; ``claim``
+    is a first burial whose remains went into the grave."""
     spot = _spot(grave)
     raw, reasons, best, distance = _spatial(areas, grave, spot)
     raw, more = _linked(areas, grave, raw)
@@ -69,6 +76,8 @@ def score_grave(areas: Sequence[Area], grave: Grave, evidence: Evidence) -> Grav
     if raw < MIN_RAW:
         return None
     factor, facts = _facts(grave, evidence)
+    if claim is not None and not more:
+        factor, facts = _claimed(claim, evidence, factor, facts)
     raw *= factor
     reasons += facts
     score = raw / (raw + SQUASH)
@@ -80,7 +89,7 @@ def score_grave(areas: Sequence[Area], grave: Grave, evidence: Evidence) -> Grav
 def _spot(grave: Grave) -> _Spot | None:
     point = record_point(grave.remains_lat, grave.remains_lon, grave.remains_place)
     if point is not None:
-        spread = 0.0 if point.how == "the recorded point" else point.radius_km
+        spread = 0.0 if point.how == "the recorded point" else point.radius_km * 0.5
         return _Spot(point.lat, point.lon, spread, "remains collected")
     if grave.cemetery_lat is not None and grave.cemetery_lon is not None:
         return _Spot(grave.cemetery_lat, grave.cemetery_lon, CEMETERY_SPREAD_KM,
@@ -145,3 +154,12 @@ def _facts(grave: Grave, evidence: Evidence) -> tuple[float, list[str]]:
             factor *= CONFLICT_FACTOR[kind]
             reasons.append(f"the grave bears {check.said}")
     return factor, reasons
+
+
+def _claimed(claim: Burial, evidence: Evidence, factor: float, facts: list[str]) -> tuple[float, list[str]]:
+    """A grave the remains of another man's first burial went into is most likely his."""
+    mine = claim.person_id == evidence.person_id
+    if mine or matching.names(evidence.name, claim.name).verdict != "conflict":
+        return factor, facts
+    return factor * CLAIMED_FACTOR, [*facts, f"the remains of first burial {claim.id} ({claim.name}) "
+                                             "were moved into this grave"]

@@ -307,6 +307,20 @@ def test_a_written_collection_place_is_geocoded(registry: Registry) -> None:
     assert [lead.grave_id for lead in ranked] == ["written"]
 
 
+def test_a_grave_holding_another_mans_first_burial_ranks_below_a_free_one(registry: Registry) -> None:
+    evidence = person(units=(UnitCandidate("x-f950-e7", 0.9),))
+    graves = [grave("claimed", (16.70, 107.23)), grave("free", (16.74, 107.26)),
+              grave("his-namesake", (16.70, 107.23))]
+    claims = {"claimed": Burial(id="b-9", name="Trần Đình Hùng", recovered_grave="claimed"),
+              "his-namesake": Burial(id="b-8", name="Le Van Tam", recovered_grave="his-namesake")}
+    ranked = rank_graves(areas_for(evidence, registry), graves, evidence, claims=claims)
+    order = [lead.grave_id for lead in ranked]
+    assert order.index("free") < order.index("claimed")
+    assert order.index("his-namesake") < order.index("free")  # the same name: not another man's
+    claimed = ranked[order.index("claimed")]
+    assert "the remains of first burial b-9 (Trần Đình Hùng) were moved into this grave" in claimed.reasons
+
+
 def test_no_evidence_ranks_no_grave(registry: Registry) -> None:
     assert rank_graves([], [grave("g", (16.7, 107.2))], person()) == []
 

@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive.area_schema import AreaChange, AreaRecord
 from archive.areas import add_area, area_json, areas_geojson, change_area, list_areas
-from archive.lead_sources import burials_for, cemetery_graves, graves_by_id, graves_near, placed_in
+from archive.lead_sources import (
+    burials_for,
+    cemetery_graves,
+    claims_on,
+    graves_by_id,
+    graves_near,
+    placed_in,
+)
 from archive.links import cluster_of, copies
 from archive.models import Cemetery, Grave, Person, Relative, Sample
 from archive.persons import person_json
@@ -25,6 +32,7 @@ from archive.relatives import relatives_of
 from decoder.decode import decode
 from decoder.errors import NotFoundError, PhienhieuError
 from decoder.registry import Registry
+from leads import Burial as LeadBurial
 from leads import (
     Evidence,
     Leads,
@@ -91,7 +99,8 @@ def _leads(session: Session, person_id: str, registry: Registry, limit: int) -> 
     candidates = list({grave.id: grave for grave in [*graves_near(session, areas), *recovered]}.values())
     areas = sorted([*areas, *partial_grave_areas(evidence, candidates)], key=lambda area: -area.weight)
     return Leads(person_id=evidence.person_id, death_date=evidence.death_date, units=evidence.units,
-                 areas=tuple(areas), graves=tuple(rank_graves(areas, candidates, evidence, limit=limit)))
+                 areas=tuple(areas), graves=tuple(rank_graves(areas, candidates, evidence, limit=limit,
+                                                              claims=claims_on(session, candidates))))
 
 
 def person_leads(person_id: str, *, sessions: sessionmaker[Session], registry: RegistryCache,
@@ -145,7 +154,9 @@ def sampling_plan(cemetery_id: str, *, sessions: sessionmaker[Session], registry
         known = registry.get()
         lying = exists().where(Grave.person_id == Person.id)
         persons = session.scalars(select(Person).where(~lying).order_by(Person.id).limit(max_persons))
-        leads = [_cemetery_leads(session, person, known, graves) for person in persons] if graves else []
+        claims = claims_on(session, graves)
+        leads = [_cemetery_leads(session, person, known, graves, claims) for person in persons
+                 if graves]
         members = cohort(leads, cemetery=cemetery_id)
         return {"cemetery": cemetery_id, "graves": len(graves),
                 "persons": [member.to_json_data()
@@ -154,11 +165,11 @@ def sampling_plan(cemetery_id: str, *, sessions: sessionmaker[Session], registry
 
 
 def _cemetery_leads(session: Session, person: Person, registry: Registry,
-                    graves: list[LeadGrave]) -> Leads:
+                    graves: list[LeadGrave], claims: dict[str, LeadBurial]) -> Leads:
     """A person's leads against one cemetery's graves (for its sampling plan)."""
     evidence = evidence_of(session, person, registry)
     burials = burials_for(session, person.id, evidence.name, evidence.death_date)
-    return leads_for(evidence, registry, burials=burials, graves=graves, limit=None)
+    return leads_for(evidence, registry, burials=burials, graves=graves, limit=None, claims=claims)
 
 
 def _ranked_relatives(session: Session, person_id: str) -> list[dict[str, Any]]:
