@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from archive.graves import burial_json, cemetery_json
@@ -114,21 +115,34 @@ _BURIAL_COLUMNS = (Burial.id, Burial.name, Burial.unit_text, Burial.death_date, 
                    Burial.recovered_grave)
 
 
+#: A first burial whose death date lies further than this from the person's is not his
+#: (``leads.matching.dates`` calls it a conflict, which rules the record out).
+DATE_SLACK = timedelta(days=31)
+
+
+def _dying_within(died: PartialDate, slack: timedelta) -> ColumnElement[bool]:
+    """A condition: the stored death date (ISO, ``1972``, ``1972-05`` or ``1972-05-20``)
+    spans some day within ``slack`` of the partial date. ISO dates compare as text: a stored
+    date starts no later than the last day when it sorts before it, and ends no earlier than
+    the first day when it sorts after as many of its characters; the first bound (the year)
+    lets the index's range start there."""
+    first, last = (died.first_day - slack).isoformat(), (died.last_day + slack).isoformat()
+    stored = Burial.death_date
+    return and_(stored >= first[:4], stored <= last, stored >= func.substr(first, 1, func.length(stored)))
+
+
 def burials_for(session: Session, person_id: str, name: str | None,
                 died: PartialDate | None = None) -> list[LeadBurial]:
     """The first burials that may be the person's: linked to his record, or written with
-    his given name (folded, so marks and case do not matter) and a death date no more than
-    a year from his, or none; leads compare the rest of the name, the unit and the dates (a
-    death date more than a month from his rules a record out)."""
+    his given name (folded, so marks and case do not matter) and a death date within a
+    month of his, or none; leads compare the rest of the name, the unit and the dates."""
     linked = Burial.person_id == person_id
     given = given_key(name) if name else None
     which: ColumnElement[bool] = linked
     if given:
         namesake = Burial.given_key == given
-        if died is not None:  # ISO dates compare as text: "1971" <= "1971-12-25" < "1974"
-            near = and_(Burial.death_date >= str(died.first_day.year - 1),
-                        Burial.death_date < str(died.last_day.year + 2))
-            namesake = and_(namesake, or_(Burial.death_date.is_(None), near))
+        if died is not None:
+            namesake = and_(namesake, or_(Burial.death_date.is_(None), _dying_within(died, DATE_SLACK)))
         which = or_(linked, namesake)
     rows = session.execute(select(*_BURIAL_COLUMNS).where(which).order_by(Burial.id).limit(MAX_ROWS))
     return [_lead_burial(row) for row in rows]
