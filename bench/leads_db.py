@@ -21,10 +21,13 @@ runs on a SQLite file instead.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import random
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -182,8 +185,10 @@ def _vacuum(engine: Engine) -> None:
         connection.execute(text("VACUUM ANALYZE graves, burials, cemeteries"))
 
 
-def run(url: str, graves_count: int, burials_count: int, persons_count: int, seed: int = 5) -> dict[str, Any]:
-    """Stock the database at ``url`` and time each person's leads."""
+def run(url: str, graves_count: int, burials_count: int, persons_count: int, seed: int = 5,
+        profile: bool = False) -> dict[str, Any]:
+    """Stock the database at ``url`` and time each person's leads (with ``profile``, the
+    timed part's costliest functions are printed to standard error)."""
     rng = random.Random(seed)
     places, rest = theatre(), country()
     engine = make_engine(url)
@@ -201,12 +206,18 @@ def run(url: str, graves_count: int, burials_count: int, persons_count: int, see
     stocked = time.perf_counter() - started
     person_leads("bp-00000", sessions=sessions, registry=cache)  # the registry and caches warmed
     times, ranked, areas = [], [], []
+    profiler = cProfile.Profile() if profile else None
+    if profiler:
+        profiler.enable()
     for index in range(persons_count):
         start = time.perf_counter()
         found = person_leads(f"bp-{index:05d}", sessions=sessions, registry=cache)
         times.append(time.perf_counter() - start)
         ranked.append(len(found["graves"]))
         areas.append(len(found["areas"]))
+    if profiler:
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
     engine.dispose()
     times.sort()
     return {"graves": graves_count, "burials": burials_count, "persons": persons_count,
@@ -225,18 +236,20 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("PHIENHIEU_TEST_POSTGRES_URL"))
     parser.add_argument("--sqlite", action="store_true", help="a SQLite file instead of PostgreSQL")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="print where the timed part spends its time")
     args = parser.parse_args()
     if args.sqlite:
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite:///{Path(folder) / 'leads.sqlite3'}"
-            result = run(url, args.graves, args.burials, args.persons)
+            result = run(url, args.graves, args.burials, args.persons, profile=args.profile)
         result["backend"] = "sqlite"
     else:
         if not args.database_url:
             parser.error("give --database-url or PHIENHIEU_TEST_POSTGRES_URL, or --sqlite")
         schema, url = postgres_schema(args.database_url)
         try:
-            result = run(url, args.graves, args.burials, args.persons) | {"backend": "postgres"}
+            result = run(url, args.graves, args.burials, args.persons, profile=args.profile)
+            result["backend"] = "postgres"
         finally:
             drop_schema(args.database_url, schema)
     if args.json:
