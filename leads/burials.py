@@ -11,6 +11,8 @@ from decoder.dates import PartialDate
 from leads import matching
 from leads.matching import Agreement
 from leads.model import RANKED_STATUSES, Area, Burial, Evidence, Grave
+from leads.reasons import Reason, ReasonId
+from leads.written import RECORDED, how_placed
 from places import locate
 
 #: Below this a burial record or a partial grave is not taken as the person's.
@@ -30,12 +32,12 @@ class Point(NamedTuple):
     lon: float
     radius_km: float
     place: str
-    how: str
+    how: Reason
     sources: tuple[str, ...]
 
 
 def match(evidence: Evidence, name: str | None, unit_text: str | None, death_date: PartialDate | None = None,
-          birth_year: int | None = None) -> tuple[float, list[str]]:
+          birth_year: int | None = None) -> tuple[float, tuple[Reason, ...]]:
     """How likely a record with these facts is the person's (0..1), and what agreed or not.
 
     The name must agree for a record to count at all; the unit, death date and birth year
@@ -43,7 +45,7 @@ def match(evidence: Evidence, name: str | None, unit_text: str | None, death_dat
     """
     name_fit = matching.names(evidence.name, name)
     if name_fit.verdict != "agree":
-        return 0.0, []
+        return 0.0, ()
     checks: list[Agreement] = [
         matching.units(evidence.unit_text, unit_text),
         matching.dates(evidence.death_date, death_date),
@@ -52,7 +54,7 @@ def match(evidence: Evidence, name: str | None, unit_text: str | None, death_dat
     score = name_fit.strength
     for check in checks:
         score *= FACTOR[check.verdict] * (0.8 + 0.2 * check.strength if check.verdict == "agree" else 1.0)
-    said = [name_fit.said, *(check.said for check in checks if check.said)]
+    said = tuple(check.said for check in (name_fit, *checks) if check.said is not None)
     return min(1.0, score), said
 
 
@@ -61,8 +63,9 @@ def burial_areas(evidence: Evidence, burials: Iterable[Burial], graves: Mapping[
     remains were collected when the record says so."""
     areas: list[Area] = []
     for burial in burials:
+        said: tuple[Reason, ...]
         if burial.person_id == evidence.person_id:
-            score, said = 1.0, ["the burial record is linked to this person"]
+            score, said = 1.0, (Reason(ReasonId.BURIAL_LINKED),)
         else:
             score, said = match(evidence, burial.name, burial.unit_text, burial.death_date)
         if score >= MIN_MATCH:
@@ -74,25 +77,26 @@ def burial_areas(evidence: Evidence, burials: Iterable[Burial], graves: Mapping[
 def record_point(lat: float | None, lon: float | None, place: str | None) -> Point | None:
     """A record's point: its own coordinates, else the gazetteer's for its written place."""
     if lat is not None and lon is not None:
-        return Point(lat, lon, POINT_RADIUS_KM, place or f"{lat:.4f}, {lon:.4f}", "the recorded point", ())
+        where = place or f"{lat:.4f}, {lon:.4f}"
+        return Point(lat, lon, POINT_RADIUS_KM, where, RECORDED, ())
     found = locate(place) if place else []
     if not found:
         return None
     spot = found[0]
-    return Point(spot.lat, spot.lon, spot.radius_km, spot.name, spot.reason, spot.sources)
+    return Point(spot.lat, spot.lon, spot.radius_km, spot.name, how_placed(spot), spot.sources)
 
 
-def _burial_area(burial: Burial, score: float, said: list[str]) -> list[Area]:
+def _burial_area(burial: Burial, score: float, said: tuple[Reason, ...]) -> list[Area]:
     point = record_point(burial.lat, burial.lon, burial.place)
     if point is None:
         return []
     lat, lon, radius, place, how, sources = point
     when = str(burial.burial_date or burial.death_date or "") or None
-    reasons = (f"initial burial record {burial.id}: {', '.join(said)}", f"point: {how}",
-               f"weight {score:.2f}: how well the record matches")
+    reasons = (Reason(ReasonId.BURIAL_MATCH, burial=burial.id, facts=said), Reason(ReasonId.POINT, how=how),
+               Reason(ReasonId.MATCH_WEIGHT, weight=score))
     return [Area(kind="initial_burial", place=place, lat=lat, lon=lon, radius_km=radius, start=when, end=when,
                  weight=score, reasons=reasons, sources=(f"burial {burial.id}", *sources), record=burial.id,
-                 summary=f"the initial burial {burial.id} ({place})")]
+                 summary=Reason(ReasonId.BURIAL_AREA, burial=burial.id, place=place))]
 
 
 def _recovered_area(burial: Burial, score: float, graves: Mapping[str, Grave]) -> list[Area]:
@@ -105,12 +109,12 @@ def _recovered_area(burial: Burial, score: float, graves: Mapping[str, Grave]) -
         return []
     lat, lon, radius, place, how, sources = point
     when = str(burial.recovered_date or grave.remains_date or "") or None
-    reasons = (f"the remains of initial burial {burial.id} were collected into grave {grave.id}",
-               f"point: {how}")
+    reasons = (Reason(ReasonId.REMAINS_INTO_GRAVE, burial=burial.id, grave=grave.id),
+               Reason(ReasonId.POINT, how=how))
     return [Area(kind="remains_collected", place=place, lat=lat, lon=lon, radius_km=radius, start=when,
                  end=when, weight=score, reasons=reasons,
                  sources=(f"burial {burial.id}", f"grave {grave.id}", *sources), record=grave.id,
-                 summary=f"where the remains of burial {burial.id} were collected ({place})")]
+                 summary=Reason(ReasonId.BURIAL_REMAINS_AREA, burial=burial.id, place=place))]
 
 
 def partial_grave_areas(evidence: Evidence, graves: Iterable[Grave]) -> list[Area]:
@@ -128,7 +132,8 @@ def partial_grave_areas(evidence: Evidence, graves: Iterable[Grave]) -> list[Are
         when = str(grave.remains_date) if grave.remains_date else None
         areas.append(Area(
             kind="remains_collected", place=place, lat=lat, lon=lon, radius_km=radius, start=when, end=when,
-            weight=score * 0.8, reasons=(f"partial grave {grave.id}: {', '.join(said)}", f"point: {how}"),
+            weight=score * 0.8, reasons=(Reason(ReasonId.PARTIAL_GRAVE_MATCH, grave=grave.id, facts=said),
+                                         Reason(ReasonId.POINT, how=how)),
             sources=(f"grave {grave.id}", *sources), record=grave.id,
-            summary=f"where the remains in partial grave {grave.id} were collected ({place})"))
+            summary=Reason(ReasonId.PARTIAL_REMAINS_AREA, grave=grave.id, place=place)))
     return areas

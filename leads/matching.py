@@ -15,17 +15,19 @@ from decoder.dates import PartialDate
 from decoder.errors import PhienhieuError
 from decoder.grammar import lettered_echelons, parse
 from decoder.plots import name_key
+from leads.reasons import Reason, ReasonId
 
 Verdict = Literal["agree", "unknown", "conflict"]
 
 
 @dataclass(frozen=True)
 class Agreement:
-    """One comparison: the verdict, its strength (0..1 when agreeing) and a sentence."""
+    """One comparison: the verdict, its strength (0..1 when agreeing) and what was found
+    (a clause such as "the same name (Lê Văn Tám)"; None when one side says nothing)."""
 
     verdict: Verdict
     strength: float = 0.0
-    said: str = ""
+    said: Reason | None = None
 
 
 UNKNOWN = Agreement("unknown")
@@ -44,13 +46,13 @@ def names(a: str | None, b: str | None) -> Agreement:
         return UNKNOWN
     ka, kb = _key(a), _key(b)
     if ka == kb:
-        return Agreement("agree", 1.0, f"the same name ({b})")
+        return Agreement("agree", 1.0, Reason(ReasonId.SAME_NAME, name=b))
     wa, wb = ka.split(), kb.split()
     if wa and wb and wa[0] == wb[0] and wa[-1] == wb[-1]:
-        return Agreement("agree", 0.7, f"the same family and given name ({b})")
+        return Agreement("agree", 0.7, Reason(ReasonId.SAME_FAMILY_AND_GIVEN_NAME, name=b))
     if _similar(ka, kb):
-        return Agreement("agree", 0.6, f"a name one or two letters apart ({b})")
-    return Agreement("conflict", 0.0, f"another name ({b})")
+        return Agreement("agree", 0.6, Reason(ReasonId.NAME_LETTERS_APART, name=b))
+    return Agreement("conflict", 0.0, Reason(ReasonId.OTHER_NAME, name=b))
 
 
 def _similar(a: str, b: str) -> bool:
@@ -85,9 +87,10 @@ def units(a: str | None, b: str | None) -> Agreement:
     if not shared:
         return UNKNOWN
     if any(letters_a[letter] != letters_b[letter] for letter in shared):
-        return Agreement("conflict", 0.0, f"another unit ({' '.join(eb)})")
+        return Agreement("conflict", 0.0, Reason(ReasonId.OTHER_UNIT, unit=" ".join(eb)))
     strength = min(1.0, 0.4 + 0.2 * len(shared))
-    return Agreement("agree", strength, f"the same unit ({' '.join(letters_b[x] for x in shared)})")
+    same = " ".join(letters_b[x] for x in shared)
+    return Agreement("agree", strength, Reason(ReasonId.SAME_UNIT, unit=same))
 
 
 def years(a: int | None, b: int | None) -> Agreement:
@@ -95,10 +98,10 @@ def years(a: int | None, b: int | None) -> Agreement:
     if a is None or b is None:
         return UNKNOWN
     if a == b:
-        return Agreement("agree", 1.0, f"the same birth year ({b})")
+        return Agreement("agree", 1.0, Reason(ReasonId.SAME_BIRTH_YEAR, year=b))
     if abs(a - b) == 1:
-        return Agreement("agree", 0.5, f"a birth year one apart ({b})")
-    return Agreement("conflict", 0.0, f"another birth year ({b})")
+        return Agreement("agree", 0.5, Reason(ReasonId.BIRTH_YEAR_ONE_APART, year=b))
+    return Agreement("conflict", 0.0, Reason(ReasonId.OTHER_BIRTH_YEAR, year=b))
 
 
 def dates(a: PartialDate | None, b: PartialDate | None) -> Agreement:
@@ -107,7 +110,7 @@ def dates(a: PartialDate | None, b: PartialDate | None) -> Agreement:
         return UNKNOWN
     gap = max((b.first_day - a.last_day).days, (a.first_day - b.last_day).days, 0)
     if gap == 0:
-        return Agreement("agree", 1.0, f"a death date that fits ({b})")
+        return Agreement("agree", 1.0, Reason(ReasonId.DEATH_DATE_FITS, date=str(b)))
     if gap <= 31:
-        return Agreement("agree", 0.5, f"a death date {gap} days apart ({b})")
-    return Agreement("conflict", 0.0, f"another death date ({b})")
+        return Agreement("agree", 0.5, Reason(ReasonId.DEATH_DATE_DAYS_APART, days=gap, date=str(b)))
+    return Agreement("conflict", 0.0, Reason(ReasonId.OTHER_DEATH_DATE, date=str(b)))

@@ -87,6 +87,8 @@ class Area:
     burials), so that two candidate units stay two families of areas; ``record`` the burial
     or grave an ``initial_burial`` or ``remains_collected`` area comes from; ``summary`` says
     in a few words what the area is, for a grave's reasons ("where Trung đoàn 7 was in May 1972").
+    The reasons and summary leads make are :class:`leads.reasons.Reason`: English strings that
+    also carry what they say, for a page to say it in its own language.
     """
 
     kind: AreaKind
@@ -113,7 +115,8 @@ class Area:
 @dataclass(frozen=True)
 class GraveLead:
     """An unidentified or partial grave that may hold the person, with a score (0..1) and the
-    reasons a person can check; ``distance_km`` to the area that fits best, ``area`` its index."""
+    reasons a person can check (:class:`leads.reasons.Reason`, English strings that also carry
+    what they say); ``distance_km`` to the area that fits best, ``area`` its index."""
 
     grave_id: str
     cemetery: str

@@ -10,7 +10,9 @@ from decoder.model import Level
 from decoder.registry import Registry
 from decoder.registry_schema import EventEntry, UnitEntry
 from leads.model import Area, Evidence, UnitCandidate
-from leads.timing import closeness, said, span_said
+from leads.reasons import Param, Reason, ReasonId
+from leads.timing import closeness
+from leads.written import RECORDED, how_placed
 from places import locate
 
 #: How far around a recorded position a unit of each level spread (km): a company held a
@@ -36,7 +38,7 @@ class _Placed:
     lat: float
     lon: float
     radius_km: float
-    how: str
+    how: Reason
     sources: tuple[str, ...]
 
 
@@ -68,14 +70,14 @@ def _placed_events(unit: UnitEntry) -> list[_Placed]:
         if event.lat is not None and event.lon is not None:
             place = event.place or event.province or event.title
             radius = LEVEL_RADIUS_KM[unit.level]
-            result.append(_Placed(event, place, event.lat, event.lon, radius, "the recorded point", ()))
+            result.append(_Placed(event, place, event.lat, event.lon, radius, RECORDED, ()))
             continue
         written = ", ".join(part for part in (event.place, event.province) if part)
         found = locate(written) if written else []
         if found:
             spot = found[0]
             radius = max(spot.radius_km, LEVEL_RADIUS_KM[unit.level])
-            how = f"the gazetteer's point for {written!r} ({spot.reason})"
+            how = Reason(ReasonId.GAZETTEER_POINT_FOR, written=written, how=how_placed(spot))
             result.append(_Placed(event, spot.name, spot.lat, spot.lon, radius, how, spot.sources))
     return result
 
@@ -84,17 +86,20 @@ def _area(candidate: UnitCandidate, own: UnitEntry, unit: UnitEntry, steps: int,
           placed: _Placed, when: PartialDate | None) -> Area:
     event = placed.event
     weight = max(0.0, min(1.0, candidate.score * fit * INHERITED ** steps))
-    whose = (f"{own.name}" if steps == 0 else
-             f"{own.name} has no recorded position near {said(when)}; its parent {unit.name}")
-    reasons = [f"{whose} was at {placed.place} in {span_said(event.period)} ({event.title})",
-               f"the person died {'on' if when.day else 'in'} {said(when)}" if when
-               else "the death date is unknown: every recorded position counts",
-               f"point: {placed.how}; radius {placed.radius_km:g} km for a {unit.level.value}",
-               f"weight {weight:.2f} = unit score {candidate.score:.2f} × time fit {fit:.2f}"
-               + (f" × {INHERITED ** steps:.2f} for a position {steps} level(s) up" if steps else "")]
+    where: dict[str, Param] = {"place": placed.place, "span": event.period, "event": event.title}
+    reasons = [Reason(ReasonId.UNIT_AT, unit=own.name, **where) if steps == 0 else
+               Reason(ReasonId.PARENT_AT, unit=own.name, date=when or Reason(ReasonId.UNKNOWN_DATE),
+                      parent=unit.name, **where),
+               Reason(ReasonId.DIED_ON if when.day else ReasonId.DIED_IN, date=when) if when
+               else Reason(ReasonId.DEATH_DATE_UNKNOWN),
+               Reason(ReasonId.UNIT_POINT, how=placed.how, radius=placed.radius_km, level=unit.level),
+               Reason(ReasonId.UNIT_WEIGHT, weight=weight, score=candidate.score, fit=fit) if steps == 0 else
+               Reason(ReasonId.UNIT_WEIGHT_INHERITED, weight=weight, score=candidate.score, fit=fit,
+                      factor=INHERITED ** steps, steps=steps)]
     sources = tuple(s for s in (event.source, *placed.sources) if s)
     return Area(kind="unit_position", place=placed.place, lat=placed.lat, lon=placed.lon,
                 radius_km=placed.radius_km, start=event.start, end=event.end, weight=weight,
                 reasons=tuple(reasons), sources=sources or (f"registry: {unit.id}",),
                 unit_id=candidate.unit_id,
-                summary=f"where {unit.name} was in {span_said(event.period)} ({placed.place})")
+                summary=Reason(ReasonId.WHERE_UNIT_WAS, unit=unit.name, span=event.period,
+                               place=placed.place))

@@ -1,9 +1,8 @@
-"""How close in time a fact is to the death date, and dates said the way people say them."""
+"""How close in time a fact is to the death date; :mod:`leads.reasons` says dates in words."""
 
 from __future__ import annotations
 
 import math
-from datetime import date
 
 from decoder.dates import PartialDate, Period
 
@@ -15,8 +14,6 @@ POSITION_DAYS = 180.0
 OUTSIDE = 0.8
 #: An undated fact says nothing about when.
 UNDATED = 0.3
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
 
 
 def gap_days(period: Period, when: PartialDate) -> int:
@@ -48,22 +45,3 @@ def _covered_share(period: Period, when: PartialDate) -> float:
     span = (when.last_day - when.first_day).days + 1
     share = ((last - first).days + 1) / span
     return 0.5 + 0.5 * share  # a position held on some days of the month is still likely
-
-
-def said(when: PartialDate | date | None) -> str:
-    """``May 1972``, ``20 May 1972``, ``1972``; ``an unknown date`` for None."""
-    if when is None:
-        return "an unknown date"
-    if isinstance(when, date):
-        return f"{when.day} {_MONTHS[when.month - 1]} {when.year}"
-    if when.month is None:
-        return str(when.year)
-    month = _MONTHS[when.month - 1]
-    return f"{when.day} {month} {when.year}" if when.day else f"{month} {when.year}"
-
-
-def span_said(period: Period) -> str:
-    """A period the way a person says it: ``May 1972``, ``March 1972 – June 1972``."""
-    if period.start == period.end:
-        return said(period.start)
-    return f"{said(period.start) if period.start else '…'} – {said(period.end) if period.end else '…'}"

@@ -36,7 +36,12 @@ class Located:
 
     ``ambiguity`` is how many places of that level the text may mean (1: only this one);
     ``province`` is the unit of the map the place belongs to and ``today`` its provinces since
-    2025; ``reason`` says how the point was found, ``sources`` where it comes from.
+    2025; ``reason`` says how the point was found, ``sources`` where it comes from. The facts
+    the reason is made of are kept too, for a reader who says it in another language:
+    ``older_name`` (the written name, when it is an older name of the unit), ``extent_known``
+    (False: the data gives no extent and the radius is assumed), ``not_found`` (the finer
+    units written but unknown, as ``(level, name)``, when a province's centroid stands in),
+    ``era`` (an old province's first and last dates) and ``centroid_origin``.
     """
 
     name: str
@@ -49,6 +54,11 @@ class Located:
     ambiguity: int
     reason: str
     sources: tuple[str, ...]
+    older_name: str | None = None
+    extent_known: bool = True
+    not_found: tuple[tuple[str, str], ...] = ()
+    era: tuple[str | None, str | None] | None = None
+    centroid_origin: str = ""
 
 
 def locate(text: str) -> list[Located]:
@@ -126,14 +136,16 @@ def _from_locality(unit: Locality, count: int, address: Address) -> Located:
     reason = f"point of {unit.label} in the gazetteer{how}, {size}{many}"
     return Located(name=unit.label, level=unit.level, lat=unit.lat, lon=unit.lon, radius_km=radius,
                    province=unit.province, today=_today_of(unit.province) if unit.map == "2008" else
-                   (unit.province,), ambiguity=count, reason=reason, sources=(str(source("vau")),))
+                   (unit.province,), ambiguity=count, reason=reason, sources=(str(source("vau")),),
+                   older_name=written if older else None, extent_known=bool(unit.radius_km))
 
 
 def _from_province(province: Province, address: Address) -> Located:
     lat, lon = province.centroid or (0.0, 0.0)  # only provinces with a centroid come here
     radius = HISTORICAL_PROVINCE_RADIUS_KM if province.kind == "historical" else DEFAULT_RADIUS_KM["province"]
-    missing = [f"{level} {name!r}" for level, name in (("commune", address.commune),
-                                                       ("district", address.district)) if name]
+    not_found = tuple((level, name) for level, name in (("commune", address.commune),
+                                                        ("district", address.district)) if name)
+    missing = [f"{level} {name!r}" for level, name in not_found]
     unknown = f"{' and '.join(missing)} not found in the gazetteer; " if missing else ""
     era = (f" (a province of {province.from_date or '…'}–{province.to_date or '…'}, today "
            f"{', '.join(province.today)})" if province.kind == "historical" else "")
@@ -141,4 +153,6 @@ def _from_province(province: Province, address: Address) -> Located:
               f"radius {radius:g} km: the whole province, not a precise place")
     return Located(name=province.name, level="province", lat=lat, lon=lon, radius_km=radius,
                    province=province.name, today=province.today, ambiguity=1, reason=reason,
-                   sources=tuple(str(s) for s in province.sources[:1]))  # the first holds the point
+                   sources=tuple(str(s) for s in province.sources[:1]),  # the first holds the point
+                   not_found=not_found, centroid_origin=province.centroid_origin,
+                   era=(province.from_date, province.to_date) if province.kind == "historical" else None)

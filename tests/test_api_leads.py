@@ -82,7 +82,7 @@ def build_world(client: httpx.Client, officer: dict[str, str]) -> None:
 
 
 def test_leads_place_the_unit_and_rank_the_graves(client: TestClient, world: dict[str, str]) -> None:
-    leads = client.get("/api/v1/persons/p-lam/leads", headers=world)
+    leads = client.get("/api/v1/persons/p-lam/leads", headers=world | {"Accept-Language": "vi"})
     assert leads.status_code == 200, leads.text
     found = leads.json()
     assert set(found) >= {"person_id", "death_date", "units", "areas", "graves"}
@@ -91,6 +91,9 @@ def test_leads_place_the_unit_and_rank_the_graves(client: TestClient, world: dic
     assert {"unit_position", "initial_burial"} <= kinds
     position = next(area for area in found["areas"] if area["kind"] == "unit_position")
     assert position["place"] == "Hải Lăng"  # the May 1972 position, not the 1968 one
+    assert position["reasons"][:2] == [  # English, whatever the language asked
+        "Trung đoàn 7 (thử) was at Hải Lăng in April 1972 – June 1972 (Chốt giữ (thử))",
+        "the person died on 20 May 1972"]
     assert [grave["grave_id"] for grave in found["graves"]][:2] == ["g-near", "g-mid"]
     assert "g-far" not in [grave["grave_id"] for grave in found["graves"]]
     assert all(grave["reasons"] for grave in found["graves"])

@@ -41,6 +41,12 @@ def test_the_search_map_draws_the_layers_and_records_areas(client: TestClient) -
     assert "<svg" in page.text
     assert "Hải Lăng" in page.text
     assert 'href="/graves/g-near"' in page.text
+    for reason in ("Trung đoàn 7 (thử) có mặt ở Hải Lăng vào tháng 4 năm 1972 – tháng 6 năm 1972 "
+                   "(Chốt giữ (thử))", "liệt sĩ hy sinh ngày 20 tháng 5 năm 1972",
+                   "được căn cứ chỉ đích danh: hồ sơ an táng ban đầu b-1: cùng họ tên (Trần Văn Lâm), "
+                   "cùng đơn vị (c3 d2 e7), ngày hy sinh khớp (1972-05-20)"):
+        assert f"<li>{reason}</li>" in page.text
+    assert "the person died" not in page.text
     assert page.text.count('class="grave"') == 2  # g-near and g-mid drawn; g-far is off the map
     adopted = client.post("/persons/p-lam/areas", data={
         "place": "Hải Lăng", "lat": "16.7", "lon": "107.23", "radius_km": "15", "level": "district",
@@ -56,6 +62,10 @@ def test_the_search_map_draws_the_layers_and_records_areas(client: TestClient) -
                                                  "csrf_token": client.cookies[CSRF_COOKIE]})
     assert bad.status_code == 422
     assert 'role="alert"' in bad.text
+    client.get("/lang/en")
+    english = client.get("/persons/p-lam/leads").text
+    assert "<li>the person died on 20 May 1972</li>" in english
+    assert "hy sinh ngày" not in english
 
 
 def test_the_print_copy_is_an_a4_pdf(client: TestClient) -> None:
@@ -70,6 +80,7 @@ def test_the_print_copy_is_an_a4_pdf(client: TestClient) -> None:
     text = "".join(page.get_textpage().get_text_range() for page in document)
     assert "Bản đồ tìm kiếm" in text
     assert "g-near" in text
+    assert "liệt sĩ hy sinh ngày 20 tháng 5 năm 1972" in " ".join(text.split())
     assert 'name="place"' not in client.get("/persons/p-lam/leads").text  # archivists adopt nothing
 
 

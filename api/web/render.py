@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from api.security import CSRF_COOKIE
 from api.web.i18n import LOCALES, pick_locale, translations
+from api.web.lead_reasons import sentence as lead_sentence
 from api.web.reasons import sentence
 from api.web.session import LANG_COOKIE, csrf_token, secure_cookies
 from archive.models import User
@@ -54,8 +55,13 @@ def _reason(reason: Reason) -> str:
     return sentence(reason, _locale.get())
 
 
+def _lead_reason(reason: str) -> str:
+    return lead_sentence(reason, _locale.get())
+
+
 templates.env.filters["when"] = _when
 templates.env.filters["reason"] = _reason
+templates.env.filters["lead_reason"] = _lead_reason
 templates.env.filters["highlight"] = _highlight
 templates.env.globals["Action"] = Action
 templates.env.globals["may"] = may
