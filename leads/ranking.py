@@ -9,14 +9,14 @@ collected must not lie before the death; partial facts on the grave raise or low
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from leads import matching
 from leads.burials import record_point
 from leads.geo import distance_km, spatial_fit
 from leads.model import RANKED_STATUSES, Area, Burial, Evidence, Grave, GraveLead
-from leads.timing import said
+from leads.reasons import Param, Reason, ReasonId
 
 #: How far around a cemetery its remains may have come from, when nothing else says (km).
 CEMETERY_SPREAD_KM = 30.0
@@ -39,49 +39,83 @@ SQUASH = 0.25
 
 @dataclass(frozen=True)
 class _Spot:
+    """A grave's point; ``cemetery`` when it is only its cemetery's."""
+
     lat: float
     lon: float
     spread_km: float
-    said: str
+    cemetery: str | None = None
+
+
+#: Claims are read for this many times ``limit`` of the best graves: a claimed grave falls
+#: out of the first ones, and those below it move up.
+CLAIM_DEPTH = 3
+#: Claims by grave id, or a function reading them for some grave ids (a store reads only
+#: the first graves' claims, not those of thousands of candidates).
+Claims = Mapping[str, Burial] | Callable[[Sequence[str]], Mapping[str, Burial]]
 
 
 def rank_graves(areas: Sequence[Area], graves: Iterable[Grave], evidence: Evidence, *,
-                limit: int | None = 20, claims: Mapping[str, Burial] | None = None) -> list[GraveLead]:
+                limit: int | None = 20, claims: Claims | None = None) -> list[GraveLead]:
     """The unidentified and partial graves that fit the areas, best first.
+
+    Every grave is scored first; only the first are then given their claims and reasons
+    (building reasons for thousands of candidates would cost more than ranking them).
 
     Args:
         areas: the person's search areas (``areas_for``).
         graves: candidate graves; named ones are skipped.
         evidence: the person's facts, compared with a partial grave's.
         limit: how many to return (None: all with a score above zero).
-        claims: by grave id, a first burial whose remains the records say went into it;
-            a grave claimed under another name ranks low.
+        claims: by grave id, a first burial whose remains the records say went into it
+            (a grave claimed under another name ranks low), or a function reading them.
     """
-    claims = claims or {}
-    leads = [lead for grave in graves if grave.status in RANKED_STATUSES
-             if (lead := score_grave(areas, grave, evidence, claims.get(grave.id))) is not None]
-    leads.sort(key=lambda lead: (-lead.score, lead.distance_km if lead.distance_km is not None else 1e9,
-                                 lead.grave_id))
-    return leads[:limit] if limit is not None else leads
+    ranked = [grave for grave in graves if grave.status in RANKED_STATUSES]
+    scored: list[tuple[float, float | None, Grave]]
+    if limit is None:  # every grave's reasons are wanted: no first pass
+        scored = [(0.0, None, grave) for grave in ranked]
+    else:
+        scored = [(lead.score, lead.distance_km, grave) for grave in ranked
+                  if (lead := score_grave(areas, grave, evidence, reasons=False)) is not None]
+        scored.sort(key=lambda item: (-item[0], item[1] if item[1] is not None else 1e9, item[2].id))
+    depth = len(scored) if limit is None else CLAIM_DEPTH * limit
+    while True:
+        first = [grave for _, _, grave in scored[:depth]]
+        found = _claims_of(claims, [grave.id for grave in first])
+        leads = [lead for grave in first
+                 if (lead := score_grave(areas, grave, evidence, found.get(grave.id))) is not None]
+        leads.sort(key=lambda lead: (-lead.score, lead.distance_km if lead.distance_km is not None else 1e9,
+                                     lead.grave_id))
+        unclaimed = sum(grave.id not in found for grave in first)
+        # Graves below the first ``depth`` score no more than any unclaimed one among them.
+        if limit is None or unclaimed >= limit or depth >= len(scored):
+            return leads[:limit] if limit is not None else leads
+        depth *= 2
+
+
+def _claims_of(claims: Claims | None, grave_ids: Sequence[str]) -> Mapping[str, Burial]:
+    if claims is None or not grave_ids:
+        return {}
+    return claims(grave_ids) if callable(claims) else claims
 
 
 def score_grave(areas: Sequence[Area], grave: Grave, evidence: Evidence,
-                claim: Burial | None = None) -> GraveLead | None:
+                claim: Burial | None = None, *, reasons: bool = True) -> GraveLead | None:
     """One grave's score and reasons, or None when nothing ties it to the areas; ``claim``
-    is a first burial whose remains went into the grave."""
+    is a first burial whose remains went into the grave; without ``reasons`` only the
+    score (and distance) is worked out."""
     spot = _spot(grave)
-    raw, reasons, best, distance = _spatial(areas, grave, spot)
+    raw, said, best, distance = _spatial(areas, spot, reasons)
     raw, more = _linked(areas, grave, raw)
-    reasons += more
     if raw < MIN_RAW:
         return None
     factor, facts = _facts(grave, evidence)
     if claim is not None and not more:
         factor, facts = _claimed(claim, evidence, factor, facts)
     raw *= factor
-    reasons += facts
     score = raw / (raw + SQUASH)
-    return GraveLead(grave_id=grave.id, cemetery=grave.cemetery, score=score, reasons=tuple(reasons),
+    return GraveLead(grave_id=grave.id, cemetery=grave.cemetery, score=score,
+                     reasons=tuple(said + more + facts) if reasons else (),
                      distance_km=distance, area=best, lat=spot.lat if spot else None,
                      lon=spot.lon if spot else None)
 
@@ -89,16 +123,15 @@ def score_grave(areas: Sequence[Area], grave: Grave, evidence: Evidence,
 def _spot(grave: Grave) -> _Spot | None:
     point = record_point(grave.remains_lat, grave.remains_lon, grave.remains_place)
     if point is not None:
-        spread = 0.0 if point.how == "the recorded point" else point.radius_km * 0.5
-        return _Spot(point.lat, point.lon, spread, "remains collected")
+        spread = 0.0 if point.how.id is ReasonId.RECORDED_POINT else point.radius_km * 0.5
+        return _Spot(point.lat, point.lon, spread)
     if grave.cemetery_lat is not None and grave.cemetery_lon is not None:
-        return _Spot(grave.cemetery_lat, grave.cemetery_lon, CEMETERY_SPREAD_KM,
-                     f"no collection place recorded; its cemetery ({grave.cemetery}) lies")
+        return _Spot(grave.cemetery_lat, grave.cemetery_lon, CEMETERY_SPREAD_KM, grave.cemetery)
     return None
 
 
-def _spatial(areas: Sequence[Area], grave: Grave, spot: _Spot | None
-             ) -> tuple[float, list[str], int | None, float | None]:
+def _spatial(areas: Sequence[Area], spot: _Spot | None, with_reasons: bool = True
+             ) -> tuple[float, list[Reason], int | None, float | None]:
     """The sum, over the kinds of evidence, of the best fit among each kind's areas.
 
     Areas of one kind are alternatives (the unit was at one place or another; a written name
@@ -117,31 +150,34 @@ def _spatial(areas: Sequence[Area], grave: Grave, spot: _Spot | None
     if not best_of:
         return 0.0, [], None, None
     ranked = sorted(best_of.values(), reverse=True)
-    reasons = [_said(spot, areas[i], d, fit) for fit, i, d in ranked if fit >= MIN_FIT_SAID]
+    reasons = [_said(spot, areas[i], d, fit) for fit, i, d in ranked if fit >= MIN_FIT_SAID and with_reasons]
     _, best, distance = ranked[0]
     return sum(fit for fit, _, _ in ranked), reasons, best, distance
 
 
-def _said(spot: _Spot, area: Area, distance: float, fit: float) -> str:
-    return (f"{spot.said} {distance:.0f} km from {area.summary or area.place} "
-            f"(area radius {area.radius_km:g} km, weight {area.weight:.2f}; fit {fit:.2f})")
+def _said(spot: _Spot, area: Area, distance: float, fit: float) -> Reason:
+    near: dict[str, Param] = {"distance": distance, "area": area.summary or area.place,
+                              "radius": area.radius_km, "weight": area.weight, "fit": fit}
+    if spot.cemetery is None:
+        return Reason(ReasonId.REMAINS_NEAR_AREA, **near)
+    return Reason(ReasonId.CEMETERY_NEAR_AREA, cemetery=spot.cemetery, **near)
 
 
-def _linked(areas: Sequence[Area], grave: Grave, raw: float) -> tuple[float, list[str]]:
+def _linked(areas: Sequence[Area], grave: Grave, raw: float) -> tuple[float, list[Reason]]:
     """A grave that an area names (its remains came from a matching burial) rises above the rest."""
     for area in areas:
         if area.record and area.record in (grave.id, grave.remains_burial) and area.kind != "unit_position":
-            return raw + LINK_GAIN * area.weight, [f"named by the evidence: {area.reasons[0]}"]
+            return raw + LINK_GAIN * area.weight, [Reason(ReasonId.NAMED_BY_EVIDENCE, reason=area.reasons[0])]
     return raw, []
 
 
-def _facts(grave: Grave, evidence: Evidence) -> tuple[float, list[str]]:
+def _facts(grave: Grave, evidence: Evidence) -> tuple[float, list[Reason]]:
+    reasons: list[Reason]
     factor, reasons = 1.0, []
     died = evidence.death_date
     if grave.remains_date and died and grave.remains_date.last_day < died.first_day:
         factor *= BEFORE_DEATH_FACTOR
-        reasons.append(f"remains collected in {said(grave.remains_date)}, before the death "
-                       f"({said(evidence.death_date)})")
+        reasons.append(Reason(ReasonId.COLLECTED_BEFORE_DEATH, date=grave.remains_date, death=died))
     checks = {"names": matching.names(evidence.name, grave.name),
               "units": matching.units(evidence.unit_text, grave.unit_text),
               "years": matching.years(evidence.birth_year, grave.birth_year),
@@ -149,17 +185,18 @@ def _facts(grave: Grave, evidence: Evidence) -> tuple[float, list[str]]:
     for kind, check in checks.items():
         if check.verdict == "agree":
             factor *= 1 + AGREE_GAIN * check.strength
-            reasons.append(f"the grave bears {check.said}")
         elif check.verdict == "conflict":
             factor *= CONFLICT_FACTOR[kind]
-            reasons.append(f"the grave bears {check.said}")
+        if check.said is not None:  # agreeing or conflicting; an unknown verdict says nothing
+            reasons.append(Reason(ReasonId.GRAVE_BEARS, fact=check.said))
     return factor, reasons
 
 
-def _claimed(claim: Burial, evidence: Evidence, factor: float, facts: list[str]) -> tuple[float, list[str]]:
+def _claimed(claim: Burial, evidence: Evidence, factor: float, facts: list[Reason]
+             ) -> tuple[float, list[Reason]]:
     """A grave the remains of another man's first burial went into is most likely his."""
     mine = claim.person_id == evidence.person_id
     if mine or matching.names(evidence.name, claim.name).verdict != "conflict":
         return factor, facts
-    return factor * CLAIMED_FACTOR, [*facts, f"the remains of first burial {claim.id} ({claim.name}) "
-                                             "were moved into this grave"]
+    moved = Reason(ReasonId.CLAIMED_BY_ANOTHER, burial=claim.id, name=claim.name or "")
+    return factor * CLAIMED_FACTOR, [*facts, moved]

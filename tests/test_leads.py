@@ -5,6 +5,10 @@ real (the gazetteer's)."""
 
 from __future__ import annotations
 
+import copy
+import json
+import pickle
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -29,6 +33,9 @@ from leads import (
     search_boxes,
 )
 from leads.geo import distance_km
+from leads.reasons import Reason, ReasonId
+from leads.written import how_placed
+from places import locate
 
 # Invented positions, near real places of Quảng Trị and Thừa Thiên Huế.
 HAI_LANG = (16.70, 107.23)
@@ -321,6 +328,25 @@ def test_a_grave_holding_another_mans_first_burial_ranks_below_a_free_one(regist
     assert "the remains of first burial b-9 (Trần Đình Hùng) were moved into this grave" in claimed.reasons
 
 
+def test_claims_are_read_for_the_first_graves_only_and_rank_them_as_all_would(registry: Registry) -> None:
+    evidence = person(units=(UnitCandidate("x-f950-e7", 0.9),))
+    graves = [grave(f"g{i:02d}", (16.70 + i * 0.004, 107.23)) for i in range(40)]
+    claims = {f"g{i:02d}": Burial(id=f"b{i}", name="Trần Đình Hùng", recovered_grave=f"g{i:02d}")
+              for i in range(0, 40, 2)}  # every other grave holds another man's first burial
+    asked: list[list[str]] = []
+
+    def read(grave_ids: Sequence[str]) -> dict[str, Burial]:
+        asked.append(list(grave_ids))
+        return {grave_id: claims[grave_id] for grave_id in grave_ids if grave_id in claims}
+
+    areas = areas_for(evidence, registry)
+    lazily = rank_graves(areas, graves, evidence, limit=5, claims=read)
+    eagerly = rank_graves(areas, graves, evidence, limit=None, claims=claims)[:5]
+    assert [lead.grave_id for lead in lazily] == [lead.grave_id for lead in eagerly]
+    assert all(int(lead.grave_id[1:]) % 2 == 1 for lead in lazily)
+    assert [len(ids) for ids in asked] == [15]  # 3 × 5, and 7 of them free: enough
+
+
 def test_no_evidence_ranks_no_grave(registry: Registry) -> None:
     assert rank_graves([], [grave("g", (16.7, 107.2))], person()) == []
 
@@ -340,6 +366,32 @@ def test_the_result_is_contracts_json(registry: Registry) -> None:
     lead, = result["graves"]
     assert list(lead) == ["grave_id", "cemetery", "score", "reasons"]
     assert lead["cemetery"] == "nt-a"
+
+
+def test_reasons_are_english_strings_that_carry_what_they_say(registry: Registry) -> None:
+    evidence = person(units=(UnitCandidate("x-f950-e7", 0.9),), death_place="Hải Lăng, Bình Trị Thiên")
+    result = leads_for(evidence, registry, graves=[grave("g-1", (16.71, 107.24))])
+    died = result.areas[0].reasons[1]
+    assert died == "the person died on 20 May 1972"
+    assert isinstance(died, Reason)
+    assert (died.id, dict(died.params)) == (ReasonId.DIED_ON, {"date": PartialDate(1972, 5, 20)})
+    for again in (pickle.loads(pickle.dumps(died)), copy.deepcopy(died)):
+        assert (again, again.id, again.params) == (died, died.id, died.params)
+    data = result.to_json_data()
+    assert json.loads(json.dumps(data)) == data  # the JSON holds the English sentences, nothing more
+    assert data["areas"][0]["reasons"][1] == "the person died on 20 May 1972"
+    bears = Reason(ReasonId.GRAVE_BEARS, fact=Reason(ReasonId.SAME_UNIT, unit="e7"))
+    assert bears == "the grave bears the same unit (e7)"
+
+
+@pytest.mark.parametrize("text", ["Bình Trị Thiên", "đồi Không Tên, huyện Không Có, Quảng Trị",
+                                  "xã Không Có, Quảng Trị", "xã Hải Quế, Hải Lăng, Quảng Trị", "Hải Phú",
+                                  "Hải Lăng, Bình Trị Thiên", "Quảng Trị", "Hà Tây", "Nghĩa Bình", "Sông Bé",
+                                  "Hướng Hóa", "huyện Hải Lăng"])
+def test_how_the_gazetteer_placed_a_name_reads_as_the_gazetteer_says_it(text: str) -> None:
+    found = locate(text)
+    assert found
+    assert [how_placed(spot) for spot in found] == [spot.reason for spot in found]
 
 
 def test_the_geojson_is_a_feature_collection_of_areas_and_graves(registry: Registry) -> None:

@@ -9,7 +9,7 @@ units give two families of areas).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import exists, select
@@ -100,7 +100,14 @@ def _leads(session: Session, person_id: str, registry: Registry, limit: int) -> 
     areas = sorted([*areas, *partial_grave_areas(evidence, candidates)], key=lambda area: -area.weight)
     return Leads(person_id=evidence.person_id, death_date=evidence.death_date, units=evidence.units,
                  areas=tuple(areas), graves=tuple(rank_graves(areas, candidates, evidence, limit=limit,
-                                                              claims=claims_on(session, candidates))))
+                                                              claims=_claims_reader(session, candidates))))
+
+
+def _claims_reader(session: Session, graves: list[LeadGrave]
+                   ) -> Callable[[Sequence[str]], dict[str, LeadBurial]]:
+    """Reads the claims of some of these graves: ranking asks only for its first ones'."""
+    by_id = {grave.id: grave for grave in graves}
+    return lambda grave_ids: claims_on(session, [by_id[grave_id] for grave_id in grave_ids])
 
 
 def person_leads(person_id: str, *, sessions: sessionmaker[Session], registry: RegistryCache,
