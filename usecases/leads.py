@@ -96,7 +96,8 @@ def _leads(session: Session, person_id: str, registry: Registry, limit: int) -> 
     # every area are then the candidates, and partial ones that agree with him add theirs.
     recovered = graves_by_id(session, [b.recovered_grave for b in burials if b.recovered_grave])
     areas = areas_for(evidence, registry, burials=burials, graves=recovered)
-    candidates = list({grave.id: grave for grave in [*graves_near(session, areas), *recovered]}.values())
+    near = graves_near(session, areas, listed=limit)
+    candidates = list({grave.id: grave for grave in [*near, *recovered]}.values())
     areas = sorted([*areas, *partial_grave_areas(evidence, candidates)], key=lambda area: -area.weight)
     return Leads(person_id=evidence.person_id, death_date=evidence.death_date, units=evidence.units,
                  areas=tuple(areas), graves=tuple(rank_graves(areas, candidates, evidence, limit=limit,
