@@ -96,7 +96,7 @@ def _scores(ranks: list[int], world: World, times: list[float] | None = None) ->
 def run_leads(world: World) -> Scores:
     """Rank every grave for every person looked for, with the leads."""
     index = _by_given_name(world.burials)
-    claims = {b.recovered_grave: b for b in world.burials if b.recovered_grave}  # a store reads them on demand
+    claims = {b.recovered_grave: b for b in world.burials if b.recovered_grave}
     ranks, times = [], []
     for truth in world.truths[:world.looked_for]:
         start = time.perf_counter()
