@@ -445,7 +445,7 @@ class Grave(Base):
     number: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(20), doc="named, unidentified, partial or named_no_remains")
     name: Mapped[str | None] = mapped_column(String(200))
-    name_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    name_key: Mapped[str | None] = mapped_column(String(200))
     birth_year: Mapped[int | None] = mapped_column(Integer)
     hometown: Mapped[str | None] = mapped_column(String(500))
     hometown_key: Mapped[str | None] = mapped_column(String(500))
