@@ -3,7 +3,9 @@ PostgreSQL (psycopg 3), one ``executemany`` elsewhere.
 
 Values go through each column's own type first (a JSON document serialised, an instant
 put in UTC), as an ``INSERT`` would send them; a row that breaks a constraint fails the
-whole call with SQLAlchemy's ``IntegrityError``, as an ``INSERT`` would.
+whole call with SQLAlchemy's ``IntegrityError``, as an ``INSERT`` would. Rows already
+written in ``COPY``'s text format (:mod:`archive.grave_lines`) go to PostgreSQL as they
+are (:func:`copy_text`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,35 @@ import psycopg
 from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+
+def copies_text(session: Session) -> bool:
+    """Whether the session's database takes rows as ``COPY`` text (:func:`copy_text`)."""
+    connection = session.connection()
+    return connection.dialect.name == "postgresql" and isinstance(
+        connection.connection.driver_connection, psycopg.Connection)
+
+
+def copy_text(session: Session, model: Any, names: Sequence[str], data: str) -> None:
+    """Insert rows given in ``COPY``'s text format (a line each, ``names``' values in order,
+    tab-separated) into a mapped class's table, in the caller's transaction; PostgreSQL
+    only (:func:`copies_text`).
+
+    Raises:
+        IntegrityError: a row breaks a unique, foreign-key or other constraint.
+    """
+    connection = session.connection()
+    preparer = connection.dialect.identifier_preparer
+    statement = (f"COPY {preparer.format_table(model.__table__)} "
+                 f"({', '.join(preparer.quote(name) for name in names)}) FROM STDIN")
+    driver = connection.connection.driver_connection
+    if not isinstance(driver, psycopg.Connection):
+        raise TypeError("COPY text needs PostgreSQL through psycopg 3")
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.write(data)
+    except psycopg.errors.IntegrityError as error:
+        raise IntegrityError(statement, None, error) from None
 
 
 def insert_rows(session: Session, model: Any, rows: Sequence[Mapping[str, Any]]) -> None:

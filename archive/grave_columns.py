@@ -64,7 +64,8 @@ _ALIASES: dict[Kind, dict[str, tuple[str, ...]]] = {
 _INTS = {"birth_year"}
 _FLOATS = {"lat", "lon", "remains_lat", "remains_lon"}
 _DATES = {"death_date", "burial_date", "remains_date", "recovered_date"}
-_NESTED = {"remains_place": ("remains_from", "place"), "remains_lat": ("remains_from", "lat"),
+#: Fields a flat row gives inside an object of the record: (the object, the field in it).
+NESTED = {"remains_place": ("remains_from", "place"), "remains_lat": ("remains_from", "lat"),
            "remains_lon": ("remains_from", "lon"), "remains_date": ("remains_from", "date"),
            "remains_burial": ("remains_from", "burial"), "recovered_date": ("recovered", "date"),
            "recovered_grave": ("recovered", "grave")}
@@ -107,12 +108,12 @@ def record_from_cells(kind: Kind, cells: Mapping[str, Any], columns: Mapping[str
     for header, field in columns.items():
         cell = cells.get(header)
         if cell == "" or cell is None:
-            continue  # the commonest cell of a register, and what _typed makes None
-        value = _typed(field, cell)
+            continue  # the commonest cell of a register, and what typed_cell makes None
+        value = typed_cell(field, cell)
         if value is None:
             continue
-        if field in _NESTED:
-            outer, inner = _NESTED[field]
+        if field in NESTED:
+            outer, inner = NESTED[field]
             record.setdefault(outer, {})[inner] = value
         else:
             record[field] = value
@@ -145,7 +146,13 @@ def _grave_cells(record: dict[str, Any]) -> None:
         record["status"] = "named" if record.get("name") else "unidentified"
 
 
-def _typed(field: str, value: Any) -> Any:
+def typed_cell(field: str, value: Any) -> Any:
+    """A cell as its field's type (a whole number, a number, an ISO date, a list, text
+    stripped), or None for an empty one.
+
+    Raises:
+        CellError: the cell cannot be read as its field's type.
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if field in _INTS:

@@ -41,8 +41,12 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
-def _check_dates(*named: tuple[str, str | None]) -> list[tuple[str, PartialDate]]:
-    """Parse the dates given, each neither in the future nor before 1850, in order."""
+def check_dates(*named: tuple[str, str | None]) -> list[tuple[str, PartialDate]]:
+    """Parse the dates given, each neither in the future nor before 1850, in order.
+
+    Raises:
+        ValueError: a date is in the future or before 1850.
+    """
     today = date.today()
     parsed = []
     for label, text in named:
@@ -63,8 +67,12 @@ def _parsed(text: str) -> PartialDate:
     return PartialDate.parse(text)
 
 
-def _in_order(dates: list[tuple[str, PartialDate]]) -> None:
-    """Refuse a later date that ends before an earlier one begins."""
+def dates_in_order(dates: list[tuple[str, PartialDate]]) -> None:
+    """Refuse a later date that ends before an earlier one begins.
+
+    Raises:
+        ValueError: it does.
+    """
     for (first_label, first), (then_label, then) in pairwise(dates):
         if then.last_day < first.first_day:
             raise ValueError(f"{then_label} {then} is before {first_label} ({first})")
@@ -154,8 +162,8 @@ class GraveRecord(_Strict):
         remains = self.remains_from or RemainsFrom()
         _paired(remains.lat, remains.lon, "remains_from.")
         born = [("birth_year", str(self.birth_year))] if self.birth_year else []
-        dates = _check_dates(*born, ("death_date", self.death_date), ("remains_from.date", remains.date))
-        _in_order(dates)
+        dates = check_dates(*born, ("death_date", self.death_date), ("remains_from.date", remains.date))
+        dates_in_order(dates)
         return self
 
 
@@ -188,6 +196,6 @@ class BurialRecord(_Strict):
     def _agrees(self) -> BurialRecord:
         _paired(self.lat, self.lon, "")
         recovered = self.recovered or Recovered()
-        _in_order(_check_dates(("death_date", self.death_date), ("burial_date", self.burial_date),
+        dates_in_order(check_dates(("death_date", self.death_date), ("burial_date", self.burial_date),
                                ("recovered.date", recovered.date)))
         return self

@@ -7,6 +7,12 @@ same as stored are left alone, so importing the same file again changes nothing.
 batch that changes something is one audit entry naming what it created and updated, and
 every change of a grave's status, its first one included, is kept in its history. A
 grave stored or a cemetery changed is noted in the search outbox in the same transaction.
+
+An import's batch arrives as the lines its workers made (:func:`store_grave_lines`): on
+PostgreSQL a batch of new graves (each batch of a new register) is written from them, one
+``COPY`` per table, with the outcome, history, audit entry and outbox entries the long way
+gives; a batch whose graves are all stored as they are (the same file again) is compared
+line by line and left alone; any other batch goes the long way.
 """
 
 from __future__ import annotations
@@ -16,11 +22,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import ARRAY, ColumnElement, and_, any_, case, cast, func, not_, or_, select, update
+from sqlalchemy import ARRAY, ColumnElement, Text, and_, any_, case, cast, func, not_, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from archive.audit import record_event
-from archive.bulk import insert_rows
+from archive.bulk import copies_text, copy_text, insert_rows
+from archive.grave_lines import LINE_COLUMNS, NULL, GraveLines, copy_field, line_of
 from archive.models import Burial, Cemetery, Grave, GraveStatusChange, Person, utc_now
 from archive.outbox import record_change
 from decoder.errors import ErrorKind, NotFoundError
@@ -116,6 +124,93 @@ def store_graves(session: Session, rows: Sequence[Row], *, actor: str,
     _note_for_search(session, [*outcome.created, *outcome.updated],
                      {columns["id"]: columns["cemetery_id"] for _, columns in free})
     return outcome
+
+
+def store_grave_lines(session: Session, graves: GraveLines, *, actor: str,
+                      reason: str | None = None) -> BatchOutcome:
+    """Store graves given as lines (:class:`archive.grave_lines.GraveLines`) as
+    :func:`store_graves` stores their columns, in the caller's transaction.
+
+    Two batches go a short way when each grave is in it once, at a position given once,
+    in a cemetery named by its id, linking a stored person record or none: one whose
+    graves are all stored already, each line the same as the stored grave's (the same
+    file imported again), changes nothing; one whose graves are all new is copied as it
+    is on PostgreSQL. There a position another grave holds shows as the unique
+    constraint's refusal: the copy is undone (to a savepoint) and the batch goes the long
+    way, as any other batch does, which says which row clashed with what.
+    """
+    if graves.lines and _plain(session, graves):
+        stored = _stored_lines(session, graves.keys["id"])
+        if not stored and copies_text(session):
+            try:
+                with session.begin_nested():
+                    return _copy_new_graves(session, graves, actor=actor, reason=reason)
+            except IntegrityError:
+                pass  # a position taken (or an id, by a writer at the same moment): the long way
+        elif len(stored) == len(graves) and [stored[one] for one in graves.keys["id"]] == graves.lines:
+            return BatchOutcome(unchanged=len(graves))
+    return store_graves(session, graves.rows(), actor=actor, reason=reason)
+
+
+#: The columns of a grave's line as stored: its cemetery's id where the line has the
+#: reference (the same, or the line is not copied), then the instants :func:`_write` adds.
+_COPIED_COLUMNS = tuple("cemetery_id" if name == "cemetery" else name for name in LINE_COLUMNS) + _STAMPS
+_HISTORY_COLUMNS = ("grave_id", "from_status", "to_status", "at", "actor", "reason")
+#: A stored grave's values in the order of its line; sources as the JSON text stored.
+_LINE_OF_STORED = [Grave.cemetery_id if name == "cemetery" else cast(Grave.sources, Text) if name == "sources"
+                   else getattr(Grave, name) for name in LINE_COLUMNS]
+
+
+def _plain(session: Session, graves: GraveLines) -> bool:
+    """Whether each grave of the batch is in it once, at a position given once, in a
+    cemetery named by its id, and links a stored person record or none."""
+    keys = graves.keys
+    ids, cemeteries = keys["id"], keys["cemetery"]
+    if len(set(ids)) != len(ids) or len(set(zip(cemeteries, keys["zone"], keys["lot"], keys["row"],
+                                                keys["number"], strict=True))) != len(ids):
+        return False
+    references = set(cemeteries)
+    found = _cemetery_ids(session, references)
+    if len(found) != len(references) or any(found[reference] != reference for reference in references):
+        return False
+    people = {person for person in keys["person_id"] if person}
+    return not people or _existing_ids(session, Person, people) == people
+
+
+def _stored_lines(session: Session, ids: list[str]) -> dict[str, str]:
+    """The line of each stored grave among ``ids``, made as a new one's is: the same text
+    only for the same values (sources compared as the JSON text stored: the same list
+    written another way, or with its keys in another order, goes the long way)."""
+    return {values[0]: line_of(values) for values in session.connection().execute(
+        select(*_LINE_OF_STORED).where(_among(session, ids))).all()}
+
+
+def _among(session: Session, ids: list[str]) -> ColumnElement[bool]:
+    """Graves with one of these ids: on PostgreSQL one text parameter split by the server
+    (ids hold no comma), which psycopg sends at once where it writes an array element by
+    element; elsewhere ``IN``."""
+    if session.get_bind().dialect.name == "postgresql":
+        return Grave.id == any_(func.string_to_array(",".join(ids), ","))
+    return Grave.id.in_(ids)
+
+
+def _copy_new_graves(session: Session, graves: GraveLines, *, actor: str, reason: str | None) -> BatchOutcome:
+    """Copy a batch of new graves (:func:`_plain`, none of them stored): the graves, then
+    what :func:`_write` and :func:`_record_statuses` write for graves created (the audit
+    entry, their first statuses), then the outbox entries, in that order."""
+    ids = list(graves.keys["id"])
+    stamp = copy_field(utc_now())
+    end = f"\t{stamp}\t{stamp}\n"
+    copy_text(session, Grave, _COPIED_COLUMNS, end.join(graves.lines) + end)
+    _audit(session, "grave", actor, ids, [])
+    at, who, default = copy_field(utc_now()), copy_field(actor[:100]), copy_field(reason)
+    # Ids and statuses need no escaping: RecordId's pattern and the four statuses.
+    history = "".join(f"{grave_id}\t{NULL}\t{status}\t{at}\t{who}\t{copy_field(own) if own else default}\n"
+                      for grave_id, status, own in zip(ids, graves.keys["status"], graves.keys["reason"],
+                                                       strict=True))
+    copy_text(session, GraveStatusChange, _HISTORY_COLUMNS, history)
+    _note_for_search(session, ids, dict(zip(ids, graves.keys["cemetery"], strict=True)))
+    return BatchOutcome(created=ids)
 
 
 def _note_for_search(session: Session, changed: list[str], cemetery_of: dict[str, str]) -> None:

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive.bulk import refresh_statistics
 from archive.errors import ArchiveError
 from archive.grave_columns import Kind, header_map
-from archive.grave_rows import parse_rows
+from archive.grave_lines import GraveLines
+from archive.grave_rows import parse_grave_rows, parse_rows
 from archive.grave_schema import BurialRecord, CemeteryRecord, GraveRecord
 from archive.grave_stored import stored_columns
 from archive.graves import (
@@ -37,11 +38,12 @@ from archive.graves import (
     status_history,
     store_burials,
     store_cemeteries,
+    store_grave_lines,
     store_graves,
 )
 from archive.models import Burial, Cemetery, Grave
 from archive.parallel import chunked, ordered_map, workers_for
-from archive.tabular import open_rows
+from archive.tabular import RowSource, open_rows
 from decoder.errors import ErrorKind, InvalidInputError
 from decoder.plots import GRAVE_STATUSES, place_key
 
@@ -219,10 +221,19 @@ def import_cemetery_file(path: Path, *, sessions: sessionmaker[Session], actor: 
 
 def import_grave_file(path: Path, *, sessions: sessionmaker[Session], actor: str,
                       max_bytes: int, workers: int | None = None) -> FileImport:
-    """Import graves (see :func:`import_file`); a status change is kept with the file's name."""
+    """Import graves (see :func:`import_file`); a status change is kept with the file's name.
+
+    The workers hand over each chunk's graves as lines ready for PostgreSQL's ``COPY``
+    (:class:`archive.grave_lines.GraveLines`), stored by :func:`archive.graves.store_grave_lines`.
+    """
     reason = f"imported from {path.name}"[:2000]
-    return import_file(path, "grave", lambda s, rows: store_graves(s, rows, actor=actor, reason=reason),
-                       sessions=sessions, max_bytes=max_bytes, workers=workers)
+    report = FileImport()
+    source, columns = _opened(path, "grave", report, max_bytes=max_bytes)
+    parse = partial(parse_grave_rows, source.header, columns)
+    chunks = ordered_map(parse, chunked(source.rows, CHUNK_ROWS), workers=_workers(path, workers))
+    _store_all(_grave_batches(chunks, report), "grave", lambda s, batch: store_grave_lines(
+        s, batch, actor=actor, reason=reason), report, sessions=sessions)
+    return report
 
 
 def import_burial_file(path: Path, *, sessions: sessionmaker[Session], actor: str,
@@ -244,46 +255,83 @@ def import_file(path: Path, kind: Kind, store: Store, *, sessions: sessionmaker[
             is stored.
     """
     report = FileImport()
-    batch: list[tuple[int, dict[str, Any]]] = []
+    _store_all(_record_batches(path, kind, report, max_bytes=max_bytes, workers=workers), kind, store, report,
+               sessions=sessions)
+    return report
+
+
+#: What one transaction stores: the row numbers, and the rows as its store takes them.
+Batch = tuple[list[int], Any]
+
+
+def _store_all(batches: Iterator[Batch], kind: Kind, store: Callable[[Session, Any], BatchOutcome],
+               report: FileImport, *, sessions: sessionmaker[Session]) -> None:
+    """Store every batch, PostgreSQL's statistics of the table refreshed as it grows."""
     refresh_at = REFRESH_AFTER_ROWS
-    for number, record in _records(path, kind, report, max_bytes=max_bytes, workers=workers):
-        batch.append((number, record))
-        if len(batch) >= BATCH_ROWS:
-            _store_batch(batch, store, report, sessions=sessions)
-            batch = []
-            if report.created >= refresh_at:
-                with sessions.begin() as session:
-                    refresh_statistics(session, _TABLES[kind])
-                refresh_at *= 2
-    if batch:
-        _store_batch(batch, store, report, sessions=sessions)
+    for numbers, batch in batches:
+        _store_batch(numbers, batch, store, report, sessions=sessions)
+        if report.created >= refresh_at:
+            with sessions.begin() as session:
+                refresh_statistics(session, _TABLES[kind])
+            refresh_at *= 2
     if report.created >= REFRESH_AFTER_ROWS:
         with sessions.begin() as session:
             refresh_statistics(session, _TABLES[kind])
     report.problems.sort()
-    return report
 
 
-def _records(path: Path, kind: Kind, report: FileImport, *, max_bytes: int,
-             workers: int | None) -> Iterator[tuple[int, dict[str, Any]]]:
-    """The valid records of a file, in order; each invalid row goes into the report."""
+def _opened(path: Path, kind: Kind, report: FileImport, *,
+            max_bytes: int) -> tuple[RowSource, dict[str, str] | None]:
+    """The file opened, and which field each header names (None for JSON Lines)."""
     source = open_rows(path, max_bytes=max_bytes)
     columns: dict[str, str] | None = None
     if source.header is not None:  # the same names, once each, as the rows' values have
         columns, report.ignored_columns = header_map(kind, source.header)
-    if workers is None:
-        workers = workers_for(path.stat().st_size)
+    return source, columns
+
+
+def _workers(path: Path, workers: int | None) -> int:
+    return workers_for(path.stat().st_size) if workers is None else workers
+
+
+def _record_batches(path: Path, kind: Kind, report: FileImport, *, max_bytes: int,
+                    workers: int | None) -> Iterator[Batch]:
+    """The valid records of a file, BATCH_ROWS at a time; each invalid row goes into the report."""
+    source, columns = _opened(path, kind, report, max_bytes=max_bytes)
     parse = partial(parse_rows, kind, source.header, columns)
-    for parsed in ordered_map(parse, chunked(source.rows, CHUNK_ROWS), workers=workers):
+    batch: list[tuple[int, dict[str, Any]]] = []
+    for parsed in ordered_map(parse, chunked(source.rows, CHUNK_ROWS), workers=_workers(path, workers)):
         for number, record, problem in parsed:
-            if record is not None:
-                yield number, record
-            else:
+            if record is None:
                 report.problems.append((number, problem or "the row cannot be read"))
+                continue
+            batch.append((number, record))
+            if len(batch) >= BATCH_ROWS:
+                yield [number for number, _ in batch], batch
+                batch = []
+    if batch:
+        yield [number for number, _ in batch], batch
 
 
-def _store_batch(batch: list[tuple[int, dict[str, Any]]], store: Store, report: FileImport, *,
-                 sessions: sessionmaker[Session]) -> None:
+def _grave_batches(chunks: Iterator[GraveLines], report: FileImport) -> Iterator[Batch]:
+    """The graves of the chunks, BATCH_ROWS at a time; each bad row goes into the report."""
+    batch = GraveLines()
+    for chunk in chunks:
+        report.problems += chunk.problems
+        start = 0
+        while start < len(chunk):
+            stop = start + BATCH_ROWS - len(batch)
+            batch.extend(chunk, start, stop)
+            start = stop
+            if len(batch) >= BATCH_ROWS:
+                yield batch.numbers, batch
+                batch = GraveLines()
+    if len(batch):
+        yield batch.numbers, batch
+
+
+def _store_batch(numbers: list[int], batch: Any, store: Callable[[Session, Any], BatchOutcome],
+                 report: FileImport, *, sessions: sessionmaker[Session]) -> None:
     """One transaction for the batch; a clash with a writer working at the same moment is
     tried again once, when the checks see what that writer stored."""
     for attempt in range(2):
@@ -294,10 +342,9 @@ def _store_batch(batch: list[tuple[int, dict[str, Any]]], store: Store, report: 
         except IntegrityError:
             if attempt:
                 report.problems += [(number, "another change was stored at the same moment; import again")
-                                    for number, _ in batch]
+                                    for number in numbers]
                 return
     report.created += len(outcome.created)
     report.updated += len(outcome.updated)
     report.unchanged += outcome.unchanged
     report.problems += [(problem.row, problem.reason) for problem in outcome.problems]
-
