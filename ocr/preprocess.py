@@ -149,12 +149,16 @@ def upscale_small_text(context: PageContext, line_height: int) -> str:
 
 def pad_edges(context: PageContext, margin: int) -> str:
     """Surround the image with ``margin`` pixels of its own paper: Tesseract loses
-    letters that touch the image's edge."""
+    letters that touch the image's edge. The grey page kept from before binarisation is
+    padded too, so that it stays the binarised page's grey, pixel for pixel."""
     paper = int(np.percentile(context.image, 90))
     height, width = context.image.shape
     context.check_size(height + 2 * margin, width + 2 * margin)
     padded = cv2.copyMakeBorder(context.image, margin, margin, margin, margin,
                                 cv2.BORDER_CONSTANT, value=paper)
+    if context.grey is not None and context.grey.shape == (height, width):
+        context.grey = cv2.copyMakeBorder(context.grey, margin, margin, margin, margin,
+                                          cv2.BORDER_CONSTANT, value=int(np.percentile(context.grey, 90)))
     context.apply(np.array([[1.0, 0.0, margin], [0.0, 1.0, margin], [0.0, 0.0, 1.0]]), padded)
     return f"padded {margin}px of grey {paper}"
 
@@ -302,7 +306,8 @@ def remove_rules(context: PageContext) -> str:
     """
     faint = _faint_ink(context.grey) if context.grey is not None else 255 - context.image
     length = max(20, round(context.dpi * 0.5))
-    horizontal = _straight_runs(faint, (length, 1), thickest=context.dpi // 20)
+    horizontal = _lone_runs(faint, _straight_runs(faint, (length, 1), thickest=context.dpi // 20),
+                            context.dpi)
     vertical = _straight_runs(faint, (1, round(length * 0.6)), thickest=context.dpi // 20)
     rules = cv2.bitwise_or(horizontal, vertical)
     # A table has several long rules; an underline, a fold or a run of noise is not one.
@@ -358,6 +363,36 @@ def _extend_rules(across: NDArray[np.int32], vertical: GreyImage, rules: GreyIma
     return extended, TableGrid(box=(left, top, right, bottom), columns=list(itertools.pairwise(merged)))
 
 
+# A run with ink just above and just below it over this share of its length passes
+# through a line of letters that blur ran together (a carbon copy's): rules have paper
+# beside them, but where a letter crosses them.
+_HEMMED_SHARE = 0.5
+# A run in ink this solid on both sides lies inside a stain or a blot, not among letters
+# (they leave paper between them): whitening it cuts nothing, and it is whitened as before.
+_SOLID = 0.9
+
+
+def _lone_runs(faint: GreyImage, runs: GreyImage, dpi: int) -> GreyImage:
+    """``runs`` (horizontal) without those hemmed in by letters on both sides, a few
+    pixels off: whitening those cut a line of blurred letters through its middle."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    gap, depth = max(2, dpi // 100), max(4, dpi // 30)
+    height = faint.shape[0]
+    hemmed = []
+    for label in range(1, count):
+        x, y, w, h, _ = (int(v) for v in stats[label])
+        above = faint[max(0, y - gap - depth):max(0, y - gap), x:x + w] > 0
+        below = faint[min(height, y + h + gap):min(height, y + h + gap + depth), x:x + w] > 0
+        if not above.size or not below.size or min(above.mean(), below.mean()) >= _SOLID:
+            continue
+        if np.count_nonzero(above.any(axis=0) & below.any(axis=0)) > _HEMMED_SHARE * w:
+            hemmed.append(label)
+    if hemmed:
+        runs = runs.copy()
+        runs[np.isin(labels, hemmed)] = 0
+    return runs
+
+
 def _straight_runs(ink: GreyImage, shape: tuple[int, int], thickest: int) -> GreyImage:
     """Ink runs at least ``shape`` long in its direction, left out where thicker than
     ``thickest`` across it (a dark band or a stain, not a rule)."""
@@ -381,10 +416,23 @@ def clean_borders(context: PageContext) -> str:
     for label in range(1, count):
         x, y, w, h, area = (int(v) for v in stats[label])
         if (_is_border(x, y, w, h, width, height, context.dpi)
-                or _is_punch_hole(x, y, w, h, area, width, height, unit)):
+                or (_is_punch_hole(x, y, w, h, area, width, height, unit)
+                    and _round_and_solid(labels[y:y + h, x:x + w] == label))):
             context.image[labels == label] = 255
             removed += 1
     return f"removed {removed} border or hole shapes"
+
+
+# A punch hole fills nearly all of its convex hull; a bold capital at the margin (a
+# carbon copy's "Đ", its counter and notches) fills far less, and was whitened as one.
+_HOLE_SOLIDITY = 0.85
+
+
+def _round_and_solid(shape: NDArray[np.bool_]) -> bool:
+    """Whether a shape fills its convex hull as a disc does."""
+    points = cv2.findNonZero(shape.astype(np.uint8))
+    hull = cv2.contourArea(cv2.convexHull(points)) if points is not None else 0.0
+    return bool(hull > 0 and np.count_nonzero(shape) >= _HOLE_SOLIDITY * hull)
 
 
 def _is_border(x: int, y: int, w: int, h: int, width: int, height: int, dpi: int) -> bool:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
-from bench.synth import Degradation, make_page
+from bench.synth import Degradation, find_font, make_page
 from ocr.loading import SourcePage
 from ocr.model import StepRecord
 from ocr.options import OcrOptions
@@ -17,6 +18,7 @@ from ocr.preprocess import (
     estimate_noise,
     estimate_skew,
     flatten_illumination,
+    pad_edges,
     remove_noise,
     remove_rules,
     rotate_page,
@@ -101,6 +103,20 @@ def test_borders_and_punch_holes_are_whitened() -> None:
     assert context.image[620, 500] == 0
 
 
+def test_a_bold_capital_at_the_margin_is_not_taken_for_a_punch_hole() -> None:
+    # A carbon copy's "Đ" starting a line, its strokes doubled into a bold blob, is as
+    # large and as full of its box as a hole: three were whitened from one notice.
+    canvas = Image.new("L", (900, 1200), 255)
+    font = find_font("DejaVuSerif.ttf")
+    assert font is not None
+    ImageDraw.Draw(canvas).text((60, 300), "Đ", fill=0, font=ImageFont.truetype(str(font), 56),
+                                stroke_width=3, stroke_fill=0)
+    image = np.asarray(canvas, dtype=np.uint8).copy()
+    context = PageContext(image=image, dpi=300)
+    assert "removed 0 " in clean_borders(context)
+    assert np.array_equal(context.image, image)
+
+
 def test_the_paper_edge_inside_the_margin_is_whitened_and_a_margin_note_kept() -> None:
     # Deskewing leaves the paper's dark edge a little inside the canvas, touching nothing.
     image = np.full((1200, 900), 255, np.uint8)
@@ -146,6 +162,25 @@ def test_a_stains_short_edge_is_never_drawn_through_the_table() -> None:
     assert context.table is not None
     assert len(context.table.columns) == 1
     assert context.image[300:350, 890:910].max() == 0
+
+
+def test_a_line_of_blurred_doubled_letters_is_not_taken_for_a_rule() -> None:
+    # Run together by a carbon copy's ghost and blur, the faint ink of "Thượng" and
+    # "Quảng" made runs half an inch long, and whitening them cut the words in two.
+    page = make_page(1002, kind="carbon", font="LiberationMono-Regular.ttf", dpi=150)
+    options = OcrOptions(orientation=False, regions=False)
+    context = preprocess_page(SourcePage(1, page.image, page.dpi), options)
+    rules = next(step.detail for step in context.steps if step.name == "rules")
+    assert rules.startswith("whitened 0 ruling pixels"), rules
+
+
+def test_padding_keeps_the_grey_page_beside_the_binarised_one() -> None:
+    # The safety net reads the grey page in place of the binarised one: same pixels, same boxes.
+    grey = np.full((100, 300), 200, np.uint8)
+    context = PageContext(image=np.where(grey < 128, 0, 255).astype(np.uint8), dpi=300, grey=grey)
+    pad_edges(context, 12)
+    assert context.grey is not None
+    assert context.grey.shape == context.image.shape == (124, 324)
 
 
 def test_every_stage_is_recorded_and_switchable() -> None:
