@@ -14,7 +14,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from archive.audit import record_event
-from archive.bulk import insert_rows
+from archive.bulk import copy_text, insert_rows
+from archive.list_rows import ENTRY_LINE_COLUMNS
 from archive.models import ListEntry, ListSource, utc_now
 from linkage.entries import EntryFields
 
@@ -44,6 +45,13 @@ def add_entries(session: Session, name: str,
         "district": fields.district, "province": fields.province, "unit_text": fields.unit_text,
         "unit_chain": fields.unit_chain, "death_date": fields.death_date, "death_place": fields.death_place,
     } for row, raw, fields in entries])
+
+
+def add_entry_lines(session: Session, lines: Sequence[str]) -> None:
+    """Write entries given as ``COPY`` lines (:func:`archive.list_rows.entry_lines`);
+    PostgreSQL only (:func:`archive.bulk.copies_text`)."""
+    if lines:
+        copy_text(session, ListEntry, ENTRY_LINE_COLUMNS, "\n".join(lines) + "\n")
 
 
 def finish_source(session: Session, name: str, *, entries: int, replaced: int, problems: int,

@@ -117,3 +117,18 @@ def test_a_large_list_is_read_by_workers_as_by_this_process(
         5000, [(5002, "name: the row names nobody")])
     again = [(e.row, e.name, e.birth_year, e.unit_chain, e.death_date) for e in entries(sessions, "big")]
     assert stored == again
+
+
+def test_cells_with_copy_s_special_characters_are_stored_as_written(
+        sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    # On PostgreSQL entries go to COPY as text lines: a backslash, a tab or a line break
+    # in a cell must come back as written, in the fields and in the row as read.
+    path = tmp_path / "odd.csv"
+    path.write_text(HEADER + '"Trần\\tVăn \\N Ba",1951,"Hà Tây\\nHà Nội",c1\\,,,"ghi\tchú \\ ""x""\nhai dòng"\n',
+                    encoding="utf-8")
+    report = import_list_file(path, "odd", sessions=sessions, actor="test", max_bytes=LIMIT)
+    assert (report.entries, report.problems) == (1, [])
+    [entry] = entries(sessions, "odd")
+    assert (entry.name, entry.birth_year, entry.hometown) == ("Trần\\tVăn \\N Ba", 1951, "Hà Tây\\nHà Nội")
+    assert entry.raw["Ghi chú"] == 'ghi\tchú \\ "x"\nhai dòng'
+    assert entry.raw["Đơn vị"] == "c1\\"

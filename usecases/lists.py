@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -17,9 +18,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.bulk import copies_text
 from archive.grave_columns import header_map
-from archive.list_rows import parse_entries
-from archive.lists import add_entries, begin_source, finish_source, list_sources
+from archive.list_rows import EntryLines, ParsedEntry, entry_lines, parse_entries
+from archive.lists import add_entries, add_entry_lines, begin_source, finish_source, list_sources
 from archive.parallel import chunked, ordered_map, workers_for
 from archive.tabular import open_rows
 from decoder.errors import InvalidInputError
@@ -69,27 +71,50 @@ def import_list_file(path: Path, source: str, *, sessions: sessionmaker[Session]
     report = ListImport(check_source_name(source))
     rows = open_rows(path, max_bytes=max_bytes)
     columns, report.ignored_columns = _entry_columns(path, rows.header)
-    parse = partial(parse_entries, rows.header, columns)
-    chunks = ordered_map(parse, chunked(rows.rows, CHUNK_ROWS),
-                         workers=workers if workers is not None else workers_for(path.stat().st_size))
+    count = workers if workers is not None else workers_for(path.stat().st_size)
     with sessions.begin() as session:
         report.replaced = begin_source(session, report.source, file_name=path.name, actor=actor)
-        batch: list[tuple[int, dict[str, Any], EntryFields]] = []
-        for parsed in chunks:
-            for number, raw, fields, problem in parsed:
-                if fields is None or raw is None:
-                    report.problems.append((number, problem or "the row cannot be read"))
-                    continue
-                batch.append((number, raw, fields))
-            if len(batch) >= BATCH_ROWS:
-                add_entries(session, report.source, batch)
-                report.entries += len(batch)
-                batch = []
-        add_entries(session, report.source, batch)
-        report.entries += len(batch)
+        if copies_text(session):
+            _copy_entries(session, report, ordered_map(
+                partial(entry_lines, report.source, rows.header, columns), chunked(rows.rows, CHUNK_ROWS),
+                workers=count))
+        else:
+            _insert_entries(session, report, ordered_map(
+                partial(parse_entries, rows.header, columns), chunked(rows.rows, CHUNK_ROWS), workers=count))
         finish_source(session, report.source, entries=report.entries, replaced=report.replaced,
                       problems=len(report.problems), actor=actor)
     return report
+
+
+def _copy_entries(session: Session, report: ListImport, chunks: Iterable[EntryLines]) -> None:
+    """Write the chunks' entries, made ``COPY`` lines by the workers, as they are."""
+    batch: list[str] = []
+    for chunk in chunks:
+        report.problems += chunk.problems
+        batch += chunk.lines
+        if len(batch) >= BATCH_ROWS:
+            add_entry_lines(session, batch)
+            report.entries += len(batch)
+            batch = []
+    add_entry_lines(session, batch)
+    report.entries += len(batch)
+
+
+def _insert_entries(session: Session, report: ListImport, chunks: Iterable[list[ParsedEntry]]) -> None:
+    """Write the chunks' entries a batch at a time (where ``COPY`` text is not taken)."""
+    batch: list[tuple[int, dict[str, Any], EntryFields]] = []
+    for parsed in chunks:
+        for number, raw, fields, problem in parsed:
+            if fields is None or raw is None:
+                report.problems.append((number, problem or "the row cannot be read"))
+                continue
+            batch.append((number, raw, fields))
+        if len(batch) >= BATCH_ROWS:
+            add_entries(session, report.source, batch)
+            report.entries += len(batch)
+            batch = []
+    add_entries(session, report.source, batch)
+    report.entries += len(batch)
 
 
 def _entry_columns(path: Path, header: list[str] | None) -> tuple[dict[str, str] | None, list[str]]:
