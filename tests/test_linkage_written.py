@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 import pytest
 
-from linkage.written import unit_chain, written_date
+from decoder.errors import PhienhieuError
+from decoder.grammar import lettered_echelons, parse
+from linkage.written import _LETTERED_ONLY, unit_chain, written_date
 
 
 @pytest.mark.parametrize(("written", "expected"), [
@@ -34,3 +37,27 @@ def test_a_date_after_today_is_not_a_date() -> None:
 ])
 def test_units_are_read_into_one_form(written: str | None, expected: str | None) -> None:
     assert unit_chain(written) == expected
+
+
+def test_units_in_letters_alone_are_read_as_the_grammar_reads_them() -> None:
+    # Lists write most units in the army's letters alone, which unit_chain reads without
+    # the grammar: it must give what the grammar gives, a capital B included (not "b").
+    rng = random.Random(5)
+    separators = ["", " ", "/", "-", ", ", " - ", ".", "  ", "/ ", ";", "_"]
+    taken = 0
+    for _ in range(4000):
+        numbers = [str(rng.randint(0, 30)), str(rng.randint(1, 9999)), f"0{rng.randint(0, 9)}", ""]
+        parts = [rng.choice("abcdefACDEFBgk") + rng.choice(numbers) for _ in range(rng.randint(1, 5))]
+        text = "".join(part + rng.choice(separators) for part in parts).strip()
+        taken += bool(_LETTERED_ONLY.fullmatch(text))
+        assert unit_chain(text) == _by_grammar(text), text
+    assert taken > 200  # the short way was tried often
+
+
+def _by_grammar(text: str) -> str | None:
+    try:
+        designations = parse(text)
+    except PhienhieuError:
+        return None
+    chains = (" ".join(parts) for designation in designations if (parts := lettered_echelons(designation)))
+    return next(chains, None)
