@@ -124,8 +124,8 @@ def test_cells_with_copy_s_special_characters_are_stored_as_written(
     # On PostgreSQL entries go to COPY as text lines: a backslash, a tab or a line break
     # in a cell must come back as written, in the fields and in the row as read.
     path = tmp_path / "odd.csv"
-    path.write_text(HEADER + '"Trần\\tVăn \\N Ba",1951,"Hà Tây\\nHà Nội",c1\\,,,"ghi\tchú \\ ""x""\nhai dòng"\n',
-                    encoding="utf-8")
+    row = '"Trần\\tVăn \\N Ba",1951,"Hà Tây\\nHà Nội",c1\\,,,"ghi\tchú \\ ""x""\nhai dòng"\n'
+    path.write_text(HEADER + row, encoding="utf-8")
     report = import_list_file(path, "odd", sessions=sessions, actor="test", max_bytes=LIMIT)
     assert (report.entries, report.problems) == (1, [])
     [entry] = entries(sessions, "odd")
