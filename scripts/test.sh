@@ -8,4 +8,4 @@ echo "== ruff"
 echo "== mypy"
 .venv/bin/mypy
 echo "== pytest"
-scripts/services.sh .venv/bin/pytest -n "${PHIENHIEU_TEST_PROCESSES:-2}" -q "$@"
+scripts/services.sh .venv/bin/pytest -n "${PHIENHIEU_TEST_PROCESSES:-2}" -q --durations=30 "$@"
