@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -201,6 +201,9 @@ class Records:
     def __len__(self) -> int:
         return len(self.keys)
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._where
+
     def row(self, key: str) -> dict[str, Any]:
         """What a record says, as :func:`linkage.features.features` gave it."""
         row: dict[str, Any] = self.table.slice(self._where[key], 1).to_pylist()[0]
@@ -217,12 +220,14 @@ def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str
     yield chunk
 
 
-def score_pairs(records: Records, api: DatabaseAPISubClass, *,
-                minimum: float = REVIEW_MIN) -> Iterator[ScoredPair]:
+def score_pairs(records: Records, api: DatabaseAPISubClass, *, minimum: float = REVIEW_MIN,
+                same: Sequence[tuple[str, str]] = ()) -> Iterator[ScoredPair]:
     """Train the model on ``records`` and score every pair the blocking lets through,
-    keeping those at ``minimum`` or above, a batch at a time."""
+    keeping those at ``minimum`` or above, a batch at a time. ``same``: pairs of records
+    officers found to be one man, which tune the model (:func:`_learn_from_officers`)."""
     table = api.register(records.table, dataset_display_name="records")
     linker = _train(Linker(table, settings(), log_level=logging.ERROR), table, len(records))
+    linker = _learn_from_officers(linker, table, api, records, same)
     columns = ["unique_id_l", "unique_id_r", "match_probability", "match_weight",
                *(f"gamma_{field.name}" for field in FIELDS), *(f"mw_{field.name}" for field in FIELDS)]
     chunks = max(1, math.ceil(len(records) / CHUNK_RECORDS))
@@ -244,7 +249,7 @@ def _batches(predictions: Any, columns: list[str]) -> Iterator[Any]:
         table = predictions.as_spark_dataframe().select(*columns).toArrow()
         yield from table.to_batches(max_chunksize=100_000)
         return
-    yield from predictions.as_duckdbpyrelation().select(*columns).fetch_record_batch(100_000)
+    yield from predictions.as_duckdbpyrelation().select(*columns).to_arrow_reader(100_000)
 
 
 def _train(linker: Linker, table: Any, count: int) -> Linker:
@@ -264,6 +269,32 @@ def _train(linker: Linker, table: Any, count: int) -> Linker:
             # is taken back.
             log.info("training on %s left off: %s", rule, error)
             linker = Linker(table, before, log_level=logging.ERROR)
+    return linker
+
+
+#: Pairs officers found to be one man needed before they tune the model: fewer say more
+#: about the officers' choice of pairs than about how one man's copies differ.
+MIN_SAME_PAIRS = 20
+
+
+def _learn_from_officers(linker: Linker, table: Any, api: DatabaseAPISubClass, records: Records,
+                         same: Sequence[tuple[str, str]]) -> Linker:
+    """The model with each level's share of one man's copies (its m) estimated once more,
+    from the pairs officers found to be one man. Splink keeps each estimate and uses their
+    mean, so the officers' pairs weigh as one more training session beside the unlabelled
+    ones: enough to correct a level the lists alone mislead, never the whole model."""
+    known = [(left, right) for left, right in same if left in records and right in records]
+    if len(known) < MIN_SAME_PAIRS:
+        return linker
+    labels = api.register(pa.table({"unique_id_l": [left for left, _ in known],
+                                     "unique_id_r": [right for _, right in known]}),
+                          dataset_display_name="officers_same")
+    before = linker.misc.save_model_to_json()
+    try:
+        linker.training.estimate_m_from_pairwise_labels(labels)  # type: ignore[no-untyped-call]
+    except ValueError as error:  # as in _train: the model before it is taken back
+        log.info("tuning on %d officers' pairs left off: %s", len(known), error)
+        return Linker(table, before, log_level=logging.ERROR)
     return linker
 
 

@@ -59,7 +59,8 @@ def run_linkage(*, sessions: sessionmaker[Session], engine: Engine = "duckdb", a
     with sessions() as session:
         records = Records(features(record) for record in records_to_link(session))
         decided = decisions(session)
-    pairs = list(score_pairs(records, open_engine(engine))) if len(records) > 1 else []
+    same = [(decision.left, decision.right) for decision in decided if decision.same]
+    pairs = list(score_pairs(records, open_engine(engine), same=same)) if len(records) > 1 else []
     joined = [(p.left, p.right, p.probability) for p in pairs if not p.contradictions]
     found = cluster(records.keys, joined, decided, threshold=threshold)
     where = {key: index for index, members in enumerate(found.clusters) for key in members}
