@@ -14,7 +14,7 @@ place and unit invented):
    mode on this machine's cores), beside DuckDB on the same entries.
 
 Each import and link runs in a process of its own, so its peak memory is its own.
-Run: ``.venv/bin/python -m bench.linkage [--json] [--skip-scale] [--skip-spark]``;
+Run: ``.venv/bin/python -m bench.linkage [--json] [--decisions N] [--skip-scale] [--skip-spark]``;
 PostgreSQL is ``--database-url`` or ``PHIENHIEU_TEST_POSTGRES_URL`` (a schema of its own,
 dropped afterwards); without it, SQLite.
 """
@@ -38,7 +38,7 @@ from archive.db import make_engine, make_session_factory
 from archive.migrate import upgrade_database
 from bench.graves import drop_schema, postgres_schema
 from bench.linkage_world import WorldFiles, baseline_clusters, pairwise_scores, read_truth, write_world
-from usecases.linkage import export_clusters, run_linkage
+from usecases.linkage import decide_pair, export_clusters, pairs_for_review, run_linkage
 from usecases.lists import import_list_file
 
 #: Entries per person across 4 lists: each list holds 55–80 % of the persons.
@@ -81,6 +81,22 @@ def link(url: str, engine_name: str, truth_path: str | None) -> dict[str, Any]:
     return result
 
 
+def officers_decide(url: str, truth_path: str, count: int) -> dict[str, Any]:
+    """In a process of its own: decide the first ``count`` pairs of the review queue (the
+    least certain first) as the truth says, as officers would."""
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    truth = read_truth(Path(truth_path))
+    decided = {"same": 0, "different": 0}
+    for pair in pairs_for_review(sessions=sessions, limit=count, offset=0)["pairs"]:
+        left, right = (f"{side['source']}:{side['row']}" for side in (pair["left"], pair["right"]))
+        decision = "same" if truth[left] == truth[right] else "different"
+        decide_pair(pair["id"], decision, note=None, sessions=sessions, actor="bench")
+        decided[decision] += 1
+    engine.dispose()
+    return decided
+
+
 def in_child(function: Any, *args: Any) -> dict[str, Any]:
     """``function(*args)`` in a fresh process (which may start processes of its own)."""
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
@@ -115,13 +131,17 @@ def database(folder: Path, name: str, postgres_url: str | None) -> tuple[str, st
     return f"sqlite:///{folder / f'{name}.sqlite3'}", None
 
 
-def accuracy(folder: Path, persons: int, postgres_url: str | None) -> dict[str, Any]:
-    """Measurement 1."""
+def accuracy(folder: Path, persons: int, postgres_url: str | None, decisions: int = 0) -> dict[str, Any]:
+    """Measurement 1; with ``decisions``, officers then decide that many pairs of the
+    review queue, and the lists are linked again."""
     world = write_world(folder / "accuracy", persons=persons, lists=3, seed=7)
     url, schema = database(folder, "accuracy", postgres_url)
     try:
         in_child(import_lists, url, world)
         result = in_child(link, url, "duckdb", str(world.truth))
+        if decisions:
+            result["decided"] = in_child(officers_decide, url, str(world.truth), decisions)
+            result["after_decisions"] = in_child(link, url, "duckdb", str(world.truth))
     finally:
         if schema and postgres_url:
             drop_schema(postgres_url, schema)
@@ -154,6 +174,8 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=3000, help="persons of the accuracy world")
     parser.add_argument("--entries", type=int, default=1_200_000, help="entries of the DuckDB scale run")
     parser.add_argument("--spark-entries", type=int, default=200_000, help="entries of the Spark run")
+    parser.add_argument("--decisions", type=int, default=0, help=(
+        "officers decide this many review pairs of the accuracy world (by its truth), then it is relinked"))
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--skip-spark", action="store_true")
     parser.add_argument("--database-url", default=os.environ.get("PHIENHIEU_TEST_POSTGRES_URL"))
@@ -162,7 +184,7 @@ def main() -> None:
     report: dict[str, Any] = {"cores": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="bench-linkage-") as work:
         folder = Path(work)
-        report["accuracy"] = accuracy(folder, args.persons, args.database_url)
+        report["accuracy"] = accuracy(folder, args.persons, args.database_url, args.decisions)
         _show(report, args.json)
         if not args.skip_scale:
             report["duckdb_scale"] = scale(folder, args.entries, ["duckdb"], args.database_url)
