@@ -56,7 +56,7 @@ def _checked(year: int, month: int | None, day: int | None, today: date) -> str 
 #: A designation in the army's letters alone (``c3 d2 e7 f950``, ``C3D2E7F950``,
 #: ``c3/d2/e7``), which the grammar reads letter by letter: most of what lists write, read
 #: here without it. A capital B is left to the grammar, which does not take it for "b".
-_LETTERED_ONLY = re.compile(r"(?:[ac-fAC-F]|b)\d{1,4}(?:(?:\s*[-/,.]\s*|\s+)?(?:[ac-fAC-F]|b)\d{1,4})*")
+LETTERED_ONLY = re.compile(r"(?:[ac-fAC-F]|b)\d{1,4}(?:(?:\s*[-/,.]\s*|\s+)?(?:[ac-fAC-F]|b)\d{1,4})*")
 _LETTERED_PART = re.compile(r"([a-fA-F])(\d{1,4})")
 
 
@@ -66,7 +66,7 @@ def unit_chain(text: str | None) -> str | None:
     ``c3 d2 e7 f950``; None when no echelon with a number is written."""
     if not text:
         return None
-    if len(text) <= 60 and _LETTERED_ONLY.fullmatch(text):  # what the grammar gives, read faster
+    if len(text) <= 60 and LETTERED_ONLY.fullmatch(text):  # what the grammar gives, read faster
         return " ".join(f"{letter.lower()}{int(number)}" for letter, number in _LETTERED_PART.findall(text))
     try:
         designations = parse(text[:500])

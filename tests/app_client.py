@@ -28,12 +28,14 @@ def make_settings(data_dir: Path, database_url: str | None = None, **overrides: 
 
 @contextmanager
 def make_client(data_dir: Path, database_url: str | None = None, *, demo: bool = True,
-                **overrides: Any) -> Iterator[TestClient]:
-    """A client for a fresh app; the demo registry is loaded unless ``demo=False``."""
+                publish_index: bool = True, **overrides: Any) -> Iterator[TestClient]:
+    """A client for a fresh app; the demo registry is loaded unless ``demo=False``; its
+    search index kept up to date in the background unless ``publish_index=False``."""
     context = AppContext.open(make_settings(data_dir, database_url, **overrides))
     if demo:
         load_demo(sessions=context.resources.sessions, registry=context.resources.registry)
-    with TestClient(create_app(context=context), raise_server_exceptions=False) as client:
+    with TestClient(create_app(context=context, publish_index=publish_index),
+                    raise_server_exceptions=False) as client:
         yield client
 
 

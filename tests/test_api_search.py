@@ -46,7 +46,9 @@ def words_of(text: str) -> list[OcrWord]:
 
 @pytest.fixture
 def client(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
-    with make_client(tmp_path / "data", database_url) as client:
+    # The tests publish the outbox themselves: a publisher in the background, every second,
+    # would publish a change before a slow machine asks whether it is published yet.
+    with make_client(tmp_path / "data", database_url, publish_index=False) as client:
         context: AppContext = client.app.state.context  # type: ignore[attr-defined]
         lines = "\n".join(json.dumps(person, ensure_ascii=False) for person in PERSONS)
         import_person_lines(io.BytesIO(lines.encode()), sessions=context.resources.sessions, actor="test")

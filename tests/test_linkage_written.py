@@ -9,7 +9,7 @@ import pytest
 
 from decoder.errors import PhienhieuError
 from decoder.grammar import lettered_echelons, parse
-from linkage.written import _LETTERED_ONLY, unit_chain, written_date
+from linkage.written import LETTERED_ONLY, unit_chain, written_date
 
 
 @pytest.mark.parametrize(("written", "expected"), [
@@ -49,7 +49,7 @@ def test_units_in_letters_alone_are_read_as_the_grammar_reads_them() -> None:
         numbers = [str(rng.randint(0, 30)), str(rng.randint(1, 9999)), f"0{rng.randint(0, 9)}", ""]
         parts = [rng.choice("abcdefACDEFBgk") + rng.choice(numbers) for _ in range(rng.randint(1, 5))]
         text = "".join(part + rng.choice(separators) for part in parts).strip()
-        taken += bool(_LETTERED_ONLY.fullmatch(text))
+        taken += bool(LETTERED_ONLY.fullmatch(text))
         assert unit_chain(text) == _by_grammar(text), text
     assert taken > 200  # the short way was tried often
 
