@@ -15,9 +15,6 @@ import unicodedata
 from functools import cache, lru_cache
 from typing import Literal
 
-import ftfy
-from ftfy.badness import is_bad
-
 from decoder.errors import InvalidInputError
 from decoder.text import EDGE_PUNCTUATION, is_vietnamese_syllable, vietnamese_score
 
@@ -196,6 +193,11 @@ def repair(text: str, source: str = "auto") -> str:
 
 def _repair_as(text: str, source: str) -> str:
     if source == "mojibake":
+        # ftfy (and the width tables it loads) takes a fifth of a second to import: it is
+        # loaded by the first text that needs it, not by every command that starts.
+        import ftfy
+        from ftfy.badness import is_bad
+
         if not is_bad(text):
             return text  # ftfy's own first test: text that does not look like mojibake stays
         fixed: str = ftfy.fix_encoding(text)

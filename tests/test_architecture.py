@@ -47,6 +47,7 @@ LAZY_IMPORTS = {
     "uvicorn": "the server: needed only by phienhieu serve",
     "pyspark": "Spark and its Java: needed only by the linkage's Spark engine",
     "splink": "each backend of Splink brings its engine; only the one asked for is imported",
+    "ftfy": "its width tables take a fifth of a second to load: needed only by text that looks misread",
 }
 #: A command of the command line imports what it runs when it runs: `phienhieu --help`
 #: and the commands that need no database start without the database, OCR, extract and
