@@ -134,6 +134,18 @@ def snapshot(request: pytest.FixtureRequest) -> Snapshot:
 _skipped: list[str] = []
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A slow test marked ``one_database`` runs on PostgreSQL alone: what it tests (OCR, the
+    search index, the command line, the API's promises) does not change with the database,
+    and its SQLite run would cost the suite as much again."""
+    dropped = [item for item in items if item.get_closest_marker("one_database")
+               and getattr(item, "callspec", None) is not None
+               and item.callspec.params.get("database_url") == "sqlite"]  # type: ignore[attr-defined]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in dropped]
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.skipped and SERVICES_REQUIRED:
         _skipped.append(report.nodeid)

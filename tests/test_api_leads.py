@@ -126,6 +126,7 @@ def test_the_sampling_plan_ranks_persons_and_their_relatives(client: TestClient,
                       headers=auth(client, Role.ARCHIVIST)).status_code == 403
 
 
+@pytest.mark.one_database
 def test_the_command_prints_the_leads(client: TestClient, world: dict[str, str], database_url: str,
                                       tmp_path: Path) -> None:
     cli = Cli(tmp_path / "data", database_url)

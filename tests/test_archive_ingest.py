@@ -53,6 +53,7 @@ def scan_checksums(engine: Engine) -> set[str]:
         return set(connection.execute(select(Scan.sha256)).scalars())
 
 
+@pytest.mark.one_database
 def test_a_folder_goes_in_once_bad_files_are_skipped_and_pages_are_read(
         tmp_path: Path, cli: Cli, engine: Engine) -> None:
     folder = tmp_path / "in"
@@ -191,6 +192,7 @@ def person_line(**fields: object) -> str:
     return json.dumps({"full_name": "Nguyễn Văn Thành", **fields}, ensure_ascii=False)
 
 
+@pytest.mark.one_database
 def test_persons_import_stores_good_lines_and_reports_bad_ones(
         tmp_path: Path, cli: Cli, engine: Engine) -> None:
     lines = [
@@ -240,6 +242,7 @@ def test_persons_import_of_a_missing_file_is_one_sentence(tmp_path: Path, cli: C
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.one_database
 def test_audit_verify_reports_tampering(cli: Cli, engine: Engine, tmp_path: Path) -> None:
     (tmp_path / "p.jsonl").write_text(person_line() + "\n", encoding="utf-8")
     assert cli("persons", "import", str(tmp_path / "p.jsonl")).returncode == 0

@@ -38,6 +38,7 @@ def demo_cli(cli: Cli) -> Cli:
     return cli
 
 
+@pytest.mark.one_database
 def test_demo_is_idempotent(cli: Cli) -> None:
     first = cli("demo", "--json")
     assert first.returncode == 0, first.stderr

@@ -47,6 +47,7 @@ def test_reindex_rebuilds_the_same_answers(cli: Cli) -> None:
     assert len(generations) == 1, "the old generation is dropped"
 
 
+@pytest.mark.one_database
 def test_graves_imported_are_searched_by_cemetery_and_status_and_rebuilt(cli: Cli, tmp_path: Path) -> None:
     cemetery = {"id": "nt-thu", "name": "Nghĩa trang liệt sĩ Thử", "province": "Quảng Trị"}
     graves = [{"id": "thu-1", "cemetery": "nt-thu", "number": "1", "status": "named",

@@ -43,6 +43,7 @@ def admin_token(context: AppContext) -> str:
     return context.guards.token_signer.issue(user)
 
 
+@pytest.mark.one_database
 def test_the_api_keeps_its_documented_promises(fuzzed_services: AppContext) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(context=fuzzed_services,
                                                                         publish_index=False))
