@@ -191,15 +191,21 @@ def repair(text: str, source: str = "auto") -> str:
     return _repair_as(text, source)
 
 
+def looks_misread(text: str) -> bool:
+    """Whether ``text`` looks like mojibake by ftfy's own test. ftfy (and the width tables
+    it loads) takes a fifth of a second to import: it is loaded by the first text that
+    needs it, not by every command that starts."""
+    from ftfy.badness import is_bad
+
+    return bool(is_bad(text))
+
+
 def _repair_as(text: str, source: str) -> str:
     if source == "mojibake":
-        # ftfy (and the width tables it loads) takes a fifth of a second to import: it is
-        # loaded by the first text that needs it, not by every command that starts.
-        import ftfy
-        from ftfy.badness import is_bad
-
-        if not is_bad(text):
+        if not looks_misread(text):
             return text  # ftfy's own first test: text that does not look like mojibake stays
+        import ftfy  # loaded by the first text that needs it (see looks_misread)
+
         fixed: str = ftfy.fix_encoding(text)
         return fixed
     data = as_misread_bytes(text)

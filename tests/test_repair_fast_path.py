@@ -32,7 +32,7 @@ def full_repair() -> Iterator[None]:
     """Within the block, :func:`legacy.repair` tries every reading, with ftfy each time."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(legacy, "is_clean_vietnamese", lambda line: False)
-        patch.setattr(legacy, "is_bad", lambda text: True)
+        patch.setattr(legacy, "looks_misread", lambda text: True)
         yield
 
 
