@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive.bulk import copies_text
 from archive.grave_columns import header_map
-from archive.list_rows import EntryLines, ParsedEntry, entry_lines, parse_entries
+from archive.list_rows import entry_lines, parse_entries
 from archive.lists import add_entries, add_entry_lines, begin_source, finish_source, list_sources
 from archive.parallel import chunked, ordered_map, workers_for
-from archive.tabular import open_rows
+from archive.tabular import RawRow, open_rows
 from decoder.errors import InvalidInputError
 from linkage.entries import EntryFields
 
@@ -75,45 +75,53 @@ def import_list_file(path: Path, source: str, *, sessions: sessionmaker[Session]
     with sessions.begin() as session:
         report.replaced = begin_source(session, report.source, file_name=path.name, actor=actor)
         if copies_text(session):
-            _copy_entries(session, report, ordered_map(
-                partial(entry_lines, report.source, rows.header, columns), chunked(rows.rows, CHUNK_ROWS),
-                workers=count))
+            parse: Callable[[list[RawRow]], Chunk] = partial(_entry_lines_chunk, report.source, rows.header,
+                                                              columns)
+            write: Callable[[list[Any]], None] = partial(add_entry_lines, session)
         else:
-            _insert_entries(session, report, ordered_map(
-                partial(parse_entries, rows.header, columns), chunked(rows.rows, CHUNK_ROWS), workers=count))
+            parse = partial(_entries_chunk, rows.header, columns)
+            write = partial(add_entries, session, report.source)
+        _store_entries(ordered_map(parse, chunked(rows.rows, CHUNK_ROWS), workers=count), write, report)
         finish_source(session, report.source, entries=report.entries, replaced=report.replaced,
                       problems=len(report.problems), actor=actor)
     return report
 
 
-def _copy_entries(session: Session, report: ListImport, chunks: Iterable[EntryLines]) -> None:
-    """Write the chunks' entries, made ``COPY`` lines by the workers, as they are."""
-    batch: list[str] = []
-    for chunk in chunks:
-        report.problems += chunk.problems
-        batch += chunk.lines
-        if len(batch) >= BATCH_ROWS:
-            add_entry_lines(session, batch)
-            report.entries += len(batch)
-            batch = []
-    add_entry_lines(session, batch)
-    report.entries += len(batch)
+#: A chunk of a list as its writer takes it: its entries (``COPY`` lines, or row numbers
+#: with values and fields), and the rows that are not entries, with why.
+Chunk = tuple[list[Any], list[tuple[int, str]]]
 
 
-def _insert_entries(session: Session, report: ListImport, chunks: Iterable[list[ParsedEntry]]) -> None:
-    """Write the chunks' entries a batch at a time (where ``COPY`` text is not taken)."""
-    batch: list[tuple[int, dict[str, Any], EntryFields]] = []
-    for parsed in chunks:
-        for number, raw, fields, problem in parsed:
-            if fields is None or raw is None:
-                report.problems.append((number, problem or "the row cannot be read"))
-                continue
-            batch.append((number, raw, fields))
+def _entry_lines_chunk(source: str, header: list[str] | None, columns: dict[str, str] | None,
+                      rows: list[RawRow]) -> Chunk:
+    """A chunk's entries as ``COPY`` lines (:func:`archive.list_rows.entry_lines`)."""
+    made = entry_lines(source, header, columns, rows)
+    return made.lines, made.problems
+
+
+def _entries_chunk(header: list[str] | None, columns: dict[str, str] | None, rows: list[RawRow]) -> Chunk:
+    """A chunk's entries as rows of values (where ``COPY`` text is not taken)."""
+    entries: list[tuple[int, dict[str, Any], EntryFields]] = []
+    problems = []
+    for number, raw, fields, problem in parse_entries(header, columns, rows):
+        if fields is None or raw is None:
+            problems.append((number, problem or "the row cannot be read"))
+        else:
+            entries.append((number, raw, fields))
+    return entries, problems
+
+
+def _store_entries(chunks: Iterable[Chunk], write: Callable[[list[Any]], None], report: ListImport) -> None:
+    """Write the chunks' entries a batch of :data:`BATCH_ROWS` or more at a time."""
+    batch: list[Any] = []
+    for entries, problems in chunks:
+        report.problems += problems
+        batch += entries
         if len(batch) >= BATCH_ROWS:
-            add_entries(session, report.source, batch)
+            write(batch)
             report.entries += len(batch)
             batch = []
-    add_entries(session, report.source, batch)
+    write(batch)
     report.entries += len(batch)
 
 
