@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -260,15 +260,23 @@ def _train(linker: Linker, table: Any, count: int) -> Linker:
     training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, count * 20.0)), seed=1)
     for rule in (block_on("name_folded", "birth_year"),
                  block_on("birth_year", "death_year", "province_first"), block_on("given", "regiment")):
-        before = linker.misc.save_model_to_json()
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(rule)
-        except ValueError as error:
-            # A level no pair of this block reaches drove its m to nothing; a failed session
-            # leaves the model without the comparisons it set aside, so the model before it
-            # is taken back.
-            log.info("training on %s left off: %s", rule, error)
-            linker = Linker(table, before, log_level=logging.ERROR)
+        def session(trained: Linker, rule: Any = rule) -> None:
+            trained.training.estimate_parameters_using_expectation_maximisation(rule)
+
+        linker = _or_as_before(linker, table, f"training on {rule}", session)
+    return linker
+
+
+def _or_as_before(linker: Linker, table: Any, what: str, step: Callable[[Linker], object]) -> Linker:
+    """The linker after a training ``step``, or the model before it where the step fails:
+    a level no pair reaches drives its m to nothing, and a failed session leaves the model
+    without the comparisons it set aside."""
+    before = linker.misc.save_model_to_json()
+    try:
+        step(linker)
+    except ValueError as error:
+        log.info("%s left off: %s", what, error)
+        return Linker(table, before, log_level=logging.ERROR)
     return linker
 
 
@@ -289,13 +297,10 @@ def _learn_from_officers(linker: Linker, table: Any, api: DatabaseAPISubClass, r
     labels = api.register(pa.table({"unique_id_l": [left for left, _ in known],
                                      "unique_id_r": [right for _, right in known]}),
                           dataset_display_name="officers_same")
-    before = linker.misc.save_model_to_json()
-    try:
-        linker.training.estimate_m_from_pairwise_labels(labels)  # type: ignore[no-untyped-call]
-    except ValueError as error:  # as in _train: the model before it is taken back
-        log.info("tuning on %d officers' pairs left off: %s", len(known), error)
-        return Linker(table, before, log_level=logging.ERROR)
-    return linker
+    def tuning(tuned: Linker) -> None:
+        tuned.training.estimate_m_from_pairwise_labels(labels)  # type: ignore[no-untyped-call]
+
+    return _or_as_before(linker, table, f"tuning on {len(known)} officers' pairs", tuning)
 
 
 def _pair(values: tuple[Any, ...]) -> ScoredPair:
