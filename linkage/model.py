@@ -23,6 +23,8 @@ from splink import Linker, SettingsCreator, block_on
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.database_api import DatabaseAPISubClass
 
+from linkage.engines import register_table
+
 log = logging.getLogger("phienhieu.linkage")
 #: Records per chunk of the prediction (the pairs are scored chunk by chunk).
 CHUNK_RECORDS = 150_000
@@ -225,7 +227,7 @@ def score_pairs(records: Records, api: DatabaseAPISubClass, *, minimum: float = 
     """Train the model on ``records`` and score every pair the blocking lets through,
     keeping those at ``minimum`` or above, a batch at a time. ``same``: pairs of records
     officers found to be one man, which tune the model (:func:`_learn_from_officers`)."""
-    table = api.register(records.table, dataset_display_name="records")
+    table = register_table(api, records.table, "records")
     linker = _train(Linker(table, settings(), log_level=logging.ERROR), table, len(records))
     linker = _learn_from_officers(linker, table, api, records, same)
     columns = ["unique_id_l", "unique_id_r", "match_probability", "match_weight",
@@ -294,9 +296,8 @@ def _learn_from_officers(linker: Linker, table: Any, api: DatabaseAPISubClass, r
     known = [(left, right) for left, right in same if left in records and right in records]
     if len(known) < MIN_SAME_PAIRS:
         return linker
-    labels = api.register(pa.table({"unique_id_l": [left for left, _ in known],
-                                     "unique_id_r": [right for _, right in known]}),
-                          dataset_display_name="officers_same")
+    labels = register_table(api, pa.table({"unique_id_l": [left for left, _ in known],
+                                           "unique_id_r": [right for _, right in known]}), "officers_same")
     def tuning(tuned: Linker) -> None:
         tuned.training.estimate_m_from_pairwise_labels(labels)  # type: ignore[no-untyped-call]
 
