@@ -25,6 +25,7 @@ from typing import IO, Any
 
 from archive.errors import TooLargeFileError
 from decoder.errors import InvalidInputError
+from decoder.legacy import cp1252_text
 from decoder.normalize import normalize
 from decoder.untrusted import forbidden_character, parse_json, refuse_forbidden
 
@@ -194,8 +195,7 @@ def decode_cell(raw: str) -> str:
     Windows-1252 reading of a legacy 8-bit file, then repaired."""
     if raw.isascii() or not _ESCAPED_BYTE.search(raw):
         return repair_text(raw)
-    data = raw.encode("utf-8", "surrogateescape")
-    return repair_text("".join(bytes([byte]).decode("cp1252", "ignore") or chr(byte) for byte in data))
+    return repair_text(cp1252_text(raw.encode("utf-8", "surrogateescape")))
 
 
 def _open_text(source: IO[bytes]) -> io.TextIOWrapper:

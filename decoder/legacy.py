@@ -11,6 +11,7 @@ xvnkb keyboard driver's table; VISCII against libintl-perl's generated table (RF
 
 from __future__ import annotations
 
+import codecs
 import unicodedata
 from functools import cache, lru_cache
 from typing import Literal
@@ -97,9 +98,15 @@ def decode_legacy(data: bytes, encoding: LegacyEncoding) -> str:
     leaves them undefined), as the fonts of the time displayed them.
     """
     if encoding == "vni":
-        return _decode_vni(_as_cp1252_text(data))
+        return _decode_vni(cp1252_text(data))
+    return codecs.charmap_decode(data, "strict", _byte_table(encoding))[0]
+
+
+@cache
+def _byte_table(encoding: LegacyEncoding) -> dict[int, str]:
+    """Every byte's reading in ``encoding``, so that a whole string is decoded in one call."""
     table = _tcvn3_decoding() if encoding == "tcvn3" else _viscii_decoding()
-    return "".join(table.get(byte) or _cp1252_char(byte) for byte in data)
+    return {byte: table.get(byte) or _cp1252_char(byte) for byte in range(256)}
 
 
 def _decode_vni(text: str) -> str:
@@ -152,8 +159,15 @@ def _cp1252_char(byte: int) -> str:
         return chr(byte)
 
 
-def _as_cp1252_text(data: bytes) -> str:
-    return "".join(_cp1252_char(byte) for byte in data)
+def cp1252_text(data: bytes) -> str:
+    """Bytes as Windows-1252 reads them, the five it leaves undefined read as Latin-1: how
+    the fonts of the time showed a legacy file's bytes."""
+    return codecs.charmap_decode(data, "strict", _cp1252_table())[0]
+
+
+@cache
+def _cp1252_table() -> str:
+    return "".join(_cp1252_char(byte) for byte in range(256))
 
 
 @cache
@@ -275,8 +289,8 @@ def _word_gain(line: str, candidate: str) -> int:
     for old, new in zip(before, after, strict=True):
         if old == new or not any(ch.isalpha() for ch in old):
             continue
-        old_ok = is_vietnamese_syllable(old.strip(EDGE_PUNCTUATION))
-        new_ok = is_vietnamese_syllable(new.strip(EDGE_PUNCTUATION))
+        old_ok = _is_syllable(old.strip(EDGE_PUNCTUATION))
+        new_ok = _is_syllable(new.strip(EDGE_PUNCTUATION))
         good += new_ok and not old_ok
         bad += old_ok and not new_ok
     return good - 2 * bad
