@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli_support import JsonFlag, open_context, print_json, report_import
+from api.cli_support import JsonFlag, open_context, print_json, progress_bar, report_import
 
 lists_app = typer.Typer(help="Source lists of martyrs (rosters, provincial lists, registers).",
                         no_args_is_help=True)
@@ -53,6 +53,12 @@ def lists_show(as_json: JsonFlag = False) -> None:
                    f"({entry['imported_by']}, {entry['imported_at'][:19]})")
 
 
+#: What the progress bar says of each step of a linkage run.
+_LINK_STEPS = {"reading": "Reading the records", "training": "Training the model",
+               "scoring": "Scoring pairs (chunks)", "clustering": "Joining clusters",
+               "storing": "Storing clusters and the review queue"}
+
+
 @link_app.callback()
 def link(ctx: typer.Context, engine: EngineOption = "duckdb", as_json: JsonFlag = False) -> None:
     """Score pairs among list entries, person records and graves with a name; join those above
@@ -65,8 +71,13 @@ def link(ctx: typer.Context, engine: EngineOption = "duckdb", as_json: JsonFlag 
 
     if engine not in ENGINES:
         raise InvalidInputError(f"Unknown engine {engine!r}; use {' or '.join(ENGINES)}.")
-    with open_context() as context:
-        run = run_linkage(sessions=context.resources.sessions, engine=engine, actor="cli")
+    with open_context() as context, progress_bar() as bar:
+        task = bar.add_task("Linking", total=None)
+
+        def show(step: str, done: int, total: int) -> None:
+            bar.update(task, description=_LINK_STEPS.get(step, step), completed=done, total=total or None)
+
+        run = run_linkage(sessions=context.resources.sessions, engine=engine, actor="cli", progress=show)
     if as_json:
         print_json(vars(run))
         return

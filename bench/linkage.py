@@ -69,9 +69,18 @@ def link(url: str, engine_name: str, truth_path: str | None) -> dict[str, Any]:
     engine = make_engine(url)
     sessions = make_session_factory(engine)
     started = time.perf_counter()
-    run = run_linkage(sessions=sessions, engine=engine_name, actor="bench")  # type: ignore[arg-type]
+    steps: dict[str, float] = {}
+
+    def timed(step: str, done: int, total: int) -> None:
+        steps.setdefault(step, time.perf_counter())
+
+    run = run_linkage(sessions=sessions, engine=engine_name, actor="bench",  # type: ignore[arg-type]
+                      progress=timed)
     seconds = time.perf_counter() - started
+    ends = [*list(steps.values())[1:], started + seconds]
     result: dict[str, Any] = {"engine": engine_name, **vars(run), "seconds": round(seconds, 1),
+                              "steps": {step: round(end - begun, 1) for (step, begun), end
+                                        in zip(steps.items(), ends, strict=True)},
                               "peak_rss_mb": round(_peak_mb())}
     if truth_path:
         clusters = [{f"{m['source']}:{m['row']}" for m in cluster["members"] if m["kind"] == "entry"}

@@ -42,8 +42,12 @@ def test_a_generated_world_is_linked_far_better_than_the_simple_rule(
     world = write_world(tmp_path, persons=500, lists=3, seed=11)
     for path in world.lists:
         import_list_file(path, path.stem, sessions=sessions, actor="test", max_bytes=LIMIT)
-    run = run_linkage(sessions=sessions, actor="test")
+    heard: list[tuple[str, int, int]] = []
+    run = run_linkage(sessions=sessions, actor="test", progress=lambda *step: heard.append(step))
     assert run.records == world.entries
+    steps = list(dict.fromkeys(step for step, _, _ in heard))
+    assert steps == ["reading", "training", "scoring", "clustering", "storing"]
+    assert [done for step, done, _ in heard if step == "scoring"] == [0, 1]  # one chunk, then done
     exported = export_clusters(sessions=sessions)
     members = [m for cluster in exported["clusters"] for m in cluster["members"]]
     assert len(members) == len({(m["source"], m["row"]) for m in members}) == world.entries  # each once

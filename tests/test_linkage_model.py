@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+import linkage.model as model
 from archive.db import make_engine, make_session_factory
 from archive.links import records_to_link
 from archive.migrate import upgrade_database
@@ -48,3 +51,26 @@ def test_pairs_officers_found_one_man_raise_the_weight_of_how_they_agree(tmp_pat
     # Below the number of pairs that says something, the model is left as it was.
     few = _one_year_apart(list(score_pairs(records, open_engine("duckdb"), same=same[:-1])), truth)
     assert few == untaught
+
+
+def test_a_model_trained_on_a_sample_scores_the_pairs_as_one_trained_on_all(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    records, truth = _records(tmp_path)
+    whole = {(pair.left, pair.right): pair for pair in score_pairs(records, open_engine("duckdb"))}
+    monkeypatch.setattr(model, "TRAINING_RECORDS", len(records) // 2)
+    sampled = {(pair.left, pair.right): pair for pair in score_pairs(records, open_engine("duckdb"))}
+    assert records.sample(10) != records.sample(11) and records.sample(10) == records.sample(10)
+
+    def joined(pairs: dict[tuple[str, str], ScoredPair]) -> set[tuple[str, str]]:
+        return {key for key, pair in pairs.items() if pair.probability >= 0.99 and not pair.contradictions}
+
+    def precision(found: set[tuple[str, str]]) -> float:
+        return sum(truth[left] == truth[right] for left, right in found) / len(found)
+
+    # Half the records give each level's weight within a little of what all of them give,
+    # and nearly the same pairs are joined, as rightly.
+    assert len(joined(sampled) ^ joined(whole)) <= 0.03 * len(joined(whole))
+    assert precision(joined(sampled)) >= precision(joined(whole)) - 0.005
+    common = whole.keys() & sampled.keys()
+    gaps = sorted(abs(whole[key].match_weight - sampled[key].match_weight) for key in common)
+    assert gaps[len(gaps) // 2] < 1.0

@@ -35,7 +35,7 @@ from linkage.clusters import cluster
 from linkage.conflicts import conflicts
 from linkage.engines import Engine, open_engine
 from linkage.features import features
-from linkage.model import REVIEW_MIN, Records, readings, score_pairs
+from linkage.model import REVIEW_MIN, Progress, Records, readings, score_pairs, unheard
 
 #: Pairs at or above this probability are joined without an officer.
 AUTO_THRESHOLD = 0.99
@@ -54,17 +54,23 @@ class LinkRun:
 
 
 def run_linkage(*, sessions: sessionmaker[Session], engine: Engine = "duckdb", actor: str,
-                threshold: float = AUTO_THRESHOLD) -> LinkRun:
-    """Link every record that names a person; see the module's docstring."""
+                threshold: float = AUTO_THRESHOLD, progress: Progress = unheard) -> LinkRun:
+    """Link every record that names a person; see the module's docstring. ``progress``
+    hears of each step as it starts: ``reading``, ``training``, ``scoring`` (chunks of
+    pairs done, of how many), ``clustering``, ``storing``."""
+    progress("reading", 0, 0)
     with sessions() as session:
         records = Records(features(record) for record in records_to_link(session))
         decided = decisions(session)
     same = [(decision.left, decision.right) for decision in decided if decision.same]
-    pairs = list(score_pairs(records, open_engine(engine), same=same)) if len(records) > 1 else []
+    pairs = (list(score_pairs(records, open_engine(engine), same=same, progress=progress))
+             if len(records) > 1 else [])
+    progress("clustering", 0, 0)
     joined = [(p.left, p.right, p.probability) for p in pairs if not p.contradictions]
     found = cluster(records.keys, joined, decided, threshold=threshold)
     where = {key: index for index, members in enumerate(found.clusters) for key in members}
     uncertain = [(pair, readings(pair, records)) for pair in pairs if where[pair.left] != where[pair.right]]
+    progress("storing", 0, 0)
     with sessions.begin() as session:
         replace_clusters(session, found.clusters)
         waiting = replace_review(session, uncertain)
