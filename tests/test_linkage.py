@@ -4,6 +4,7 @@ and graves linked with list entries. Every name here is invented."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,13 @@ def test_a_generated_world_is_linked_far_better_than_the_simple_rule(
     for path in world.lists:
         import_list_file(path, path.stem, sessions=sessions, actor="test", max_bytes=LIMIT)
     heard: list[tuple[str, int, int]] = []
-    run = run_linkage(sessions=sessions, actor="test", progress=lambda *step: heard.append(step))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "tempdir", str(scratch))
+        run = run_linkage(sessions=sessions, actor="test", progress=lambda *step: heard.append(step))
     assert run.records == world.entries
+    assert not list(scratch.iterdir())  # the engine's work folder went with the run
     steps = list(dict.fromkeys(step for step, _, _ in heard))
     assert steps == ["reading", "training", "scoring", "clustering", "storing"]
     assert [done for step, done, _ in heard if step == "scoring"] == [0, 1]  # one chunk, then done

@@ -11,6 +11,7 @@ Scoring holds no transaction; the clusters and the queue are then replaced in on
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,8 +64,10 @@ def run_linkage(*, sessions: sessionmaker[Session], engine: Engine = "duckdb", a
         records = Records(features(record) for record in records_to_link(session))
         decided = decisions(session)
     same = [(decision.left, decision.right) for decision in decided if decision.same]
-    pairs = (list(score_pairs(records, open_engine(engine), same=same, progress=progress))
-             if len(records) > 1 else [])
+    # The engine's spill files, checkpoints and tables go in a folder removed after the run.
+    with tempfile.TemporaryDirectory(prefix="phienhieu-link-", ignore_cleanup_errors=True) as work:
+        pairs = (list(score_pairs(records, open_engine(engine, work_dir=work), same=same, progress=progress))
+                 if len(records) > 1 else [])
     progress("clustering", 0, 0)
     joined = [(p.left, p.right, p.probability) for p in pairs if not p.contradictions]
     found = cluster(records.keys, joined, decided, threshold=threshold)
