@@ -538,7 +538,7 @@ class ListEntry(Base):
     row: Mapped[int] = mapped_column(Integer, primary_key=True)
     raw: Mapped[dict[str, Any]] = mapped_column(Document, doc="the row's cells as read, text repaired")
     name: Mapped[str] = mapped_column(String(200))
-    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    name_key: Mapped[str] = mapped_column(String(200))
     birth_year: Mapped[int | None] = mapped_column(Integer)
     hometown: Mapped[str | None] = mapped_column(String(500))
     commune: Mapped[str | None] = mapped_column(String(200))
