@@ -12,6 +12,8 @@ xvnkb keyboard driver's table; VISCII against libintl-perl's generated table (RF
 from __future__ import annotations
 
 import codecs
+import itertools
+import re
 import unicodedata
 from functools import cache, lru_cache
 from typing import Literal
@@ -20,6 +22,8 @@ from decoder.errors import InvalidInputError
 from decoder.text import EDGE_PUNCTUATION, is_vietnamese_syllable, vietnamese_score
 
 LegacyEncoding = Literal["tcvn3", "vni", "viscii"]
+#: The legacy readings an unknown line is tried in; the first of equal gains is kept.
+_LEGACY_ORDER: tuple[LegacyEncoding, ...] = ("tcvn3", "vni", "viscii")
 Source = Literal["auto", "tcvn3", "vni", "viscii", "mojibake"]
 SOURCES: tuple[str, ...] = ("auto", "tcvn3", "vni", "viscii", "mojibake")
 
@@ -111,17 +115,14 @@ def _byte_table(encoding: LegacyEncoding) -> dict[int, str]:
 
 def _decode_vni(text: str) -> str:
     table = _vni_decoding()
-    out: list[str] = []
-    index = 0
-    while index < len(text):
-        pair = text[index:index + 2]
-        if len(pair) == 2 and pair in table:
-            out.append(table[pair])
-            index += 2
-        else:
-            out.append(table.get(text[index], text[index]))
-            index += 1
-    return unicodedata.normalize("NFC", "".join(out))
+    return unicodedata.normalize("NFC", _vni_sequences().sub(lambda found: table[found.group()], text))
+
+
+@cache
+def _vni_sequences() -> re.Pattern[str]:
+    """VNI's letters and marks, pairs before single characters: a pair is read as one letter
+    wherever it stands, scanning from the left, as the fonts drew it."""
+    return re.compile("|".join(map(re.escape, sorted(_vni_decoding(), key=len, reverse=True))))
 
 
 def encode_legacy(text: str, encoding: LegacyEncoding) -> bytes:
@@ -179,11 +180,15 @@ def _cp1252_reverse() -> dict[str, int]:
 
 def as_misread_bytes(text: str) -> bytes | None:
     """The bytes behind text decoded as Windows-1252 (or Latin-1), or None if impossible."""
-    reverse = _cp1252_reverse()
     try:
-        return bytes(reverse[char] for char in text)
-    except KeyError:
+        return codecs.charmap_encode(text, "strict", _cp1252_encoding())[0]
+    except UnicodeEncodeError:
         return None
+
+
+@cache
+def _cp1252_encoding() -> dict[int, int]:
+    return {ord(char): byte for char, byte in _cp1252_reverse().items()}
 
 
 def repair(text: str, source: str = "auto") -> str:
@@ -265,8 +270,9 @@ def _repair_auto(line: str) -> str:
         # (0x80-0xBF), which Windows-1252 and Latin-1 never read as a Vietnamese letter.
         return line
     best, best_gain = line, 0
-    for source in ("mojibake", "tcvn3", "vni", "viscii"):
-        candidate = _repair_as(line, source)
+    data = as_misread_bytes(line)  # once for the three legacy readings
+    legacy = () if data is None else (decode_legacy(data, encoding) for encoding in _LEGACY_ORDER)
+    for candidate in itertools.chain([_repair_as(line, "mojibake")], legacy):
         gain = _word_gain(line, candidate)
         if gain > best_gain:
             best, best_gain = candidate, gain

@@ -36,11 +36,25 @@ def find_forbidden(value: Any, place: str) -> tuple[str, str] | None:
     Returns:
         ``(path, "U+XXXX")`` for the first one found, or None.
     """
+    if _is_flat(value) and forbidden_character(" ".join(_flat_texts(value))) is None:
+        return None  # a record of plain values, searched at once; the paths only when needed
     for path, text in _strings(value, place, 0):
         character = forbidden_character(text)
         if character:
             return path, character
     return None
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _is_flat(value: Any) -> bool:
+    """Whether ``value`` is an object of plain values (a row), nothing nested."""
+    return isinstance(value, dict) and all(type(item) in _SCALARS for item in value.values())
+
+
+def _flat_texts(value: dict[Any, Any]) -> list[str]:
+    return [*map(str, value), *(item for item in value.values() if type(item) is str)]
 
 
 def _strings(value: Any, place: str, depth: int) -> Iterator[tuple[str, str]]:
@@ -101,7 +115,7 @@ def parse_json(raw: bytes | str, place: str = "$") -> Any:
         raise InvalidInputError(f"{place}: the JSON nests deeper than {MAX_JSON_DEPTH} levels.") from None
     except ValueError as error:  # an integer longer than Python reads from text
         raise InvalidInputError(f"{place}: a number in the JSON is too long ({error}).") from None
-    if _depth(value, 0) > MAX_JSON_DEPTH:
+    if not _is_flat(value) and _depth(value, 0) > MAX_JSON_DEPTH:
         raise InvalidInputError(f"{place}: the JSON nests deeper than {MAX_JSON_DEPTH} levels.")
     return value
 

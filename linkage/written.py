@@ -58,6 +58,11 @@ def _checked(year: int, month: int | None, day: int | None, today: date) -> str 
 #: here without it. A capital B is left to the grammar, which does not take it for "b".
 LETTERED_ONLY = re.compile(r"(?:[ac-fAC-F]|b)\d{1,4}(?:(?:\s*[-/,.]\s*|\s+)?(?:[ac-fAC-F]|b)\d{1,4})*")
 _LETTERED_PART = re.compile(r"([a-fA-F])(\d{1,4})")
+#: The same spelt out as most lists do, company to division, comma between: ``Đại đội 3,
+#: Tiểu đoàn 2, Trung đoàn 7, Sư đoàn 950`` (each echelon once, lowest first).
+SPELT_ONLY = re.compile(
+    r"(?:Đại đội ([1-9]\d{0,3})(?:, |$))?(?:Tiểu đoàn ([1-9]\d{0,3})(?:, |$))?"
+    r"(?:Trung đoàn ([1-9]\d{0,3})(?:, |$))?(?:Sư đoàn ([1-9]\d{0,3}))?")
 
 
 def unit_chain(text: str | None) -> str | None:
@@ -68,6 +73,9 @@ def unit_chain(text: str | None) -> str | None:
         return None
     if len(text) <= 60 and LETTERED_ONLY.fullmatch(text):  # what the grammar gives, read faster
         return " ".join(f"{letter.lower()}{int(number)}" for letter, number in _LETTERED_PART.findall(text))
+    if (spelt := SPELT_ONLY.fullmatch(text)) and any(spelt.groups()) and not text.endswith(", "):
+        return " ".join(f"{letter}{number}" for letter, number in zip("cdef", spelt.groups(), strict=True)
+                        if number)
     try:
         designations = parse(text[:500])
     except PhienhieuError:  # more units than a decoding takes: not one unit

@@ -21,7 +21,7 @@ from api.guarded_route import GuardedRoute
 from archive.blobs import safe_filename
 from archive.users import Role
 from decoder.errors import InvalidInputError
-from decoder.untrusted import forbidden_character, is_ascii_digits, parse_json
+from decoder.untrusted import find_forbidden, forbidden_character, is_ascii_digits, parse_json
 from tests.app_client import add_staff, context_of, make_client
 from tests.test_api_requests import request_body
 from tests.test_api_staff import PASSWORD
@@ -132,6 +132,17 @@ def test_the_checks_name_what_they_refuse() -> None:
     with pytest.raises(InvalidInputError, match="not valid JSON"):
         parse_json(b"\xff")
     assert parse_json('{"a": [1, {"b": "c"}]}') == {"a": [1, {"b": "c"}]}
+
+
+@pytest.mark.parametrize(("value", "found"), [
+    ({"name": "Lê Văn", "birth_year": 1950, "unit": None}, None),  # a row: searched at once
+    ({"name": "Lê\u202eVăn", "birth_year": 1950}, ("row.name", "U+202E")),
+    ({"ok": "a", "unit\x00": 3}, ("row.unit\x00", "U+0000")),
+    ({"name": "Lê", "notes": ["a", "b\x1f"]}, ("row.notes[1]", "U+001F")),
+    ({"name": "Lê", "more": {"x": "\x7f"}}, ("row.more.x", "U+007F")),
+])
+def test_a_forbidden_character_is_found_with_its_path(value: object, found: tuple[str, str] | None) -> None:
+    assert find_forbidden(value, "row") == found
 
 
 def _api_routes(routes: list[BaseRoute]) -> Iterator[BaseRoute]:

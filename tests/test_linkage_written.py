@@ -9,7 +9,7 @@ import pytest
 
 from decoder.errors import PhienhieuError
 from decoder.grammar import lettered_echelons, parse
-from linkage.written import LETTERED_ONLY, unit_chain, written_date
+from linkage.written import LETTERED_ONLY, SPELT_ONLY, unit_chain, written_date
 
 
 @pytest.mark.parametrize(("written", "expected"), [
@@ -52,6 +52,25 @@ def test_units_in_letters_alone_are_read_as_the_grammar_reads_them() -> None:
         taken += bool(LETTERED_ONLY.fullmatch(text))
         assert unit_chain(text) == _by_grammar(text), text
     assert taken > 200  # the short way was tried often
+
+
+def test_units_spelt_out_are_read_as_the_grammar_reads_them() -> None:
+    # "Đại đội 3, Tiểu đoàn 2, …" is read without the grammar too: in order or not, with
+    # a leading zero, a missing or doubled echelon, other separators, a trailing comma.
+    rng = random.Random(8)
+    heads = ["Đại đội", "Tiểu đoàn", "Trung đoàn", "Sư đoàn", "Trung đội", "Dai doi"]
+    separators = [", ", ",", " ", " - ", ", ", ", "]
+    taken = 0
+    for _ in range(4000):
+        picked = sorted(rng.sample(range(6), rng.randint(1, 4))) if rng.random() < 0.7 else \
+            [rng.randrange(6) for _ in range(rng.randint(1, 4))]
+        numbers = [str(rng.randint(1, 9999)), f"0{rng.randint(1, 9)}", str(rng.randint(1, 30))]
+        parts = [f"{heads[index]} {rng.choice(numbers)}" for index in picked]
+        text = "".join(part + rng.choice(separators) for part in parts)
+        text = text if rng.random() < 0.1 else text.rstrip(", -")
+        taken += bool(SPELT_ONLY.fullmatch(text))
+        assert unit_chain(text) == _by_grammar(text), text
+    assert taken > 300  # the short way was tried often
 
 
 def _by_grammar(text: str) -> str | None:
