@@ -262,8 +262,13 @@ def is_clean_vietnamese(line: str) -> bool:
 _is_syllable = lru_cache(maxsize=1 << 14)(is_vietnamese_syllable)
 
 
+#: What a legacy byte read as Windows-1252 gives, and what no single byte gives.
+_LATIN1_HIGH = re.compile("[\x80-\xff]")
+_BEYOND_LATIN1 = re.compile("[^\x00-\xff]")
+
+
 def _repair_auto(line: str) -> str:
-    if not any(0x80 <= ord(ch) < 0x100 or (ch.isalpha() and not ch.isascii()) for ch in line):
+    if not _LATIN1_HIGH.search(line) and not any(char.isalpha() for char in _BEYOND_LATIN1.findall(line)):
         return line  # plain ASCII, or only typographic punctuation: nothing to repair
     if is_clean_vietnamese(line):
         # Nor can mojibake hide in it: a misread UTF-8 letter shows a continuation byte
