@@ -296,12 +296,14 @@ def _word_gain(line: str, candidate: str) -> int:
         return 0
     if len(before) != len(after):
         return 1 if vietnamese_score(candidate) > vietnamese_score(line) + 0.25 else 0
-    good = bad = 0
-    for old, new in zip(before, after, strict=True):
-        if old == new or not any(ch.isalpha() for ch in old):
-            continue
-        old_ok = _is_syllable(old.strip(EDGE_PUNCTUATION))
-        new_ok = _is_syllable(new.strip(EDGE_PUNCTUATION))
-        good += new_ok and not old_ok
-        bad += old_ok and not new_ok
-    return good - 2 * bad
+    return sum(map(_changed_word_gain, before, after))  # the lengths are equal
+
+
+@lru_cache(maxsize=1 << 16)  # a language has a few thousand syllables, misread a few ways each
+def _changed_word_gain(old: str, new: str) -> int:
+    """1 when a word becomes a syllable, -2 when a syllable stops being one, else 0."""
+    if old == new or not any(char.isalpha() for char in old):
+        return 0
+    old_ok = _is_syllable(old.strip(EDGE_PUNCTUATION))
+    new_ok = _is_syllable(new.strip(EDGE_PUNCTUATION))
+    return int(new_ok and not old_ok) - 2 * int(old_ok and not new_ok)
