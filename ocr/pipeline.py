@@ -24,6 +24,7 @@ from ocr.preprocess import (
     binarize_page,
     clean_borders,
     correct_skew,
+    downscale_large_text,
     flatten_illumination,
     pad_edges,
     remove_noise,
@@ -109,7 +110,10 @@ def preprocess_page(page: SourcePage, options: OcrOptions, deadline: Deadline | 
         run_stage(context, "flatten", flatten_illumination)
     if options.denoise:
         run_stage(context, "denoise", remove_noise)
+    enlarged = context.transform.copy()
     run_stage(context, "upscale", partial(upscale_low_resolution, min_dpi=options.min_dpi))
+    if np.array_equal(enlarged, context.transform):  # not enlarged for a low resolution
+        run_stage(context, "downscale", partial(downscale_large_text, letter_height=shape.letter_height))
     if options.deskew:
         run_stage(context, "deskew", correct_skew)
     # A crop has too little text for OSD: one short line was turned upside down.

@@ -34,11 +34,13 @@ _LINE_SLACK = 2.0
 
 @dataclass(frozen=True)
 class InputShape:
-    """The shape of an input and the height of its text lines, in pixels."""
+    """The shape of an input, the height of its text lines and the median height of its
+    letter-sized shapes of ink, in pixels."""
 
     kind: Shape
     line_height: int
     letters: int
+    letter_height: float = 0.0
 
 
 def measure_shape(image: GreyImage) -> InputShape:
@@ -54,14 +56,15 @@ def measure_shape(image: GreyImage) -> InputShape:
     letters = stats[1:][(stats[1:, cv2.CC_STAT_AREA] >= _SMALLEST_SHAPE_PX)
                         & (stats[1:, cv2.CC_STAT_HEIGHT] >= 3)
                         & (stats[1:, cv2.CC_STAT_HEIGHT] < height * 0.98 + 1)]
+    letter_height = float(np.median(letters[:, cv2.CC_STAT_HEIGHT])) if len(letters) else 0.0
     if len(letters) == 0 or len(letters) >= _MOST_FOR_A_LINE:
-        return InputShape("page", 0, len(letters))
+        return InputShape("page", 0, len(letters), letter_height)
     bands = _bands(letters[:, cv2.CC_STAT_TOP], letters[:, cv2.CC_STAT_HEIGHT])
     tallest = max(bottom - top for top, bottom in bands)
     if width >= 3 * height and (len(bands) == 1 or height <= tallest * _LINE_SLACK):
-        return InputShape("line", int(tallest), len(letters))
+        return InputShape("line", int(tallest), len(letters), letter_height)
     small = len(letters) < _FEWEST_FOR_A_PAGE or height < _LOWEST_PAGE_PX
-    return InputShape("crop" if small else "page", int(tallest), len(letters))
+    return InputShape("crop" if small else "page", int(tallest), len(letters), letter_height)
 
 
 def _bands(tops: np.ndarray, heights: np.ndarray) -> list[tuple[int, int]]:

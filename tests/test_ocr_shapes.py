@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from bench.synth import Degradation, handwrite, make_line, make_page, render_line
+from bench.synth import (
+    Degradation,
+    death_notice_lines,
+    handwrite,
+    make_line,
+    make_page,
+    render_line,
+    render_page,
+)
 from ocr.loading import GreyImage, SourcePage
 from ocr.options import OcrOptions
 from ocr.pipeline import ocr_page, preprocess_page
@@ -68,6 +76,26 @@ def test_a_thermal_receipt_line_reads_better_than_plain_tesseract_did() -> None:
     lines = [make_line(seed, kind="receipt_line") for seed in range(6)]
     rates = [cer(line.text, read(line.image)) for line in lines]
     assert sum(rates) / len(rates) <= 0.05, rates
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_page_of_large_letters_is_scaled_down_and_read_no_worse_than_plain_tesseract(seed: int) -> None:
+    # Printed at 600 dpi, letters 55 px high: read as it was, 2.4% and 0.8% CER (plain
+    # Tesseract 1.6% and 0.8%); a real typewritten page, letters 54 px high, 14.7%.
+    lines = death_notice_lines(random.Random(seed))[:6]
+    image = render_page(lines, dpi=600)
+    assert measure_shape(image).letter_height > 40
+    result = ocr_page(SourcePage(1, image, 600), OPTIONS)
+    assert next(step.detail for step in result.steps if step.name == "downscale").startswith("downscaled")
+    plain = " ".join(word.text for word in TesseractEngine().recognise_words(image, "vie", 60, 3))
+    truth = "\n".join(lines)
+    assert cer(truth, result.text) <= min(0.01, cer(truth, plain)), result.text
+
+
+def test_a_page_of_ordinary_letters_keeps_its_size() -> None:
+    page = make_page(21, dpi=300)  # at 200 dpi it is enlarged first, and not measured again
+    result = ocr_page(SourcePage(1, page.image, page.dpi), OPTIONS)
+    assert next(step.detail for step in result.steps if step.name == "downscale").startswith("kept")
 
 
 def test_line_crops_are_told_from_pages() -> None:
