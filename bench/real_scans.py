@@ -31,6 +31,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from PIL import Image
 
 SDIST = "ocrmypdf==17.13.0"
 SDIST_FILE = "ocrmypdf-17.13.0.tar.gz"
@@ -51,11 +52,13 @@ class Scan:
     lines: tuple[int, int]
     rows: tuple[float, float]
     columns: tuple[float, float] = (0.0, 1.0)
+    #: The resolution the source declares (the PDF's page size), written into the page's PNG.
+    dpi: int | None = None
 
 
 SCANS = (
     Scan("typewriter", "tests/resources/typewriter.png", lines=(1, 16), rows=(0.12, 0.97)),
-    Scan("book", "tests/resources/c03-29.pdf", lines=(18, 27), rows=(0.70, 1.0)),
+    Scan("book", "tests/resources/c03-29.pdf", lines=(18, 27), rows=(0.70, 1.0), dpi=150),
 )
 
 
@@ -143,7 +146,7 @@ def write_scans(destination: Path) -> list[str]:
         for scan in SCANS:
             truth_text = (TRUTHS / f"{scan.name}-page.gt.txt").read_text(encoding="utf-8")
             image = page_image(archive, scan.member, Path(work))
-            written.append(_write(destination, f"{scan.name}-page", image, truth_text))
+            written.append(_write(destination, f"{scan.name}-page", image, truth_text, scan.dpi))
             for index, (crop, text) in enumerate(line_crops(image, scan, truth_text.splitlines())):
                 for text_height in LINE_HEIGHTS:
                     name = f"{scan.name}-line{index + 1:02d}-{text_height}px"
@@ -151,8 +154,8 @@ def write_scans(destination: Path) -> list[str]:
     return written
 
 
-def _write(folder: Path, name: str, image: np.ndarray, truth: str) -> str:
-    cv2.imwrite(str(folder / f"{name}.png"), image)
+def _write(folder: Path, name: str, image: np.ndarray, truth: str, dpi: int | None = None) -> str:
+    Image.fromarray(image).save(folder / f"{name}.png", dpi=(dpi, dpi) if dpi else None)
     (folder / f"{name}.gt.txt").write_text(truth, encoding="utf-8")
     return name
 
