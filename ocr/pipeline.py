@@ -14,6 +14,7 @@ import numpy as np
 from ocr.engine import OcrEngine, RawWord
 from ocr.entities import extract_entities
 from ocr.errors import OcrError, PageTimeoutError
+from ocr.layout import prose_in_columns
 from ocr.loading import GreyImage, SourcePage
 from ocr.model import OcrPage, OcrWord, StepRecord, union_box
 from ocr.options import OcrOptions
@@ -187,7 +188,7 @@ def ocr_page(page: SourcePage, options: OcrOptions, engine: OcrEngine = DEFAULT_
         return OcrPage(number=page.number, text="", confidence=0.0, rotation=0, skew=0.0,
                        words=[], width=width, height=height, error=message)
     # A table's rows are its lines: a cell alone ("4") is not a line to be judged alone.
-    tabular = context.ruled or side_by_side_columns(raw)
+    tabular = context.ruled or (not context.prose_columns and side_by_side_columns(raw))
     words, text = _assemble(drop_noise_words(_table_rows(raw) if tabular else raw, context), context)
     confidence = round(_confidence(words), 3)
     return OcrPage(number=page.number, text=text, confidence=confidence,
@@ -216,7 +217,14 @@ def recognise_cleaned(context: PageContext, options: OcrOptions, deadline: Deadl
             and _stack_pixels(context.image, table) <= options.max_pixels:
         return _read_by_columns(context.image, table, options, deadline, engine)
     # A table whose stacked columns would pass the pixel limit is read as sparse text.
-    return engine.recognise_words(context.image, options.lang, deadline.left(), _psm(context, options))
+    raw = engine.recognise_words(context.image, options.lang, deadline.left(), _psm(context, options))
+    if _psm(context, options) == _ONE_COLUMN and options.psm is None and prose_in_columns(raw):
+        started = time.perf_counter()
+        context.prose_columns = True
+        raw = engine.recognise_words(context.image, options.lang, deadline.left(), _psm(context, options))
+        context.steps.append(StepRecord(name="columns", ms=round((time.perf_counter() - started) * 1000, 1),
+                                        detail="columns of prose ran together: read again by its layout"))
+    return raw
 
 
 _STACK_GAP = 40
@@ -257,14 +265,22 @@ def _read_by_columns(image: GreyImage, table: TableGrid, options: OcrOptions, de
 
 
 def _psm(context: PageContext, options: OcrOptions) -> int:
-    """One column for running text; sparse text (every cell on its own) on a ruled table
+    """One column for running text (the automatic layout where that ran columns of prose
+    together); sparse text (every cell on its own) on a ruled table
     without vertical rules to read it by (both measured on bench.ocr); one line on a
     crop of one line."""
     if options.psm is not None:
         return options.psm
     if context.shape == "line":
         return 7
-    return 11 if context.ruled else 4
+    if context.ruled:
+        return 11
+    return _LAYOUT if context.prose_columns else _ONE_COLUMN
+
+
+#: Tesseract's page segmentation modes: one column of text of varying sizes, and the
+#: automatic layout, which finds columns.
+_ONE_COLUMN, _LAYOUT = 4, 3
 
 
 # A block of an unruled table read as columns holds a few cells a line; prose, more.

@@ -48,6 +48,7 @@ class PageContext:
     max_pixels: int | None = None  # the most pixels the page may grow to (None: no limit)
     shape: str = "page"  # "page", "crop" (a few lines) or "line" (ocr.shapes)
     regions: list[Region] = field(default_factory=list)  # ink that is not print (ocr.regions)
+    prose_columns: bool = False  # read as one column, its columns of prose ran together (ocr.layout)
 
     @property
     def ruled(self) -> bool:

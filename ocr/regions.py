@@ -13,6 +13,7 @@ so the words it covers read as they were typed.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Sequence
 
 import cv2
@@ -44,6 +45,12 @@ _SIGNATURE_FILL = 0.35
 # on a word Tesseract is less sure of than this: a printed word under a stain can be
 # tall, and slant measured on a few letters is rough.
 _HAND_TALLER = 1.55
+# Other words a line needs for its own print to say how tall its words may stand, and how
+# much taller than them a word is written by hand: a printed word with an ascender and a
+# descender stands 1.3 times its line's median (a passage set larger than the rest); a
+# number written beside a line of print, 1.47 times (bench.synth's handwritten pages).
+_LINE_PEERS = 3
+_HAND_TALLER_THAN_LINE = 1.4
 _HAND_SLANT = 0.2
 _SURE_PRINT = 0.8
 # A word read inside a stamp is kept when Tesseract is at least this sure of it.
@@ -220,21 +227,39 @@ def _printed_looking(text: str) -> bool:
 
 
 def handwritten_words(raw: list[RawWord], context: PageContext) -> set[int]:
-    """Indexes of the words written by hand: taller than the page's print and either not
-    spelt as a syllable, or slanted and read unsurely."""
-    printed = [w.box[3] for w in raw
-               if w.conf >= 0.6 and is_vietnamese_syllable(w.text.strip(EDGE_PUNCTUATION))]
+    """Indexes of the words written by hand: taller than the page's print and than the
+    print of their own line, and either not spelt as a syllable nor as a word read surely,
+    or slanted and read unsurely."""
+    printed = [w.box[3] for w in raw if w.conf >= 0.6 and _printed_looking(w.text)]
     if len(printed) < 5:
         return set()
     tallest_print = float(np.median(printed)) * _HAND_TALLER
+    lines: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    for word in raw:
+        lines[word.line_key].append(word.box[3])
     hand = set()
     for index, word in enumerate(raw):
-        if word.box[3] < tallest_print:
+        if word.box[3] < max(tallest_print, _line_print(lines[word.line_key], word.box[3])):
             continue
-        if not is_vietnamese_syllable(word.text.strip(EDGE_PUNCTUATION)) or (
+        text = word.text.strip(EDGE_PUNCTUATION)
+        if not (is_vietnamese_syllable(text) or _sure_word(word, text)) or (
                 word.conf < _SURE_PRINT and abs(slant(_crop(context.image, word.box))) >= _HAND_SLANT):
             hand.add(index)
     return hand
+
+
+def _line_print(heights: list[int], own: int) -> float:
+    """How tall a word may stand among the other words of its line (a heading, a passage
+    set larger) and still be their print: none when too few others to tell."""
+    others = list(heights)
+    others.remove(own)
+    return float(np.median(others)) * _HAND_TALLER_THAN_LINE if len(others) >= _LINE_PEERS else 0.0
+
+
+def _sure_word(word: RawWord, text: str) -> bool:
+    """A word of letters read surely: print in a language other than Vietnamese (a name, a
+    heading), not numbers written by hand."""
+    return word.conf >= _SURE_PRINT and len(text) >= 3 and text.replace("-", "").isalpha()
 
 
 def _crop(image: GreyImage, box: tuple[int, int, int, int]) -> GreyImage:

@@ -138,7 +138,7 @@ def _grey_reading(context: PageContext, image: GreyImage, options: OcrOptions,
     """The cleaned page before binarisation (``image``: upright, level, flattened), read
     as the processed one was."""
     grey = replace(context, image=image, steps=[], table=None)
-    psm = options.psm or (7 if context.shape == "line" else 4)
+    psm = options.psm or (7 if context.shape == "line" else 3 if context.prose_columns else 4)
     return _Reading("grey", engine.recognise_words(grey.image, options.lang, time_left(), psm), grey)
 
 
