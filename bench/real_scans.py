@@ -1,14 +1,17 @@
 """Real scans nobody here wrote, for ``bench.ocr --real``: pages and the line crops an
 archive cuts from them, each beside a transcription keyed here from the scan.
 
-The scans are two of OCRmyPDF's test resources, taken from its source distribution on
+The scans are three of OCRmyPDF's test resources, taken from its source distribution on
 PyPI (the version pinned below, checked by its SHA-256); the project ships none of them:
 
 - ``typewriter``: a recipe typed on a Triumph typewriter, scanned (Wikimedia Commons,
   "Triumph.typewriter text Linzensoep.gif", © 2005 Ellywa, GFDL 1.2+ or CC BY-SA 1.0–3.0);
 - ``book``: chapter III's first page of an 1884 edition of *Adventures of Huckleberry
   Finn*, yellowed paper, an engraving beside the text, 150 ppi (Project Gutenberg, public
-  domain).
+  domain);
+- ``brochure``: a two-column product brochure of 1985 scanned at 300 dpi in black and white
+  (Wikimedia Commons, LinnSequencer, © 1985 Forat Electronics, GFDL 1.2+ or CC BY-SA 3.0),
+  also written turned a quarter, a half and three quarters, and skewed 3°.
 
 Their transcriptions (``bench/real/NAME.gt.txt``, under the scans' own terms) keep the
 lines as printed. Each text line of a page is also cut out tight to its ink (touching the
@@ -47,19 +50,24 @@ class Scan:
 
     name: str
     member: str
-    #: The truth lines cut out as crops (first, last), and the page's rows and columns
-    #: that hold them alone (as fractions of its height and width).
-    lines: tuple[int, int]
-    rows: tuple[float, float]
+    #: The truth lines cut out as crops (first, last; None: none cut), and the page's rows
+    #: and columns that hold them alone (as fractions of its height and width).
+    lines: tuple[int, int] | None = None
+    rows: tuple[float, float] = (0.0, 1.0)
     columns: tuple[float, float] = (0.0, 1.0)
-    #: The resolution the source declares (the PDF's page size), written into the page's PNG.
+    #: The resolution the source declares, written into the page's PNG.
     dpi: int | None = None
+    #: Also written turned a quarter, a half and three quarters, and skewed 3 degrees.
+    turned: bool = False
 
 
 SCANS = (
     Scan("typewriter", "tests/resources/typewriter.png", lines=(1, 16), rows=(0.12, 0.97)),
     Scan("book", "tests/resources/c03-29.pdf", lines=(18, 27), rows=(0.70, 1.0), dpi=150),
+    Scan("brochure", "tests/resources/linn.png", dpi=300, turned=True),
 )
+#: How far the skewed copy of a page is turned, in degrees (anticlockwise).
+SKEW_DEGREES = 3.0
 
 
 def fetch(folder: Path) -> Path:
@@ -113,6 +121,8 @@ def line_bands(ink: np.ndarray) -> list[tuple[int, int]]:
 
 def line_crops(image: np.ndarray, scan: Scan, truth: list[str]) -> list[tuple[np.ndarray, str]]:
     """Each line of the scan's region, cut tight to its ink, with its truth line."""
+    if scan.lines is None:
+        return []
     height, width = image.shape
     top, bottom = int(scan.rows[0] * height), int(scan.rows[1] * height)
     left, right = int(scan.columns[0] * width), int(scan.columns[1] * width)
@@ -138,6 +148,16 @@ def scaled(crop: np.ndarray, text_height: int) -> np.ndarray:
     return resized
 
 
+def turned_copies(image: np.ndarray) -> dict[str, np.ndarray]:
+    """The page as a scanner fed it the wrong way round, and fed it a little askew."""
+    copies = {f"turned-{90 * k}": np.ascontiguousarray(np.rot90(image, k)) for k in (1, 2, 3)}
+    height, width = image.shape
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), SKEW_DEGREES, 1.0)
+    skewed = cv2.warpAffine(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=(255,))
+    copies[f"skewed-{SKEW_DEGREES:g}"] = skewed
+    return copies
+
+
 def write_scans(destination: Path) -> list[str]:
     """Every page and line crop into ``destination``, each beside its ``NAME.gt.txt``."""
     destination.mkdir(parents=True, exist_ok=True)
@@ -147,6 +167,8 @@ def write_scans(destination: Path) -> list[str]:
             truth_text = (TRUTHS / f"{scan.name}-page.gt.txt").read_text(encoding="utf-8")
             image = page_image(archive, scan.member, Path(work))
             written.append(_write(destination, f"{scan.name}-page", image, truth_text, scan.dpi))
+            for variant, turned in (turned_copies(image) if scan.turned else {}).items():
+                written.append(_write(destination, f"{scan.name}-{variant}", turned, truth_text, scan.dpi))
             for index, (crop, text) in enumerate(line_crops(image, scan, truth_text.splitlines())):
                 for text_height in LINE_HEIGHTS:
                     name = f"{scan.name}-line{index + 1:02d}-{text_height}px"
@@ -164,7 +186,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("destination", type=Path, help="folder to write the scans and transcriptions into")
     names = write_scans(parser.parse_args().destination)
-    print(f"{len(names)} scans written: 2 pages, {len(names) - 2} line crops")
+    crops = sum("-line" in name for name in names)
+    print(f"{len(names)} scans written: {len(names) - crops} pages, {crops} line crops")
 
 
 if __name__ == "__main__":
