@@ -16,6 +16,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from ocr.engine import RawWord
+from ocr.options import OcrOptions
+from ocr.preprocess import PageContext
+
+#: Tesseract's page segmentation modes: one column of text of varying sizes, and the
+#: automatic layout, which finds columns.
+ONE_COLUMN, LAYOUT = 4, 3
 
 #: A gap between two words this many times the line's letter height is a gutter, not a
 #: word space (a word space is under one letter height; the gutter of a two-column
@@ -27,6 +33,20 @@ GUTTER_HEIGHTS = 2.5
 WORDS_A_SIDE = 5
 SIDE_HEIGHTS = 12
 LINES_ALIGNED = 5
+
+
+def segmentation_mode(context: PageContext, options: OcrOptions) -> int:
+    """How Tesseract is to find the text of a cleaned page: one column for running text
+    (the automatic layout where that ran columns of prose together); sparse text (every
+    cell on its own) on a ruled table without vertical rules to read it by (both measured
+    on bench.ocr); one line on a crop of one line. The reader's own mode comes first."""
+    if options.psm is not None:
+        return options.psm
+    if context.shape == "line":
+        return 7
+    if context.ruled:
+        return 11
+    return LAYOUT if context.prose_columns else ONE_COLUMN
 
 
 def prose_in_columns(raw: Sequence[RawWord]) -> bool:

@@ -14,7 +14,7 @@ import numpy as np
 from ocr.engine import OcrEngine, RawWord
 from ocr.entities import extract_entities
 from ocr.errors import OcrError, PageTimeoutError
-from ocr.layout import prose_in_columns
+from ocr.layout import LAYOUT, ONE_COLUMN, prose_in_columns, segmentation_mode
 from ocr.loading import GreyImage, SourcePage
 from ocr.model import OcrPage, OcrWord, StepRecord, union_box
 from ocr.options import OcrOptions
@@ -217,11 +217,12 @@ def recognise_cleaned(context: PageContext, options: OcrOptions, deadline: Deadl
             and _stack_pixels(context.image, table) <= options.max_pixels:
         return _read_by_columns(context.image, table, options, deadline, engine)
     # A table whose stacked columns would pass the pixel limit is read as sparse text.
-    raw = engine.recognise_words(context.image, options.lang, deadline.left(), _psm(context, options))
-    if _psm(context, options) == _ONE_COLUMN and options.psm is None and prose_in_columns(raw):
+    mode = segmentation_mode(context, options)
+    raw = engine.recognise_words(context.image, options.lang, deadline.left(), mode)
+    if mode == ONE_COLUMN and options.psm is None and prose_in_columns(raw):
         started = time.perf_counter()
         context.prose_columns = True
-        raw = engine.recognise_words(context.image, options.lang, deadline.left(), _psm(context, options))
+        raw = engine.recognise_words(context.image, options.lang, deadline.left(), LAYOUT)
         context.steps.append(StepRecord(name="columns", ms=round((time.perf_counter() - started) * 1000, 1),
                                         detail="columns of prose ran together: read again by its layout"))
     return raw
@@ -262,25 +263,6 @@ def _read_by_columns(image: GreyImage, table: TableGrid, options: OcrOptions, de
         _, dx, dy = next((shift for shift in shifts if top_on_stack + h / 2 < shift[0]), shifts[-1])
         placed.append(replace(word, box=(x + dx, top_on_stack + dy, w, h)))
     return placed
-
-
-def _psm(context: PageContext, options: OcrOptions) -> int:
-    """One column for running text (the automatic layout where that ran columns of prose
-    together); sparse text (every cell on its own) on a ruled table
-    without vertical rules to read it by (both measured on bench.ocr); one line on a
-    crop of one line."""
-    if options.psm is not None:
-        return options.psm
-    if context.shape == "line":
-        return 7
-    if context.ruled:
-        return 11
-    return _LAYOUT if context.prose_columns else _ONE_COLUMN
-
-
-#: Tesseract's page segmentation modes: one column of text of varying sizes, and the
-#: automatic layout, which finds columns.
-_ONE_COLUMN, _LAYOUT = 4, 3
 
 
 # A block of an unruled table read as columns holds a few cells a line; prose, more.
@@ -381,7 +363,8 @@ def best_orientation(context: PageContext, raw: list[RawWord], options: OcrOptio
     def read(turn: int) -> list[RawWord]:
         trial = PageContext(image=context.image, dpi=context.dpi)
         turn_upright(trial, turn)
-        return engine.recognise_words(trial.image, options.lang, deadline.left(), _psm(context, options))
+        mode = segmentation_mode(context, options)
+        return engine.recognise_words(trial.image, options.lang, deadline.left(), mode)
 
     best, confidence, turn, stopped = _surest(raw, 0, (180, 90, 270), read, margin=0.05)
     if turn:

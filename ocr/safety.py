@@ -25,6 +25,7 @@ import numpy as np
 from decoder.text import vietnamese_score
 from ocr.engine import OcrEngine, RawWord
 from ocr.errors import PageTimeoutError
+from ocr.layout import segmentation_mode
 from ocr.loading import GreyImage, SourcePage
 from ocr.model import StepRecord
 from ocr.options import OcrOptions
@@ -138,7 +139,7 @@ def _grey_reading(context: PageContext, image: GreyImage, options: OcrOptions,
     """The cleaned page before binarisation (``image``: upright, level, flattened), read
     as the processed one was."""
     grey = replace(context, image=image, steps=[], table=None)
-    psm = options.psm or (7 if context.shape == "line" else 3 if context.prose_columns else 4)
+    psm = segmentation_mode(grey, options)  # without its table: read as running text
     return _Reading("grey", engine.recognise_words(grey.image, options.lang, time_left(), psm), grey)
 
 
