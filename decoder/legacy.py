@@ -110,7 +110,7 @@ def decode_legacy(data: bytes, encoding: LegacyEncoding) -> str:
 def _byte_table(encoding: LegacyEncoding) -> dict[int, str]:
     """Every byte's reading in ``encoding``, so that a whole string is decoded in one call."""
     table = _tcvn3_decoding() if encoding == "tcvn3" else _viscii_decoding()
-    return {byte: table.get(byte) or _cp1252_char(byte) for byte in range(256)}
+    return {byte: table.get(byte) or _cp1252_table()[byte] for byte in range(256)}
 
 
 def _decode_vni(text: str) -> str:
