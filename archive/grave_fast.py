@@ -28,6 +28,7 @@ from typing import Any, get_args
 from archive.grave_columns import CellError, typed_cell
 from archive.grave_lines import NULL, copy_field
 from archive.grave_schema import GraveRecord, RemainsFrom, StatusName
+from archive.grave_stored import UNNAMED, placed_point
 from archive.person_schema import clean_text
 from archive.tabular import decode_cell
 from decoder.dates import PartialDate
@@ -188,10 +189,12 @@ def _columns(record: dict[str, Any]) -> dict[str, Any]:
             "unit_text": _text(get("unit_text"), 500), "death_date": death_date,
             "remains_place": remains[0], "remains_lat": remains[1], "remains_lon": remains[2],
             "remains_date": remains[3], "remains_burial": remains[4],
+            **dict(zip(_PLACED, placed_point(status, remains[0], remains[1], remains[2]), strict=True)),
             "person_id": _record_id(get("person_id")), "sources": []}
 
 
 _NO_SOURCES: list[Any] = []
+_PLACED = ("placed_lat", "placed_lon")
 _Remains = tuple[str | None, float | None, float | None, str | None, str | None]
 _NO_REMAINS: _Remains = (None, None, None, None, None)
 
@@ -366,12 +369,13 @@ def _line(got: dict[str, _Cell]) -> tuple[str, dict[str, Any]]:
             ("remains_lat" in got, "remains_lon" in got),
             (str(birth_year[0]) if birth_year[0] else None, death_date[0], remains_date[0]))
     zone, lot, row, person, reason = get("zone"), get("lot"), get("row"), get("person_id"), get("reason")
+    place, lat, lon = get("remains_place", _BLANK), get("remains_lat", _BLANK), get("remains_lon", _BLANK)
     line = "\t".join([
         grave_id[1], cemetery[1], zone[1] if zone else "", lot[1] if lot else "", row[1] if row else "",
         number[1], status[1], name[1] if name else _NO_KEYED, birth_year[1],
         got["hometown"][1] if "hometown" in got else _NO_KEYED, get("unit_text", _BLANK)[1], death_date[1],
-        get("remains_place", _BLANK)[1], get("remains_lat", _BLANK)[1], get("remains_lon", _BLANK)[1],
-        remains_date[1], get("remains_burial", _BLANK)[1], person[1] if person else NULL, "[]"])
+        place[1], lat[1], lon[1], remains_date[1], get("remains_burial", _BLANK)[1],
+        _placed_cells(status[0], place[0], lat, lon), person[1] if person else NULL, "[]"])
     return line, {"id": grave_id[0], "cemetery": cemetery[0], "zone": zone[0] if zone else "",
                   "lot": lot[0] if lot else "", "row": row[0] if row else "", "number": number[0],
                   "status": status[0], "person_id": person[0] if person else None,
@@ -379,3 +383,19 @@ def _line(got: dict[str, _Cell]) -> tuple[str, dict[str, Any]]:
 
 
 _NO_KEYED = f"{NULL}\t{NULL}"
+
+
+def _placed_cells(status: str, place: str | None, lat: _Cell, lon: _Cell) -> str:
+    """The two cells of :func:`archive.grave_stored.placed_point`: the remains' own point
+    (its cells as they are), else the gazetteer's for the written place."""
+    if status not in UNNAMED:
+        return _NO_KEYED
+    if lat[0] is not None and lon[0] is not None:
+        return f"{lat[1]}\t{lon[1]}"
+    return _written_place_cells(place)
+
+
+@lru_cache(maxsize=1 << 14)
+def _written_place_cells(place: str | None) -> str:
+    lat_placed, lon_placed = placed_point(UNNAMED[0], place, None, None)
+    return f"{copy_field(lat_placed)}\t{copy_field(lon_placed)}"

@@ -23,11 +23,12 @@ from typing import Any
 #: reference is the id of a stored cemetery.
 LINE_COLUMNS = ("id", "cemetery", "zone", "lot", "row", "number", "status", "name", "name_key", "birth_year",
                 "hometown", "hometown_key", "unit_text", "death_date", "remains_place", "remains_lat",
-                "remains_lon", "remains_date", "remains_burial", "person_id", "sources")
+                "remains_lon", "remains_date", "remains_burial", "placed_lat", "placed_lon", "person_id",
+                "sources")
 #: The values kept beside the lines, column by column.
 KEY_COLUMNS = ("id", "cemetery", "zone", "lot", "row", "number", "status", "person_id", "reason")
 _INTS = frozenset({"birth_year"})
-_FLOATS = frozenset({"remains_lat", "remains_lon"})
+_FLOATS = frozenset({"remains_lat", "remains_lon", "placed_lat", "placed_lon"})
 _DOCUMENTS = frozenset({"sources"})
 NULL = "\\N"
 #: Characters COPY's text format gives a meaning to: in a value they are escaped.

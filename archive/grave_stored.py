@@ -17,6 +17,32 @@ from pydantic import BaseModel
 from archive.grave_columns import Kind
 from archive.grave_schema import BurialRecord, CemeteryRecord, GraveRecord, RemainsFrom
 from decoder.plots import given_key, name_key, place_key
+from places import locate
+
+#: The graves leads rank: the only ones placed (:func:`placed_point`).
+UNNAMED = ("unidentified", "partial")
+
+#: ``(placed_lat, placed_lon)``: a point, or none.
+Placed = tuple[float, float] | tuple[None, None]
+NOWHERE: Placed = (None, None)
+
+
+def placed_point(status: str, place: str | None, lat: float | None, lon: float | None) -> Placed:
+    """An unnamed grave's ``(placed_lat, placed_lon)``, where leads look for candidate
+    graves: the point its remains were collected at, else the gazetteer's point for the
+    written place; none for a named grave or one that says neither."""
+    if status not in UNNAMED:
+        return NOWHERE
+    if lat is not None and lon is not None:
+        return lat, lon
+    return _point(place) if place else NOWHERE
+
+
+@lru_cache(maxsize=1 << 14)  # registers write the same places grave after grave
+def _point(place: str) -> Placed:
+    found = locate(place)
+    return (round(found[0].lat, 6), round(found[0].lon, 6)) if found else NOWHERE
+
 
 #: :func:`place_key`, remembered: a register names the same communes on row after row.
 _place_key = lru_cache(maxsize=1 << 15)(place_key)
@@ -35,6 +61,7 @@ def grave_columns(record: GraveRecord) -> dict[str, Any]:
     """The stored columns of a grave record, with ``cemetery`` (the reference to resolve
     into ``cemetery_id``) and ``reason`` (for its status history) beside them."""
     remains = record.remains_from or RemainsFrom()
+    placed = placed_point(record.status, remains.place, remains.lat, remains.lon)
     return {"id": record.id, "cemetery": record.cemetery, "reason": record.reason,
             "zone": record.zone or "", "lot": record.lot or "",
             "row": record.row or "", "number": record.number, "status": record.status,
@@ -43,7 +70,8 @@ def grave_columns(record: GraveRecord) -> dict[str, Any]:
             "hometown_key": _place_key(record.hometown) if record.hometown else None,
             "unit_text": record.unit_text, "death_date": record.death_date,
             "remains_place": remains.place, "remains_lat": remains.lat, "remains_lon": remains.lon,
-            "remains_date": remains.date, "remains_burial": remains.burial, "person_id": record.person_id,
+            "remains_date": remains.date, "remains_burial": remains.burial, "placed_lat": placed[0],
+            "placed_lon": placed[1], "person_id": record.person_id,
             "sources": [source.model_dump(exclude_none=True) for source in record.sources]}
 
 

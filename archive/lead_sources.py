@@ -82,30 +82,35 @@ def _stored_date(value: str | None) -> PartialDate | None:
 
 def graves_near(session: Session, areas: Sequence[Area], *, listed: int = 20) -> list[LeadGrave]:
     """The unidentified and partial graves nearest each area, inside its search box: those
-    whose remains were collected there, and those (with no point of their own) of the
-    cemeteries there; of each kind at most :data:`PER_LISTED` per grave ``listed`` times
-    the area's weight (and no fewer than :data:`LEAST_PER_AREA`), the nearest first, so one
-    person's leads read hundreds of graves, not a national register."""
+    whose remains were collected there (their ``placed_*`` point: the one given, else the
+    gazetteer's for the place written), and those with neither of the cemeteries there;
+    of each kind at most :data:`PER_LISTED` per grave ``listed`` times the area's weight
+    (and no fewer than :data:`LEAST_PER_AREA`), the nearest first, so one person's leads
+    read hundreds of graves, not a national register."""
     per_area = PER_LISTED * max(listed, 20)
     found: dict[str, LeadGrave] = {}
     for area in areas:
         quota = max(LEAST_PER_AREA, round(per_area * area.weight))
         box = search_boxes([area])[0]
-        squeeze = math.cos(math.radians(area.lat)) ** 2  # a degree of longitude is shorter
         # The nearest ids first, from the index of unnamed graves' points alone; then their rows.
-        nearest = select(Grave.id).where(
-            Grave.status.in_(RANKED), _inside(Grave.remains_lat, Grave.remains_lon, [box])).order_by(
-            (Grave.remains_lat - area.lat) * (Grave.remains_lat - area.lat)
-            + (Grave.remains_lon - area.lon) * (Grave.remains_lon - area.lon) * squeeze).limit(quota)
-        found |= {grave.id: grave
-                  for grave in _graves_where(session, Grave.id.in_(nearest.scalar_subquery()))}
-        unplaced = select(Grave.id).join(Cemetery, Grave.cemetery_id == Cemetery.id).where(
-            Grave.status.in_(RANKED), Grave.remains_lat.is_(None), _inside(Cemetery.lat, Cemetery.lon, [box])
-        ).order_by((Cemetery.lat - area.lat) * (Cemetery.lat - area.lat)
-                   + (Cemetery.lon - area.lon) * (Cemetery.lon - area.lon) * squeeze).limit(quota)
-        found |= {grave.id: grave
-                  for grave in _graves_where(session, Grave.id.in_(unplaced.scalar_subquery()))}
+        for lat, lon, extra in ((Grave.placed_lat, Grave.placed_lon, ()),
+                                (Cemetery.lat, Cemetery.lon, (Grave.placed_lat.is_(None),))):
+            nearest = _nearest(lat, lon, area, box, quota, extra)
+            found |= {grave.id: grave for grave in _graves_where(session, Grave.id.in_(nearest))}
     return list(found.values())
+
+
+def _nearest(lat: Any, lon: Any, area: Area, box: Box, quota: int,
+             extra: Sequence[ColumnElement[bool]]) -> Any:
+    """A subquery: the ids of the ``quota`` unnamed graves whose point (two columns, the
+    grave's or its cemetery's) lies in the box, nearest the area's centre first."""
+    squeeze = math.cos(math.radians(area.lat)) ** 2  # a degree of longitude is shorter
+    query = select(Grave.id)
+    if lat.table is Cemetery.__table__:
+        query = query.join(Cemetery, Grave.cemetery_id == Cemetery.id)
+    return query.where(Grave.status.in_(RANKED), _inside(lat, lon, [box]), *extra).order_by(
+        (lat - area.lat) * (lat - area.lat) + (lon - area.lon) * (lon - area.lon) * squeeze
+    ).limit(quota).scalar_subquery()
 
 
 def _graves_where(session: Session, condition: ColumnElement[bool]) -> list[LeadGrave]:

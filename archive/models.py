@@ -425,7 +425,7 @@ class Cemetery(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 
-#: The graves leads rank: an index of their points holds them alone.
+#: The graves leads rank: an index of their points (``placed_*``) holds them alone.
 _UNNAMED = "status IN ('unidentified', 'partial')"
 
 
@@ -457,6 +457,9 @@ class Grave(Base):
     remains_date: Mapped[str | None] = mapped_column(String(10))
     remains_burial: Mapped[str | None] = mapped_column(
         String(64), doc="the initial-burial record the remains came from (it may be imported later)")
+    placed_lat: Mapped[float | None] = mapped_column(
+        Float, doc="an unnamed grave's remains on the map: their point, else the gazetteer's for their place")
+    placed_lon: Mapped[float | None] = mapped_column(Float)
     person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"), index=True)
     sources: Mapped[list[dict[str, Any]]] = mapped_column(Document)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
@@ -465,7 +468,7 @@ class Grave(Base):
     __table_args__ = (
         UniqueConstraint("cemetery_id", "zone", "lot", "row", "number", name="uq_graves_position"),
         Index("ix_graves_cemetery_id_status", "cemetery_id", "status"),
-        Index("ix_graves_unnamed_point", "remains_lat", "remains_lon", postgresql_include=["id"],
+        Index("ix_graves_unnamed_placed", "placed_lat", "placed_lon", postgresql_include=["id"],
               postgresql_where=text(_UNNAMED), sqlite_where=text(_UNNAMED)),
     )
 
