@@ -4,10 +4,11 @@ with 1,000,000 graves and 300,000 first burials stored, timed person by person.
 
 The world is invented: regiments moving between real district points of six central
 provinces (``places``), persons of those regiments who fell in a year of one of their
-positions, and cemeteries, graves (a quarter of them unnamed, most with the point their
-remains were collected at) and first burials at district points of the whole country, a
-fifth of them in those six provinces (the country's 836,000 martyrs' graves lie in every
-province, the wartime provinces holding more of them). What is measured
+positions, and cemeteries, graves (a quarter of them unnamed; of those, 55 % with the
+point their remains were collected at, 25 % with a district written instead) and first
+burials at district points of the whole country, a fifth of them in those six provinces
+(the country's 836,000 martyrs' graves lie in every province, the wartime provinces holding
+more of them). What is measured
 is time, not accuracy (``bench.leads`` measures how well leads rank the true grave). The
 rows are written with the database's bulk path (``COPY`` on PostgreSQL) to set the stage;
 the timed part is ``usecases.leads.person_leads``, what the API and ``phienhieu leads`` run.
@@ -39,6 +40,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive.bulk import insert_rows, refresh_statistics
 from archive.db import make_engine, make_session_factory
+from archive.grave_stored import placed_point
 from archive.migrate import upgrade_database
 from archive.models import Burial, Cemetery, Grave, Person, utc_now
 from bench.graves import drop_schema, postgres_schema
@@ -130,20 +132,25 @@ def cemeteries(places: list[Locality], rest: list[Locality], rng: random.Random)
 
 def graves(count: int, places: list[Locality], rest: list[Locality],
            rng: random.Random) -> Iterator[dict[str, Any]]:
-    """Graves over the cemeteries; an unnamed one's remains mostly have their point."""
+    """Graves over the cemeteries; an unnamed one's remains came from a point (55 %), a
+    district written without one (25 %, placed by the gazetteer as an import places it), or
+    nowhere said (20 %)."""
     names = [name for name, _ in STATUSES]
     weights = [weight for _, weight in STATUSES]
     now = utc_now()
     for index in range(count):
         status = rng.choices(names, weights)[0]
-        unnamed = status in ("unidentified", "partial")
-        placed = unnamed and rng.random() < 0.7
-        point = _near(_district(places, rest, rng), 15, rng) if placed else (None, None)
+        roll = rng.random() if status in ("unidentified", "partial") else 1.0
+        district = _district(places, rest, rng) if roll < 0.8 else None
+        point = _near(district, 15, rng) if district and roll < 0.55 else (None, None)
+        written = f"{district.name}, {district.province}" if district and roll >= 0.55 else None
+        placed = placed_point(status, written, *point)
         name = full_name(rng) if status in ("named", "named_no_remains") else None
         yield {"id": f"bg-{index:07d}", "cemetery_id": f"bn-{index % CEMETERIES:04d}", "zone": "", "lot": "",
                "row": str(index // CEMETERIES), "number": str(index), "status": status, "name": name,
                "name_key": name_key(name) if name else None, "remains_lat": point[0], "remains_lon": point[1],
-               "remains_date": f"{rng.randint(1975, 2020)}" if point[0] is not None else None, "sources": [],
+               "remains_place": written, "placed_lat": placed[0], "placed_lon": placed[1],
+               "remains_date": f"{rng.randint(1975, 2020)}" if district else None, "sources": [],
                "created_at": now, "updated_at": now}
 
 
