@@ -33,6 +33,8 @@ class Agreement:
 UNKNOWN = Agreement("unknown")
 #: How alike two folded names must be to be one name written with a slip or two.
 NEAR = 0.88
+#: How strongly a name written in part agrees: many men share a given name.
+PART_STRENGTH = 0.4
 
 
 #: :func:`name_key`, remembered: one person's name is compared with thousands of records.
@@ -41,7 +43,9 @@ _key = lru_cache(maxsize=1 << 16)(name_key)
 
 def names(a: str | None, b: str | None) -> Agreement:
     """Full names: the same once folded; family and given name the same (a middle name left
-    out); or one or two letters apart (a clerk's or OCR's slip)."""
+    out); one or two letters apart (a clerk's or OCR's slip); or one written in part, its
+    words found in order in the other and the given name the same (a worn stone, a
+    partial grave's "Tám" or "Văn Tám"), which agrees only weakly."""
     if not a or not b:
         return UNKNOWN
     ka, kb = _key(a), _key(b)
@@ -52,7 +56,15 @@ def names(a: str | None, b: str | None) -> Agreement:
         return Agreement("agree", 0.7, Reason(ReasonId.SAME_FAMILY_AND_GIVEN_NAME, name=b))
     if _similar(ka, kb):
         return Agreement("agree", 0.6, Reason(ReasonId.NAME_LETTERS_APART, name=b))
+    if wa and wb and wa[-1] == wb[-1] and (_in_order(wa, wb) or _in_order(wb, wa)):
+        return Agreement("agree", PART_STRENGTH, Reason(ReasonId.NAME_PART, name=b))
     return Agreement("conflict", 0.0, Reason(ReasonId.OTHER_NAME, name=b))
+
+
+def _in_order(part: list[str], whole: list[str]) -> bool:
+    """Whether every word of ``part`` is in ``whole``, in the same order."""
+    words = iter(whole)
+    return all(word in words for word in part)
 
 
 def _similar(a: str, b: str) -> bool:

@@ -79,6 +79,7 @@ class ReasonId(StrEnum):
     SAME_NAME = "same_name"
     SAME_FAMILY_AND_GIVEN_NAME = "same_family_and_given_name"
     NAME_LETTERS_APART = "name_letters_apart"
+    NAME_PART = "name_part"
     OTHER_NAME = "other_name"
     SAME_UNIT = "same_unit"
     OTHER_UNIT = "other_unit"
@@ -147,6 +148,7 @@ MESSAGES: dict[ReasonId, str] = {
     ReasonId.SAME_NAME: N_("the same name (%(name)s)"),
     ReasonId.SAME_FAMILY_AND_GIVEN_NAME: N_("the same family and given name (%(name)s)"),
     ReasonId.NAME_LETTERS_APART: N_("a name one or two letters apart (%(name)s)"),
+    ReasonId.NAME_PART: N_("part of the name, the given name the same (%(name)s)"),
     ReasonId.OTHER_NAME: N_("another name (%(name)s)"),
     ReasonId.SAME_UNIT: N_("the same unit (%(unit)s)"),
     ReasonId.OTHER_UNIT: N_("another unit (%(unit)s)"),

@@ -29,6 +29,7 @@ from leads import (
     grave_from_json,
     leads_for,
     leads_geojson,
+    matching,
     rank_graves,
     search_boxes,
 )
@@ -295,6 +296,33 @@ def test_partial_facts_raise_or_lower_a_grave(registry: Registry) -> None:
     assert [lead.grave_id for lead in ranked] == ["agrees", "plain", "conflicts"]
     assert "the grave bears the same unit (e7)" in ranked[0].reasons
     assert "the grave bears another unit (e9 f960)" in ranked[2].reasons
+
+
+def test_a_name_written_in_part_agrees_weakly_and_another_name_conflicts(registry: Registry) -> None:
+    evidence = person(units=(UnitCandidate("x-f950-e7", 0.9),))  # Lê Văn Tám
+    graves = [grave("plain", (16.70, 107.23)),
+              grave("given", (16.70, 107.23), status="partial", name="Tám"),
+              grave("middle-given", (16.70, 107.23), status="partial", name="Văn Tám"),
+              grave("full", (16.70, 107.23), status="partial", name="Lê Văn Tám"),
+              grave("other", (16.70, 107.23), status="partial", name="Hải"),
+              grave("out-of-order", (16.70, 107.23), status="partial", name="Tám Văn")]
+    ranked = [lead.grave_id for lead in rank_graves(areas_for(evidence, registry), graves, evidence)]
+    assert ranked[0] == "full"
+    assert set(ranked[1:3]) == {"given", "middle-given"}
+    assert ranked[3] == "plain"
+    assert set(ranked[4:]) == {"other", "out-of-order"}
+    assert matching.names("Lê Văn Tám", "Văn Tám").said == Reason(ReasonId.NAME_PART, name="Văn Tám")
+    assert matching.names("Tám", "Lê Văn Tám").strength == matching.PART_STRENGTH
+    assert matching.names("Lê Văn Tám", "Lê Tám").said == Reason(ReasonId.SAME_FAMILY_AND_GIVEN_NAME,
+                                                                 name="Lê Tám")
+
+
+def test_a_burial_with_the_given_name_alone_needs_more_to_count(registry: Registry) -> None:
+    bare = Burial(id="b-bare", name="Tám", lat=16.70, lon=107.23)
+    dated = Burial(id="b-dated", name="Tám", unit_text="c3 d2 e7", death_date=PartialDate.parse("1972-05-20"),
+                   lat=16.70, lon=107.23)
+    areas = areas_for(person(), registry, burials=[bare, dated])
+    assert [area.record for area in areas if area.kind == "initial_burial"] == ["b-dated"]
 
 
 def test_remains_collected_before_the_death_rank_low(registry: Registry) -> None:
