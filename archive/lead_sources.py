@@ -53,7 +53,7 @@ def _inside(lat: Any, lon: Any, boxes: Sequence[Box]) -> ColumnElement[bool]:
 #: thousands of candidate graves cost more than ranking them).
 _GRAVE_COLUMNS = (Grave.id, Grave.cemetery_id, Grave.status, Grave.remains_place, Grave.remains_lat,
                   Grave.remains_lon, Grave.remains_date, Grave.remains_burial, Grave.name, Grave.birth_year,
-                  Grave.unit_text, Grave.death_date)
+                  Grave.unit_text, Grave.death_date, Grave.hometown)
 
 
 def _lead_grave(row: Any, cemetery_lat: float | None, cemetery_lon: float | None) -> LeadGrave:
@@ -64,7 +64,7 @@ def _lead_grave(row: Any, cemetery_lat: float | None, cemetery_lon: float | None
                      remains_lat=row.remains_lat, remains_lon=row.remains_lon,
                      remains_date=_stored_date(row.remains_date), remains_burial=row.remains_burial or None,
                      name=row.name or None, birth_year=row.birth_year, unit_text=row.unit_text or None,
-                     death_date=_stored_date(row.death_date))
+                     death_date=_stored_date(row.death_date), hometown=row.hometown or None)
 
 
 @lru_cache(maxsize=1 << 14)

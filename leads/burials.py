@@ -37,11 +37,11 @@ class Point(NamedTuple):
 
 
 def match(evidence: Evidence, name: str | None, unit_text: str | None, death_date: PartialDate | None = None,
-          birth_year: int | None = None) -> tuple[float, tuple[Reason, ...]]:
+          birth_year: int | None = None, hometown: str | None = None) -> tuple[float, tuple[Reason, ...]]:
     """How likely a record with these facts is the person's (0..1), and what agreed or not.
 
-    The name must agree for a record to count at all; the unit, death date and birth year
-    strengthen or weaken it.
+    The name must agree for a record to count at all; the unit, death date, birth year and
+    hometown strengthen or weaken it (a fact the record does not give weakens it a little).
     """
     name_fit = matching.names(evidence.name, name)
     if name_fit.verdict != "agree":
@@ -51,6 +51,8 @@ def match(evidence: Evidence, name: str | None, unit_text: str | None, death_dat
         matching.dates(evidence.death_date, death_date),
         matching.years(evidence.birth_year, birth_year),
     ]
+    if hometown is not None:  # burial registers write none: their silence says nothing
+        checks.append(matching.hometowns(evidence.hometown, hometown))
     score = name_fit.strength
     for check in checks:
         score *= FACTOR[check.verdict] * (0.8 + 0.2 * check.strength if check.verdict == "agree" else 1.0)
@@ -124,7 +126,8 @@ def partial_grave_areas(evidence: Evidence, graves: Iterable[Grave]) -> list[Are
     for grave in graves:
         if grave.status not in RANKED_STATUSES or not grave.name:
             continue
-        score, said = match(evidence, grave.name, grave.unit_text, grave.death_date, grave.birth_year)
+        score, said = match(evidence, grave.name, grave.unit_text, grave.death_date, grave.birth_year,
+                            grave.hometown)
         point = record_point(grave.remains_lat, grave.remains_lon, grave.remains_place)
         if score < MIN_MATCH or point is None:
             continue

@@ -37,15 +37,16 @@ def _text(value: object) -> str | None:
 
 
 def evidence_from_json(person: Mapping[str, Any], units: Sequence[tuple[str, float]] = ()) -> Evidence:
-    """Evidence from a Person JSON (``id``, ``full_name``, ``birth_year``, ``unit_text``,
-    ``death_date``, ``death_place``, ``burial_place``) and its decoded units ``(unit_id, score)``."""
+    """Evidence from a Person JSON (``id``, ``full_name``, ``birth_year``, ``hometown``,
+    ``unit_text``, ``death_date``, ``death_place``, ``burial_place``) and its decoded units
+    ``(unit_id, score)``."""
     year = person.get("birth_year")
     return Evidence(person_id=str(person.get("id") or ""), death_date=_date(person.get("death_date")),
                     units=tuple(UnitCandidate(unit_id, float(score)) for unit_id, score in units),
                     death_place=_text(person.get("death_place")),
                     burial_place=_text(person.get("burial_place")),
                     name=_text(person.get("full_name")), birth_year=year if isinstance(year, int) else None,
-                    unit_text=_text(person.get("unit_text")))
+                    unit_text=_text(person.get("unit_text")), hometown=_text(person.get("hometown")))
 
 
 def grave_from_json(grave: Mapping[str, Any], cemetery: Mapping[str, Any] | None = None) -> Grave:
@@ -60,7 +61,7 @@ def grave_from_json(grave: Mapping[str, Any], cemetery: Mapping[str, Any] | None
                  remains_lon=_float(remains.get("lon")), remains_date=_date(remains.get("date")),
                  remains_burial=_text(remains.get("burial")), name=_text(grave.get("name")),
                  birth_year=year if isinstance(year, int) else None, unit_text=_text(grave.get("unit_text")),
-                 death_date=_date(grave.get("death_date")))
+                 death_date=_date(grave.get("death_date")), hometown=_text(grave.get("hometown")))
 
 
 def burial_from_json(burial: Mapping[str, Any]) -> Burial:

@@ -1,7 +1,8 @@
 """Whether two records' names, units, years and dates agree, each as a plain verdict.
 
-A verdict is ``agree`` (with how strongly, 0..1), ``unknown`` (one side says nothing) or
-``conflict``; leads raise a grave or a burial for agreement and lower it for conflict.
+A verdict is ``agree`` (with how strongly, 0..1), ``unknown`` (one side says nothing, or
+nothing the gazetteer can place) or ``conflict``; leads raise a grave or a burial for
+agreement and lower it for conflict.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from decoder.errors import PhienhieuError
 from decoder.grammar import lettered_echelons, parse
 from decoder.plots import name_key
 from leads.reasons import Reason, ReasonId
+from places import Located, locate
 
 Verdict = Literal["agree", "unknown", "conflict"]
 
@@ -103,6 +105,33 @@ def units(a: str | None, b: str | None) -> Agreement:
     strength = min(1.0, 0.4 + 0.2 * len(shared))
     same = " ".join(letters_b[x] for x in shared)
     return Agreement("agree", strength, Reason(ReasonId.SAME_UNIT, unit=same))
+
+
+def hometowns(a: str | None, b: str | None) -> Agreement:
+    """Hometowns, placed by the gazetteer (old names and spellings read): the same place, or
+    the same district; the same province, or an old merged province and one it held (Nghệ
+    Tĩnh and Hà Tĩnh); or provinces that share nothing even today. Two provinces merged
+    only since (Quảng Bình and Quảng Trị, one province from 2025) say nothing."""
+    if not a or not b:
+        return UNKNOWN
+    spot_a, spot_b = _place(a), _place(b)
+    if spot_a is None or spot_b is None:
+        return UNKNOWN
+    if not set(spot_a.today) & set(spot_b.today):
+        return Agreement("conflict", 0.0, Reason(ReasonId.OTHER_HOMETOWN, place=b))
+    district = spot_a.district and (spot_a.district, spot_a.province) == (spot_b.district, spot_b.province)
+    if (spot_a.level != "province" and spot_a.name == spot_b.name) or district:
+        return Agreement("agree", 1.0, Reason(ReasonId.SAME_HOMETOWN, place=b))
+    if spot_a.province == spot_b.province or spot_a.era or spot_b.era:
+        return Agreement("agree", 0.4, Reason(ReasonId.HOMETOWN_SAME_PROVINCE, place=b))
+    return UNKNOWN
+
+
+@lru_cache(maxsize=1 << 14)
+def _place(text: str) -> Located | None:
+    """The likeliest place a written hometown means; None when the gazetteer knows nothing of it."""
+    found = locate(text)
+    return found[0] if found else None
 
 
 def years(a: int | None, b: int | None) -> Agreement:

@@ -39,6 +39,7 @@ class Evidence:
     name: str | None = None
     birth_year: int | None = None
     unit_text: str | None = None
+    hometown: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Grave:
     birth_year: int | None = None
     unit_text: str | None = None
     death_date: PartialDate | None = None
+    hometown: str | None = None
 
 
 @dataclass(frozen=True)

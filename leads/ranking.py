@@ -22,7 +22,7 @@ from leads.reasons import Param, Reason, ReasonId
 CEMETERY_SPREAD_KM = 30.0
 #: What agreeing and conflicting facts do to a grave's score.
 AGREE_GAIN = 0.6
-CONFLICT_FACTOR = {"names": 0.1, "units": 0.3, "years": 0.4, "dates": 0.3}
+CONFLICT_FACTOR = {"names": 0.1, "units": 0.3, "years": 0.4, "dates": 0.3, "hometowns": 0.3}
 #: Remains collected before the death cannot be the person's (but dates are written wrong).
 BEFORE_DEATH_FACTOR = 0.05
 #: The grave is where a matching burial's remains went: the strongest lead there is.
@@ -181,7 +181,8 @@ def _facts(grave: Grave, evidence: Evidence) -> tuple[float, list[Reason]]:
     checks = {"names": matching.names(evidence.name, grave.name),
               "units": matching.units(evidence.unit_text, grave.unit_text),
               "years": matching.years(evidence.birth_year, grave.birth_year),
-              "dates": matching.dates(evidence.death_date, grave.death_date)}
+              "dates": matching.dates(evidence.death_date, grave.death_date),
+              "hometowns": matching.hometowns(evidence.hometown, grave.hometown)}
     for kind, check in checks.items():
         if check.verdict == "agree":
             factor *= 1 + AGREE_GAIN * check.strength

@@ -89,6 +89,9 @@ class ReasonId(StrEnum):
     DEATH_DATE_FITS = "death_date_fits"
     DEATH_DATE_DAYS_APART = "death_date_days_apart"
     OTHER_DEATH_DATE = "other_death_date"
+    SAME_HOMETOWN = "same_hometown"
+    HOMETOWN_SAME_PROVINCE = "hometown_same_province"
+    OTHER_HOMETOWN = "other_hometown"
     # graves ranked (ranking.py)
     REMAINS_NEAR_AREA = "remains_near_area"
     CEMETERY_NEAR_AREA = "cemetery_near_area"
@@ -158,6 +161,9 @@ MESSAGES: dict[ReasonId, str] = {
     ReasonId.DEATH_DATE_FITS: N_("a death date that fits (%(date)s)"),
     ReasonId.DEATH_DATE_DAYS_APART: N_("a death date %(days)d days apart (%(date)s)"),
     ReasonId.OTHER_DEATH_DATE: N_("another death date (%(date)s)"),
+    ReasonId.SAME_HOMETOWN: N_("the same hometown (%(place)s)"),
+    ReasonId.HOMETOWN_SAME_PROVINCE: N_("a hometown in the same province (%(place)s)"),
+    ReasonId.OTHER_HOMETOWN: N_("a hometown in another province (%(place)s)"),
     ReasonId.REMAINS_NEAR_AREA: N_("remains collected %(distance).0f km from %(area)s (area radius "
                                    "%(radius)g km, weight %(weight).2f; fit %(fit).2f)"),
     ReasonId.CEMETERY_NEAR_AREA: N_("no collection place recorded; its cemetery (%(cemetery)s) lies "

@@ -41,7 +41,9 @@ class Located:
     ``older_name`` (the written name, when it is an older name of the unit), ``extent_known``
     (False: the data gives no extent and the radius is assumed), ``not_found`` (the finer
     units written but unknown, as ``(level, name)``, when a province's centroid stands in),
-    ``era`` (an old province's first and last dates) and ``centroid_origin``.
+    ``era`` (an old province's first and last dates) and ``centroid_origin``. ``district``
+    is the district a place of the 2008–2025 map lies in (its own name for a district),
+    empty for a province and for a commune of today's map, which has no districts.
     """
 
     name: str
@@ -59,6 +61,7 @@ class Located:
     not_found: tuple[tuple[str, str], ...] = ()
     era: tuple[str | None, str | None] | None = None
     centroid_origin: str = ""
+    district: str = ""
 
 
 def locate(text: str) -> list[Located]:
@@ -137,7 +140,8 @@ def _from_locality(unit: Locality, count: int, address: Address) -> Located:
     return Located(name=unit.label, level=unit.level, lat=unit.lat, lon=unit.lon, radius_km=radius,
                    province=unit.province, today=_today_of(unit.province) if unit.map == "2008" else
                    (unit.province,), ambiguity=count, reason=reason, sources=(str(source("vau")),),
-                   older_name=written if older else None, extent_known=bool(unit.radius_km))
+                   older_name=written if older else None, extent_known=bool(unit.radius_km),
+                   district=unit.name if unit.level == "district" else unit.district)
 
 
 def _from_province(province: Province, address: Address) -> Located:

@@ -189,3 +189,18 @@ def test_namesake_burials_are_read_by_given_name_and_a_death_date_within_a_month
         undated = {burial.id for burial in burials_for(session, "p-none", "Trần Văn Lâm")}
     assert found == {"b-1"} | {burial_id for burial_id, _, _ in kept}
     assert undated == found | {burial_id for burial_id, _, _ in left} - {"b-other"}
+
+
+def test_hometowns_from_the_record_and_the_graves_are_compared(client: TestClient,
+                                                               world: dict[str, str]) -> None:
+    person = {"id": "p-ha", "full_name": "Hồ Văn Hà", "hometown": "xã Diễn Hùng, Diễn Châu, Nghệ An",
+              "unit_text": "c3 d2 e7 f950", "death_date": "1972-05"}
+    assert client.post("/api/v1/persons", json=person, headers=world).status_code == 201
+    for grave_id, hometown in (("g-other-province", "Thái Bình"), ("g-plain", None),
+                               ("g-same-district", "Diễn Châu, Nghệ Tĩnh")):
+        body = {"id": grave_id, "cemetery": "nt-gan", "number": grave_id, "status": "partial",
+                "hometown": hometown, "remains_from": {"lat": 16.70, "lon": 107.23}}
+        assert client.post("/api/v1/graves", json=body, headers=world).status_code == 201
+    ranked = [grave["grave_id"] for grave in
+              client.get("/api/v1/persons/p-ha/leads", headers=world).json()["graves"]]
+    assert ranked.index("g-same-district") < ranked.index("g-plain") < ranked.index("g-other-province")

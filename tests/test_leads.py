@@ -317,6 +317,24 @@ def test_a_name_written_in_part_agrees_weakly_and_another_name_conflicts(registr
                                                                  name="Lê Tám")
 
 
+def test_a_hometown_on_a_partial_grave_raises_or_lowers_it(registry: Registry) -> None:
+    evidence = person(units=(UnitCandidate("x-f950-e7", 0.9),), hometown="xã Diễn Hùng, Diễn Châu, Nghệ An")
+    graves = [grave("plain", (16.70, 107.23)),
+              grave("same-district", (16.70, 107.23), status="partial", hometown="Diễn Châu, Nghệ Tĩnh"),
+              grave("same-province", (16.70, 107.23), status="partial", hometown="Quỳnh Lưu, Nghệ An"),
+              grave("other-province", (16.70, 107.23), status="partial", hometown="Thái Bình"),
+              grave("unplaced", (16.70, 107.23), status="partial", hometown="thôn Đông")]
+    ranked = rank_graves(areas_for(evidence, registry), graves, evidence)
+    order = [lead.grave_id for lead in ranked]
+    assert order[:2] == ["same-district", "same-province"]
+    assert set(order[2:4]) == {"plain", "unplaced"}
+    assert order[4] == "other-province"
+    assert "the grave bears the same hometown (Diễn Châu, Nghệ Tĩnh)" in ranked[0].reasons
+    assert "the grave bears a hometown in another province (Thái Bình)" in ranked[4].reasons
+    assert matching.hometowns("Quảng Bình", "Quảng Trị").verdict == "unknown"  # one province only since 2025
+    assert matching.hometowns("Nghệ Tĩnh", "Hà Tĩnh").verdict == "agree"  # the old province held it
+
+
 def test_a_burial_with_the_given_name_alone_needs_more_to_count(registry: Registry) -> None:
     bare = Burial(id="b-bare", name="Tám", lat=16.70, lon=107.23)
     dated = Burial(id="b-dated", name="Tám", unit_text="c3 d2 e7", death_date=PartialDate.parse("1972-05-20"),

@@ -59,12 +59,14 @@ def evidence_of(session: Session, person: Person, registry: Registry) -> Evidenc
     """A person's evidence: his record, the copies joined to it, and their units decoded."""
     data = person_json(person)
     found = copies(session, cluster_of(session, f"person:{person.id}"))
-    death_date = data.get("death_date") or _first(found, "death_date")
-    death_place = data.get("death_place") or _first(found, "death_place")
+    # A fact the record lacks is taken from the first copy that gives it.
+    filled = {field: data.get(field) or _first(found, field)
+              for field in ("death_date", "death_place", "birth_year", "hometown")}
+    death_date = filled["death_date"]
     texts = [data.get("unit_text"), *(copy.get("unit_text") for copy in found)]
     units = _units([text for text in texts if isinstance(text, str) and text.strip()],
                    death_date if isinstance(death_date, str) else None, registry)
-    return evidence_from_json(data | {"death_date": death_date, "death_place": death_place}, units)
+    return evidence_from_json(data | filled, units)
 
 
 def _first(found: list[dict[str, Any]], field: str) -> Any:
