@@ -108,8 +108,9 @@ def _nearest(lat: Any, lon: Any, area: Area, box: Box, quota: int,
     query = select(Grave.id)
     if lat.table is Cemetery.__table__:
         query = query.join(Cemetery, Grave.cemetery_id == Cemetery.id)
+    # Graves at one point (a written commune's) are tied: their ids decide which are read.
     return query.where(Grave.status.in_(RANKED), _inside(lat, lon, [box]), *extra).order_by(
-        (lat - area.lat) * (lat - area.lat) + (lon - area.lon) * (lon - area.lon) * squeeze
+        (lat - area.lat) * (lat - area.lat) + (lon - area.lon) * (lon - area.lon) * squeeze, Grave.id
     ).limit(quota).scalar_subquery()
 
 

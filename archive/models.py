@@ -427,6 +427,9 @@ class Cemetery(Base):
 
 #: The graves leads rank: an index of their points (``placed_*``) holds them alone.
 _UNNAMED = "status IN ('unidentified', 'partial')"
+#: The unnamed graves that say nothing of where their remains came from: leads find them
+#: through their cemetery, from an index of them alone.
+_UNPLACED = f"{_UNNAMED} AND placed_lat IS NULL"
 
 
 class Grave(Base):
@@ -470,6 +473,8 @@ class Grave(Base):
         Index("ix_graves_cemetery_id_status", "cemetery_id", "status"),
         Index("ix_graves_unnamed_placed", "placed_lat", "placed_lon", postgresql_include=["id"],
               postgresql_where=text(_UNNAMED), sqlite_where=text(_UNNAMED)),
+        Index("ix_graves_unplaced_cemetery", "cemetery_id", postgresql_include=["id"],
+              postgresql_where=text(_UNPLACED), sqlite_where=text(_UNPLACED)),
     )
 
 
