@@ -19,11 +19,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from archive.lead_sources import burials_for
-from archive.models import AuditEntry
+from archive.links import replace_clusters
+from archive.models import AuditEntry, Person
 from archive.users import Role
 from decoder.dates import PartialDate
 from tests.app_client import add_staff, context_of, make_client
 from tests.cli_runner import Cli
+from usecases.leads import evidence_of
+from usecases.registry_cache import RegistryCache
 
 PASSWORD = "correct horse battery"
 REGISTRY = {"units": [
@@ -204,3 +207,21 @@ def test_hometowns_from_the_record_and_the_graves_are_compared(client: TestClien
     ranked = [grave["grave_id"] for grave in
               client.get("/api/v1/persons/p-ha/leads", headers=world).json()["graves"]]
     assert ranked.index("g-same-district") < ranked.index("g-plain") < ranked.index("g-other-province")
+
+
+def test_facts_the_record_lacks_come_from_a_linked_copy(client: TestClient, world: dict[str, str]) -> None:
+    record = {"id": "p-bare", "full_name": "Hồ Văn Hà", "unit_text": "c3 d2 e7 f950"}
+    copy = {"id": "p-copy", "full_name": "Hồ Văn Hà", "birth_year": 1950, "hometown": "Diễn Châu, Nghệ An",
+            "death_date": "1972-05", "death_place": "Hải Lăng, Quảng Trị"}
+    for body in (record, copy):
+        assert client.post("/api/v1/persons", json=body, headers=world).status_code == 201
+    sessions = context_of(client).resources.sessions
+    with sessions.begin() as session:
+        replace_clusters(session, [["person:p-bare", "person:p-copy"]])
+    with sessions() as session:
+        person = session.get(Person, "p-bare")
+        assert person is not None
+        evidence = evidence_of(session, person, RegistryCache(sessions).get())
+    assert (evidence.birth_year, evidence.hometown, str(evidence.death_date), evidence.death_place) == (
+        1950, "Diễn Châu, Nghệ An", "1972-05", "Hải Lăng, Quảng Trị")
+    assert [unit.unit_id for unit in evidence.units] == ["t-e7"]
