@@ -28,11 +28,13 @@ def place_graves(session: Session) -> int:
     differs from the one it has; how many graves have one."""
     unnamed = Grave.status.in_(UNNAMED)
     said_nothing = and_(Grave.remains_lat.is_(None), Grave.remains_place.is_(None))
-    session.execute(update(Grave).where(Grave.placed_lat.is_not(None), or_(~unnamed, said_nothing))
-                    .values(placed_lat=None, placed_lon=None))
     given = and_(Grave.remains_lat.is_not(None), Grave.remains_lon.is_not(None))
-    session.execute(update(Grave).where(unnamed, given)
-                    .values(placed_lat=Grave.remains_lat, placed_lon=Grave.remains_lon))
+    for change in (update(Grave).where(Grave.placed_lat.is_not(None), or_(~unnamed, said_nothing))
+                   .values(placed_lat=None, placed_lon=None),
+                   update(Grave).where(unnamed, given).values(placed_lat=Grave.remains_lat,
+                                                              placed_lon=Grave.remains_lon)):
+        # Nothing loaded to keep in step, and a million ids are not worth fetching back.
+        session.execute(change.execution_options(synchronize_session=False))
     written = select(Grave.id, Grave.remains_place, Grave.placed_lat, Grave.placed_lon).where(
         unnamed, ~given, Grave.remains_place.is_not(None))
     changes = []
