@@ -227,9 +227,9 @@ def _printed_looking(text: str) -> bool:
 
 
 def handwritten_words(raw: list[RawWord], context: PageContext) -> set[int]:
-    """Indexes of the words written by hand: taller than the page's print and than the
-    print of their own line, and either not spelt as a syllable nor as a word read surely,
-    or slanted and read unsurely."""
+    """Indexes of the words written by hand: not level with a ruled table, taller than the page's
+    print and than the print of their own line, and either not spelt as a syllable nor as a
+    word read surely, or slanted and read unsurely."""
     printed = [w.box[3] for w in raw if w.conf >= 0.6 and _printed_looking(w.text)]
     if len(printed) < 5:
         return set()
@@ -239,13 +239,24 @@ def handwritten_words(raw: list[RawWord], context: PageContext) -> set[int]:
         lines[word.line_key].append(word.box[3])
     hand = set()
     for index, word in enumerate(raw):
-        if word.box[3] < max(tallest_print, _line_print(lines[word.line_key], word.box[3])):
+        if word.box[3] < max(tallest_print, _line_print(lines[word.line_key], word.box[3])) or _in_table(
+                word.box, context):
             continue
         text = word.text.strip(EDGE_PUNCTUATION)
         if not (is_vietnamese_syllable(text) or _sure_word(word, text)) or (
                 word.conf < _SURE_PRINT and abs(slant(_crop(context.image, word.box))) >= _HAND_SLANT):
             hand.add(index)
     return hand
+
+
+def _in_table(box: tuple[int, int, int, int], context: PageContext) -> bool:
+    """Whether a word stands level with the rows of the page's ruled table: a register's
+    cells are typed, what is left of a rule beside a word makes its box tall, and a rule
+    faded at one end leaves the table's found extent short of its last columns."""
+    if context.table is None:
+        return False
+    _, top, _, bottom = context.table.box
+    return top <= box[1] + box[3] / 2 <= bottom
 
 
 def _line_print(heights: list[int], own: int) -> float:

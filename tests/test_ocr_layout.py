@@ -19,7 +19,7 @@ from ocr.layout import prose_in_columns
 from ocr.loading import SourcePage
 from ocr.options import OcrOptions
 from ocr.pipeline import ocr_page
-from ocr.preprocess import PageContext
+from ocr.preprocess import PageContext, TableGrid
 from ocr.regions import handwritten_words
 from tests.test_ocr_pipeline import cer
 
@@ -80,3 +80,18 @@ def test_print_set_larger_in_another_language_is_not_handwriting() -> None:
     raw = body + larger + [written]
     context = PageContext(image=np.full((800, 1200), 255, np.uint8), dpi=300)
     assert {raw[index].text for index in handwritten_words(raw, context)} == {"462"}
+
+
+def test_typed_cells_level_with_a_ruled_table_are_not_handwriting() -> None:
+    names: Placed = [("Vũ", 300, 40), ("Xuân", 360, 70), ("Nghĩa", 450, 80)]
+    rows = [word for line in range(6) for word in _line(names, line, height=20)]
+    # Each date read as a cell of its own, its box made tall by what is left of a rule.
+    dates = [RawWord(f"1{line}/6/1971", 0.9, (1000, 100 + 50 * line, 140, 48), (2, 1, line))
+             for line in range(3)]
+    raw = rows + dates
+    page = PageContext(image=np.full((800, 1200), 255, np.uint8), dpi=300)
+    assert {raw[index].text for index in handwritten_words(raw, page)} == {word.text for word in dates}
+    page.table = TableGrid(box=(250, 80, 700, 420), columns=[])  # its rules faded before the dates
+    assert handwritten_words(raw, page) == set()
+    page.table = TableGrid(box=(250, 80, 700, 160), columns=[])  # a table above them
+    assert {raw[index].text for index in handwritten_words(raw, page)} == {"11/6/1971", "12/6/1971"}
