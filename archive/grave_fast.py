@@ -28,7 +28,7 @@ from typing import Any, get_args
 from archive.grave_columns import CellError, typed_cell
 from archive.grave_lines import NULL, copy_field
 from archive.grave_schema import GraveRecord, RemainsFrom, StatusName
-from archive.grave_stored import UNNAMED, placed_point
+from archive.grave_stored import placed_point
 from archive.person_schema import clean_text
 from archive.tabular import decode_cell
 from decoder.dates import PartialDate
@@ -375,7 +375,7 @@ def _line(got: dict[str, _Cell]) -> tuple[str, dict[str, Any]]:
         number[1], status[1], name[1] if name else _NO_KEYED, birth_year[1],
         got["hometown"][1] if "hometown" in got else _NO_KEYED, get("unit_text", _BLANK)[1], death_date[1],
         place[1], lat[1], lon[1], remains_date[1], get("remains_burial", _BLANK)[1],
-        _placed_cells(status[0], place[0], lat, lon), person[1] if person else NULL, "[]"])
+        _placed_cells(status[0], place[0], lat[0], lon[0]), person[1] if person else NULL, "[]"])
     return line, {"id": grave_id[0], "cemetery": cemetery[0], "zone": zone[0] if zone else "",
                   "lot": lot[0] if lot else "", "row": row[0] if row else "", "number": number[0],
                   "status": status[0], "person_id": person[0] if person else None,
@@ -385,17 +385,7 @@ def _line(got: dict[str, _Cell]) -> tuple[str, dict[str, Any]]:
 _NO_KEYED = f"{NULL}\t{NULL}"
 
 
-def _placed_cells(status: str, place: str | None, lat: _Cell, lon: _Cell) -> str:
-    """The two cells of :func:`archive.grave_stored.placed_point`: the remains' own point
-    (its cells as they are), else the gazetteer's for the written place."""
-    if status not in UNNAMED:
-        return _NO_KEYED
-    if lat[0] is not None and lon[0] is not None:
-        return f"{lat[1]}\t{lon[1]}"
-    return _written_place_cells(place)
-
-
-@lru_cache(maxsize=1 << 14)
-def _written_place_cells(place: str | None) -> str:
-    lat_placed, lon_placed = placed_point(UNNAMED[0], place, None, None)
-    return f"{copy_field(lat_placed)}\t{copy_field(lon_placed)}"
+def _placed_cells(status: str, place: str | None, lat: float | None, lon: float | None) -> str:
+    """The two cells of :func:`archive.grave_stored.placed_point`."""
+    placed_lat, placed_lon = placed_point(status, place, lat, lon)
+    return f"{copy_field(placed_lat)}\t{copy_field(placed_lon)}"
