@@ -127,7 +127,6 @@ def hometowns(a: str | None, b: str | None) -> Agreement:
     return UNKNOWN
 
 
-@lru_cache(maxsize=1 << 14)
 def _place(text: str) -> Located | None:
     """The likeliest place a written hometown means; None when the gazetteer knows nothing of it."""
     found = locate(text)
